@@ -1,0 +1,5 @@
+"""deploylint: a linter for AI-agent deployment authorization docs."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"

@@ -1,0 +1,121 @@
+"""What ``deploylint rules`` and ``deploylint explain`` show: the rubric, described."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from datetime import date
+from typing import Any
+
+from deploylint.examples import dump_yaml, example_text
+from deploylint.findings import Finding
+from deploylint.grade import Settings, grade_file
+from deploylint.keypath import format_path
+from deploylint.rubric.model import Example, Rubric, Rule
+
+
+class UnknownRule(Exception):
+    """A rule id the rubric doesn't have; the message suggests the closest one."""
+
+
+def find_rule(rubric: Rubric, rule_id: str) -> Rule:
+    wanted = rule_id.strip().upper()
+    if wanted in rubric.rules:
+        return rubric.rules[wanted]
+    close = difflib.get_close_matches(wanted, list(rubric.rules), n=1, cutoff=0.6)
+    hint = f" (did you mean {close[0]}?)" if close else ""
+    raise UnknownRule(f"unknown rule {rule_id!r}{hint}; `deploylint rules` lists them all")
+
+
+def rule_record(rule: Rule) -> dict[str, Any]:
+    """A rule as JSON: what it is, why, how to fix it, and where it looks."""
+    return {
+        "id": rule.id,
+        "name": rule.name,
+        "title": rule.title,
+        "area": rule.area,
+        "severity": rule.severity.label,
+        "why": rule.why,
+        "trigger": trigger(rule),
+        "remediation": rule.remediation,
+        "subject": rule.subject,
+        "references": [{"title": r.title, "url": r.url} for r in rule.references],
+    }
+
+
+def rules_json(rubric: Rubric) -> str:
+    return (
+        json.dumps([rule_record(r) for r in rubric.rules.values()], indent=2, ensure_ascii=False)
+        + "\n"
+    )
+
+
+def trigger(rule: Rule) -> str:
+    """What makes the rule fire, in words: the rubric's own sentence, or one built from its data."""
+    if rule.trigger:
+        return " ".join(rule.trigger.split())
+    if rule.engine:
+        return "Raised by deploylint while reading the doc's YAML, shape or waivers."
+    where = f"At {rule.subject}"
+    if rule.check:
+        settings = json.dumps(dict(rule.params))
+        return f"{where}: the check {rule.check} finds a gap (parameters: {settings})."
+    parts = ["when it is not declared"] if rule.gap.missing else []
+    if rule.require is not None:
+        parts.append(f"when it does not satisfy {json.dumps(rule.require)}")
+    return f"{where}: fires {' or '.join(parts)}."
+
+
+def example_finding(rubric: Rubric, rule: Rule, today: date) -> Finding | None:
+    """The finding the rule's bad example produces, to show the three columns for real."""
+    text = example_text(rubric, rule.bad)
+    result = grade_file(
+        text.encode("utf-8"), file="bad-example.yaml", settings=Settings(rubric, today)
+    )
+    return next((f for f in result.findings if f.rule == rule.id), None)
+
+
+def _example_lines(example: Example) -> list[str]:
+    if example.text is not None:
+        return ["  " + line for line in example.text.rstrip("\n").splitlines()]
+    if not example.edits:
+        return ["  the rubric's base doc, unchanged"]
+    lines: list[str] = []
+    for edit in example.edits:
+        if edit.delete:
+            lines.append(f"  {format_path(edit.path)}: (removed)")
+            continue
+        lines.append(f"  {format_path(edit.path)}:")
+        lines += ["    " + line for line in dump_yaml(edit.value).rstrip("\n").splitlines()]
+    return lines
+
+
+def explain(rubric: Rubric, rule: Rule, today: date) -> str:
+    """The full description ``deploylint explain RULE`` prints."""
+    lines = [f"{rule.id} {rule.name} · {rule.area} · {rule.severity.label}", rule.title, ""]
+    lines += ["Why", *_wrap(rule.why), "", "What triggers it", *_wrap(trigger(rule)), ""]
+    shown = example_finding(rubric, rule, today)
+    if shown is not None:
+        lines.append("The three columns (as the bad example reports them)")
+        for label, value in (
+            ("Gap", shown.gap),
+            ("Blast radius", shown.blast_radius),
+            ("Rollback unit", shown.rollback_unit),
+        ):
+            lines += [f"  {label}:", *_wrap(value, indent="    ")]
+        lines.append("")
+    lines += ["Remediation", *_wrap(rule.remediation), ""]
+    lines += [f"Bad example (fires {rule.id})", *_example_lines(rule.bad), ""]
+    lines += ["Good example", *_example_lines(rule.good)]
+    if rule.references:
+        lines += ["", "References"]
+        lines += [f"  - {r.title}" + (f" <{r.url}>" if r.url else "") for r in rule.references]
+    return "\n".join(lines) + "\n"
+
+
+def _wrap(text: str, indent: str = "  ") -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(
+        " ".join(text.split()), width=92, initial_indent=indent, subsequent_indent=indent
+    )

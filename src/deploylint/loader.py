@@ -1,0 +1,442 @@
+"""Load YAML into plain data plus a key-path -> position index, safely and fast.
+
+The tree is built straight from parser events rather than from composed nodes: the C
+composer recurses in C and segfaults on deeply nested input (measured at 100,000 levels),
+while the event parsers keep an explicit stack. Building from events also gives one place
+to cap nesting and alias expansion, report duplicate keys, and refuse tags: no tag ever
+constructs an object, and aliases share one value instead of being copied.
+"""
+
+from __future__ import annotations
+
+import codecs
+import math
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any, Final
+
+import ruamel.yaml.main
+from ruamel.yaml import YAML
+from ruamel.yaml import events as ev
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import ScalarNode
+from ruamel.yaml.resolver import VersionedResolver
+
+from deploylint.findings import Position
+from deploylint.keypath import KeyPath
+
+# None where ruamel.yaml.clib has no wheel for the platform: the pure parser still works.
+_CParser = getattr(ruamel.yaml.main, "CParser", None)
+
+_CORE = "tag:yaml.org,2002:"
+STR, INT, FLOAT, BOOL, NULL = (_CORE + name for name in ("str", "int", "float", "bool", "null"))
+TIMESTAMP, MERGE, MAP, SEQ = (_CORE + name for name in ("timestamp", "merge", "map", "seq"))
+_CONSTRUCTED: Final = frozenset({INT, FLOAT, BOOL, NULL})
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Bounds that keep hostile input from hanging or exhausting the process."""
+
+    max_bytes: int = 1_048_576
+    max_depth: int = 100
+    max_nodes: int = 100_000
+
+
+@dataclass(frozen=True, slots=True)
+class ShapeProblem:
+    """Something wrong with a doc's YAML or shape, found before any rubric rule runs."""
+
+    rule: str
+    position: Position
+    path: KeyPath
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedDoc:
+    """One YAML document: plain data, where each key path sits, and load problems."""
+
+    index: int
+    data: Any
+    positions: dict[KeyPath, Position]
+    problems: tuple[ShapeProblem, ...]
+    start: Position
+    gradable: bool
+
+    def locate(self, path: KeyPath) -> Position:
+        """Return the position of ``path``, or of its nearest ancestor that exists."""
+        for end in range(len(path), -1, -1):
+            found = self.positions.get(path[:end])
+            if found is not None:
+                return found
+        return self.start
+
+
+def position(mark: Any) -> Position:
+    """Convert a parser mark (0-based) to a finding position (1-based): the one place."""
+    return Position(mark.line + 1, mark.column + 1)
+
+
+class _Abort(Exception):
+    """Stop building the current document; the problem says why."""
+
+    def __init__(self, problem: ShapeProblem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+class _Key:
+    """Sentinels for map entries whose value is parsed but not kept."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+_DROP: Final = _Key("drop")
+_MERGE: Final = _Key("merge")
+
+
+@dataclass(slots=True)
+class _Frame:
+    container: dict[str, Any] | list[Any]
+    path: KeyPath | None  # None: a detached subtree (a complex key, a dropped value)
+    anchor: str | None
+    start: Position
+    size: int = 1
+    key: str | _Key | None = None  # mappings: the key waiting for its value
+    merges: list[tuple[Any, Position]] = field(default_factory=list)
+
+
+def _tag_name(tag: str) -> str:
+    return "!!" + tag[len(_CORE) :] if tag.startswith(_CORE) else tag
+
+
+@cache
+def _resolver_table(version: tuple[int, int]) -> dict[str, list[tuple[str, Any]]]:
+    table: dict[str, list[tuple[str, Any]]] = VersionedResolver(version=version).versioned_resolver
+    return table
+
+
+@cache
+def _constructor() -> Any:
+    return YAML(typ="safe", pure=True).constructor
+
+
+class _DocBuilder:
+    """Build one document's plain data and position index from its events."""
+
+    def __init__(
+        self, index: int, start: Position, version: tuple[int, int], limits: Limits
+    ) -> None:
+        self.index, self.start, self.limits = index, start, limits
+        self.table = _resolver_table(version)
+        self.stack: list[_Frame] = []
+        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.positions: dict[KeyPath, Position] = {(): start}
+        self.problems: list[ShapeProblem] = []
+        self.root: Any = None
+        self.nodes = 0
+        self.aborted = False
+
+    def problem(self, rule: str, where: Position, message: str) -> ShapeProblem:
+        path = self.stack[-1].path if self.stack and self.stack[-1].path is not None else ()
+        found = ShapeProblem(rule, where, path, message)
+        self.problems.append(found)
+        return found
+
+    def feed(self, event: Any) -> None:
+        """Take one event; raise _Abort when the document (and the stream) must stop."""
+        handler = self._HANDLERS.get(type(event))
+        if handler is not None:
+            try:
+                handler(self, event)
+            except _Abort:
+                self.aborted = True
+                raise
+
+    # --- events -------------------------------------------------------------------------
+
+    def _scalar(self, event: Any) -> None:
+        where = position(event.start_mark)
+        tag = event.tag
+        if tag is None or tag == "!":
+            plain = event.implicit[0] and tag is None
+            tag = self._resolve(event.value) if plain else STR
+        if self._expecting_key():
+            self._key(event.value, tag, where)
+            return
+        path = self._child_path(where)
+        value = self._construct(tag, event.value, where)
+        if event.anchor:
+            self.anchors[event.anchor] = (value, 1)
+        self._attach(value, 1, path)
+
+    def _alias(self, event: Any) -> None:
+        where = position(event.start_mark)
+        if event.anchor not in self.anchors:
+            message = f"alias *{event.anchor} refers to no earlier anchor (or to its own parent)"
+            raise _Abort(self.problem("DL001", where, message))
+        value, size = self.anchors[event.anchor]
+        if self._expecting_key():
+            self._key(value if isinstance(value, str) else None, STR, where)
+            return
+        self._attach(value, size, self._child_path(where))
+
+    def _collection_start(self, event: Any) -> None:
+        where = position(event.start_mark)
+        kind = MAP if isinstance(event, ev.MappingStartEvent) else SEQ
+        if event.tag not in (None, "!", kind):
+            self.problem("DL008", where, f"unsupported tag {_tag_name(event.tag)} (read as plain)")
+        if len(self.stack) >= self.limits.max_depth:
+            message = f"nesting deeper than {self.limits.max_depth} levels; not graded from here on"
+            raise _Abort(self.problem("DL011", where, message))
+        is_key = self._expecting_key()
+        path = None if is_key else self._child_path(where)
+        container: dict[str, Any] | list[Any] = {} if kind == MAP else []
+        self.stack.append(_Frame(container, path, event.anchor, where))
+        self._count(1)
+
+    def _collection_end(self, event: Any) -> None:
+        frame = self.stack.pop()
+        if isinstance(frame.container, dict):
+            self._apply_merges(frame)
+        if frame.anchor:
+            self.anchors[frame.anchor] = (frame.container, frame.size)
+        if self._expecting_key():
+            self.problem("DL012", frame.start, "a mapping or list used as a key is not supported")
+            self._set_key(_DROP)
+            return
+        self._attach(frame.container, frame.size, path=None, counted=True)
+
+    # --- mapping keys ---------------------------------------------------------------------
+
+    def _expecting_key(self) -> bool:
+        return (
+            bool(self.stack)
+            and isinstance(self.stack[-1].container, dict)
+            and (self.stack[-1].key is None)
+        )
+
+    def _set_key(self, key: str | _Key) -> None:
+        self.stack[-1].key = key
+
+    def _key(self, text: str | None, tag: str, where: Position) -> None:
+        frame = self.stack[-1]
+        assert isinstance(frame.container, dict)
+        if text is None:
+            self.problem("DL012", where, "a mapping or list used as a key is not supported")
+            self._set_key(_DROP)
+        elif tag == MERGE:
+            self._set_key(_MERGE)
+            frame.merges.append((None, where))
+        elif text in frame.container:
+            self.problem("DL004", where, f"duplicate key {text!r}: the first value is graded")
+            self._set_key(_DROP)
+        else:
+            self._set_key(text)
+            if frame.path is not None:
+                self.positions[(*frame.path, text)] = where
+
+    def _apply_merges(self, frame: _Frame) -> None:
+        assert isinstance(frame.container, dict)
+        explicit = set(frame.container)
+        for source, where in frame.merges:
+            sources = source if isinstance(source, list) else [source]
+            for mapping in sources:
+                if not isinstance(mapping, dict):
+                    self.problem("DL007", where, "a merge key (<<) must refer to a mapping")
+                    continue
+                for key, value in mapping.items():
+                    if key not in explicit and key not in frame.container:
+                        frame.container[key] = value
+                        if frame.path is not None:
+                            self.positions[(*frame.path, key)] = where
+
+    # --- values -------------------------------------------------------------------------
+
+    def _child_path(self, where: Position) -> KeyPath | None:
+        if not self.stack:
+            return ()
+        frame = self.stack[-1]
+        if frame.path is None:
+            return None
+        if isinstance(frame.container, list):
+            path = (*frame.path, len(frame.container))
+            self.positions[path] = where
+            return path
+        return None if isinstance(frame.key, _Key) else (*frame.path, str(frame.key))
+
+    def _attach(self, value: Any, size: int, path: KeyPath | None, counted: bool = False) -> None:
+        if not counted:
+            self._count(size)
+        if not self.stack:
+            self.root = value
+            return
+        frame = self.stack[-1]
+        frame.size += size
+        if isinstance(frame.container, list):
+            frame.container.append(value)
+            return
+        if frame.key is _MERGE:
+            frame.merges[-1] = (value, frame.merges[-1][1])
+        elif isinstance(frame.key, str):
+            frame.container[frame.key] = value
+        frame.key = None
+
+    def _count(self, size: int) -> None:
+        self.nodes += size
+        if self.nodes > self.limits.max_nodes:
+            where = self.stack[-1].start if self.stack else self.start
+            message = (
+                f"more than {self.limits.max_nodes:,} values after expanding aliases "
+                "(an alias bomb?); not graded from here on"
+            )
+            raise _Abort(self.problem("DL011", where, message))
+
+    def _resolve(self, text: str) -> str:
+        for tag, regexp in self.table.get(text[:1], ()):
+            if regexp.match(text):
+                return tag
+        return STR
+
+    def _construct(self, tag: str, text: str, where: Position) -> Any:
+        if tag in (STR, TIMESTAMP):
+            return text  # dates stay ISO text; the schema's "date" format checks them
+        if tag not in _CONSTRUCTED:
+            self.problem("DL008", where, f"unsupported tag {_tag_name(tag)} (read as plain text)")
+            return text
+        try:
+            value = _constructor().yaml_constructors[tag](_constructor(), ScalarNode(tag, text))
+        except (ValueError, TypeError, AttributeError):
+            self.problem("DL007", where, f"{text!r} is not a valid {_tag_name(tag)}")
+            return text
+        # NaN compares false with every bound, so no ceiling could be checked against it:
+        # keep it as text and let the schema say it is not a number.
+        return text if isinstance(value, float) and math.isnan(value) else value
+
+    def finish(self) -> LoadedDoc:
+        gradable = not self.aborted
+        if gradable and self.root is None:
+            self.problem("DL002", self.start, "the document is empty: nothing to grade")
+            gradable = False
+        elif gradable and not isinstance(self.root, dict):
+            kind = "a list" if isinstance(self.root, list) else f"a scalar ({self.root!r:.40})"
+            self.problem("DL003", self.start, f"the top level must be a mapping, not {kind}")
+            gradable = False
+        data = self.root if gradable else None
+        problems = tuple(self.problems)
+        return LoadedDoc(self.index, data, self.positions, problems, self.start, gradable)
+
+    _HANDLERS: Final[dict[type, Any]] = {
+        ev.ScalarEvent: _scalar,
+        ev.AliasEvent: _alias,
+        ev.MappingStartEvent: _collection_start,
+        ev.SequenceStartEvent: _collection_start,
+        ev.MappingEndEvent: _collection_end,
+        ev.SequenceEndEvent: _collection_end,
+    }
+
+
+def _build(events: Iterable[Any], limits: Limits) -> Iterator[LoadedDoc]:
+    """Turn a stream of parser events into documents, one builder per document.
+
+    A document that breaks a limit ends the stream: parsing on would cost time the limit
+    exists to save (both parsers slow down super-linearly on deep nesting).
+    """
+    builder: _DocBuilder | None = None
+    index = 0
+    for event in events:
+        if isinstance(event, ev.DocumentStartEvent):
+            index += 1
+            version = tuple(event.version) if event.version else (1, 2)
+            where = position(event.start_mark)
+            builder = _DocBuilder(index, where, version, limits)
+        elif isinstance(event, ev.DocumentEndEvent) and builder is not None:
+            yield builder.finish()
+            builder = None
+        elif builder is not None:
+            try:
+                builder.feed(event)
+            except _Abort:
+                yield builder.finish()
+                return
+
+
+def _events(text: str, *, pure: bool) -> Iterator[Any]:
+    yield from YAML(typ="safe", pure=pure).parse(text)
+
+
+def _syntax_problem(error: YAMLError, index: int) -> LoadedDoc:
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    where = position(mark) if mark is not None else Position(1, 1)
+    if isinstance(error, MarkedYAMLError):
+        detail = " ".join(part for part in (error.context, error.problem) if part)
+    else:
+        detail = str(error).splitlines()[0] if str(error) else type(error).__name__
+    problem = ShapeProblem("DL001", where, (), f"YAML syntax error: {detail}")
+    return LoadedDoc(index, None, {(): where}, (problem,), where, gradable=False)
+
+
+def load_text(text: str, limits: Limits = Limits()) -> list[LoadedDoc]:
+    """Parse every document in ``text``; a syntax error ends the stream with a problem doc."""
+    if _CParser is not None:
+        try:
+            return _complete(list(_build(_events(text, pure=False), limits)))
+        except YAMLError:
+            pass  # libyaml scans YAML 1.1 and rejects valid 1.2 such as `[orders:read]`
+    docs: list[LoadedDoc] = []
+    try:
+        docs.extend(_build(_events(text, pure=True), limits))
+    except YAMLError as error:
+        docs.append(_syntax_problem(error, len(docs) + 1))
+    return _complete(docs)
+
+
+def _complete(docs: list[LoadedDoc]) -> list[LoadedDoc]:
+    """A stream with no documents at all (empty, or only comments) is one empty doc."""
+    if docs:
+        return docs
+    problem = ShapeProblem("DL002", Position(1, 1), (), "the file is empty (or only comments)")
+    return [LoadedDoc(1, None, {(): Position(1, 1)}, (problem,), Position(1, 1), gradable=False)]
+
+
+_BOMS: Final = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+_START: Final = Position(1, 1)
+
+
+def _unreadable(message: str, where: Position = _START) -> list[LoadedDoc]:
+    problem = ShapeProblem("DL009", where, (), message)
+    return [LoadedDoc(1, None, {(): where}, (problem,), where, gradable=False)]
+
+
+def load_bytes(raw: bytes, limits: Limits = Limits()) -> list[LoadedDoc]:
+    """Decode a file's bytes (UTF-8, or UTF-16/32 with a BOM) and load its documents."""
+    if len(raw) > limits.max_bytes:
+        return oversized(len(raw), limits)
+    encoding = next((name for bom, name in _BOMS if raw.startswith(bom)), "utf-8-sig")
+    if encoding == "utf-8-sig" and b"\x00" in raw[:8192]:
+        return _unreadable("binary file (NUL bytes): not a YAML document")
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        byte = raw[error.start : error.start + 1].hex()
+        return _unreadable(f"not UTF-8 text: invalid byte 0x{byte}", Position(line, column))
+    return load_text(text, limits)
+
+
+def oversized(size: int, limits: Limits) -> list[LoadedDoc]:
+    """The problem doc for a file over the size limit (checked before reading it)."""
+    message = f"file is {size:,} bytes, over the {limits.max_bytes:,}-byte limit; not graded"
+    problem = ShapeProblem("DL011", Position(1, 1), (), message)
+    return [LoadedDoc(1, None, {(): Position(1, 1)}, (problem,), Position(1, 1), gradable=False)]

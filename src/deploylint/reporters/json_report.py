@@ -1,0 +1,75 @@
+"""JSON output: one stable object per run (fields documented in the README)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Final
+
+from deploylint.findings import Finding
+from deploylint.report import Report
+from deploylint.reporters import RenderOptions
+
+FORMAT_VERSION: Final = 1
+
+
+def finding_record(finding: Finding) -> dict[str, Any]:
+    """Every field of a finding, in a fixed order."""
+    return {
+        "rule": finding.rule,
+        "title": finding.title,
+        "area": finding.area,
+        "severity": finding.severity.label,
+        "file": finding.file,
+        "document": finding.document,
+        "line": finding.line,
+        "column": finding.column,
+        "path": finding.path,
+        "gap": finding.gap,
+        "blast_radius": finding.blast_radius,
+        "rollback_unit": finding.rollback_unit,
+        "remediation": finding.remediation,
+        "waived": finding.waived,
+        "waiver_reason": finding.waiver_reason,
+    }
+
+
+def report_record(report: Report) -> dict[str, Any]:
+    findings = report.findings
+    return {
+        "format_version": FORMAT_VERSION,
+        "tool": {"name": "deploylint", "version": report.version},
+        "today": report.today.isoformat(),
+        "fail_on": report.fail_on.label if report.fail_on is not None else "none",
+        "files": [
+            {
+                "file": result.file,
+                "skipped_documents": result.skipped,
+                "documents": [
+                    {
+                        "document": d.index,
+                        "name": d.name,
+                        "graded": d.graded,
+                        "findings": len(d.findings),
+                    }
+                    for d in result.documents
+                ],
+            }
+            for result in report.files
+        ],
+        "findings": [finding_record(f) for f in findings],
+        "errors": list(report.errors),
+        "summary": {
+            "files": len(report.files),
+            "documents": report.documents,
+            "findings": len(findings),
+            "waived": sum(f.waived for f in findings),
+            "failing": len(report.failing),
+            "by_severity": report.by_severity(),
+            "exit_code": int(report.exit_code),
+        },
+    }
+
+
+class JsonReporter:
+    def render(self, report: Report, options: RenderOptions) -> str:
+        return json.dumps(report_record(report), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,131 @@
+"""Terminal output: per doc a header and a table (severity, file:line:col, rule, the three
+columns), then a summary line. Doc content is printed literally: cells are rich Text, never
+markup, and control characters are shown escaped instead of reaching the terminal."""
+
+from __future__ import annotations
+
+from io import StringIO
+from typing import Final
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from deploylint.findings import Finding, Severity
+from deploylint.grade import DocResult
+from deploylint.report import Report
+from deploylint.reporters import RenderOptions
+
+SEVERITY_STYLE: Final = {
+    Severity.CRITICAL: "bold red",
+    Severity.HIGH: "red",
+    Severity.MEDIUM: "yellow",
+    Severity.LOW: "cyan",
+    Severity.INFO: "dim",
+}
+
+# C0 and C1 controls, DEL, and the bidirectional overrides used in "trojan source" tricks.
+_UNSAFE: Final = [
+    *range(0x20),
+    *range(0x7F, 0xA0),
+    *range(0x202A, 0x202F),
+    *range(0x2066, 0x206A),
+]
+_ESCAPES: Final = {code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" for code in _UNSAFE}
+
+
+def printable(text: str) -> str:
+    """Show control and bidi characters as escapes so doc content can't drive the terminal."""
+    return text.translate(_ESCAPES)
+
+
+def cell(text: str, style: str = "") -> Text:
+    """A table cell holding doc-derived text literally (no markup is ever parsed)."""
+    return Text(printable(text), style=style)
+
+
+class TextReporter:
+    def render(self, report: Report, options: RenderOptions) -> str:
+        console = Console(
+            file=StringIO(),
+            force_terminal=options.terminal,
+            color_system=options.color_system,  # type: ignore[arg-type]
+            width=options.width or 100,
+            markup=False,
+            highlight=False,
+            emoji=False,
+        )
+        for result in report.files:
+            for doc in result.documents:
+                if options.quiet and not doc.findings:
+                    continue
+                console.print(_header(result.file, doc, len(result.documents)))
+                if doc.findings:
+                    console.print(_table(doc.findings))
+                else:
+                    console.print(Text("  no findings", style="green"))
+        if not options.quiet:
+            console.print(_summary(report))
+        output: str = console.file.getvalue()  # type: ignore[attr-defined]
+        return output
+
+
+def _header(file: str, doc: DocResult, documents: int) -> Text:
+    header = Text()
+    header.append(printable(file), style="bold")
+    if doc.name:
+        header.append(" · " + printable(doc.name))
+    if documents > 1:
+        header.append(f" (document {doc.index} of {documents})", style="dim")
+    return header
+
+
+def _table(findings: tuple[Finding, ...]) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, show_lines=True, expand=True, pad_edge=False)
+    table.add_column("Severity", no_wrap=True)
+    table.add_column("Location", overflow="fold", max_width=40)
+    table.add_column("Rule", no_wrap=True)
+    # fold, never ellipsize: a truncated route or key holder is a wrong one
+    table.add_column("Gap", ratio=3, overflow="fold")
+    table.add_column("Blast radius", ratio=3, overflow="fold")
+    table.add_column("Rollback unit", ratio=2, overflow="fold")
+    for found in findings:
+        severity = cell(found.severity.label, SEVERITY_STYLE[found.severity])
+        if found.waived:
+            severity.append(" waived", style="dim")
+        row_style = "dim" if found.waived else ""
+        table.add_row(
+            severity,
+            cell(found.location),
+            cell(found.rule),
+            cell(found.gap),
+            cell(found.blast_radius),
+            cell(found.rollback_unit),
+            style=row_style,
+        )
+    return table
+
+
+def _summary(report: Report) -> Text:
+    findings = report.findings
+    counts = ", ".join(f"{n} {label}" for label, n in report.by_severity().items() if n)
+    files = f"{len(report.files)} file{'s' if len(report.files) != 1 else ''}"
+    docs = f"{report.documents} document{'s' if report.documents != 1 else ''}"
+    active = len(findings) - sum(f.waived for f in findings)
+    text = Text(f"{files}, {docs}: {active} finding{'s' if active != 1 else ''}")
+    if counts:
+        text.append(f" ({counts})")
+    waived = sum(f.waived for f in findings)
+    if waived:
+        text.append(f", {waived} waived as accepted risk")
+    if report.skipped:
+        text.append(f", {report.skipped} YAML document(s) skipped: not deploylint docs")
+    if report.fail_on is None:
+        return text.append(". Not gating (--fail-on none).")
+    verdict = f"{len(report.failing)} at or above {report.fail_on.label}"
+    text.append(f". {verdict}: ")
+    text.append(
+        "FAIL" if report.failing else "PASS", style="bold red" if report.failing else "bold green"
+    )
+    return text

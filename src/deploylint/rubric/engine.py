@@ -1,0 +1,79 @@
+"""Apply rubric rules to a doc's data and collect hits (which rule fired, where, and why)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from typing import Any
+
+from deploylint.findings import Position
+from deploylint.keypath import KeyPath, lookup, select
+from deploylint.rubric.checks import CHECKS, CheckInput
+from deploylint.rubric.model import Rule
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A rule that fired at ``path``: absent (``missing``) or present but failing."""
+
+    rule: Rule
+    path: KeyPath
+    missing: bool
+    node: Any = None
+    value: Any = None
+    values: Mapping[str, Any] = field(default_factory=dict)
+    where: Position | None = None  # set when the position is known better than the path's
+
+
+@cache
+def _validator(rule: Rule, which: str) -> Any:
+    """The rule's ``when`` or ``require`` schema, compiled once per process."""
+    from jsonschema import Draft202012Validator
+
+    schema = dict(getattr(rule, which))
+    if rule.defs:
+        schema["$defs"] = {**rule.defs, **schema.get("$defs", {})}
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def evaluate(
+    data: Mapping[str, Any],
+    rules: Iterable[Rule],
+    *,
+    today: date,
+    params: Mapping[str, Mapping[str, Any]] | None = None,
+) -> list[Hit]:
+    """Every hit of every predicate rule on one doc, in rule order."""
+    hits: list[Hit] = []
+    for rule in rules:
+        if rule.engine:
+            continue
+        settings = {**rule.params, **(params or {}).get(rule.id, {})}
+        for path, node in select(data, rule.selector):
+            if rule.when is not None and not _validator(rule, "when").is_valid(node):
+                continue
+            hits.extend(_apply(rule, path, node, data, settings, today))
+    return hits
+
+
+def _apply(
+    rule: Rule,
+    path: KeyPath,
+    node: Any,
+    data: Mapping[str, Any],
+    params: Mapping[str, Any],
+    today: date,
+) -> Iterator[Hit]:
+    if rule.check is not None:
+        for fact in CHECKS[rule.check](CheckInput(node, path, data, params, today)):
+            yield Hit(rule, fact.path, fact.missing, node, None, {**fact.values, "params": params})
+        return
+    found, value = lookup(node, rule.key)
+    subject = (*path, *rule.key)
+    if not found or value is None:
+        if rule.gap.missing is not None:
+            yield Hit(rule, subject, True, node, None, {"params": params})
+    elif rule.require is not None and not _validator(rule, "require").is_valid(value):
+        yield Hit(rule, subject, False, node, value, {"params": params})

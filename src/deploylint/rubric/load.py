@@ -1,0 +1,189 @@
+"""Read rubric files, validate them against the rubric schema, and build Rule records."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any, Final
+
+from deploylint.findings import Severity
+from deploylint.keypath import WILDCARD, KeyPath, format_path, parse_selector
+from deploylint.loader import LoadedDoc, load_bytes
+from deploylint.resources import data_dir
+from deploylint.rubric.model import (
+    Area,
+    Edit,
+    Example,
+    Gap,
+    Reference,
+    Rubric,
+    Rule,
+    SpecBullet,
+)
+
+BASE_FILE: Final = "_base.yaml"
+DEFS_FILE: Final = "_defs.yaml"
+
+
+class RubricError(Exception):
+    """A rubric that can't be used; the message names the file and line at fault."""
+
+
+def default_sources() -> list[Path]:
+    """The engine's own rules plus the default rubric, as shipped."""
+    root = data_dir("rubrics")
+    return [root / "engine", root / "default"]
+
+
+@cache
+def load_default() -> Rubric:
+    return load_rubric(default_sources())
+
+
+def load_rubric(sources: Sequence[Path]) -> Rubric:
+    """Load rubric directories (or single area files), later sources adding rules."""
+    rules: dict[str, Rule] = {}
+    areas: dict[str, Area] = {}
+    base_text = ""
+    for source in sources:
+        folder = source if source.is_dir() else source.parent
+        if (folder / BASE_FILE).is_file():
+            base_text = (folder / BASE_FILE).read_text("utf-8")
+        defs = _read_defs(folder / DEFS_FILE)
+        for path in _area_files(source):
+            area, area_rules = _read_area(path, defs)
+            for rule in area_rules:
+                if rule.id in rules:
+                    raise RubricError(
+                        f"{path}: rule {rule.id} is already defined in {rules[rule.id].source}"
+                    )
+                rules[rule.id] = rule
+            areas[area.name] = area
+    return Rubric(rules, areas, base_text)
+
+
+def _area_files(source: Path) -> Iterable[Path]:
+    if not source.exists():
+        raise RubricError(f"{source}: no such rubric file or folder")
+    if source.is_file():
+        return [source]
+    return sorted(p for p in source.glob("*.yaml") if not p.name.startswith(("_", ".")))
+
+
+def _parse(path: Path) -> LoadedDoc:
+    try:
+        docs = load_bytes(path.read_bytes())
+    except OSError as error:
+        raise RubricError(f"{path}: {error.strerror or error}") from None
+    problems = [p for doc in docs for p in doc.problems]
+    if problems:
+        first = problems[0]
+        raise RubricError(f"{path}:{first.position.line}:{first.position.column}: {first.message}")
+    if len(docs) != 1:
+        raise RubricError(f"{path}: a rubric file holds exactly one YAML document")
+    return docs[0]
+
+
+def _read_defs(path: Path) -> Mapping[str, Any]:
+    if not path.is_file():
+        return {}
+    data = _parse(path).data
+    return dict(data)
+
+
+@cache
+def _rubric_validator() -> Any:
+    from jsonschema import Draft202012Validator
+
+    schema = json.loads((data_dir("schemas") / "rubric.schema.json").read_text("utf-8"))
+    return Draft202012Validator(schema)
+
+
+def _read_area(path: Path, shared_defs: Mapping[str, Any]) -> tuple[Area, list[Rule]]:
+    doc = _parse(path)
+    from jsonschema.exceptions import best_match
+
+    error = best_match(_rubric_validator().iter_errors(doc.data))
+    if error is not None:
+        where = doc.locate(tuple(error.absolute_path))
+        location = f"{path}:{where.line}:{where.column}"
+        raise RubricError(f"{location}: {format_path(tuple(error.absolute_path))}: {error.message}")
+    data = doc.data
+    defs = {**shared_defs, **data.get("defs", {})}
+    rules = [_rule(raw, data["area"], defs, path, doc) for raw in data["rules"]]
+    for rule in rules:
+        if not rule.id.startswith(data["prefix"]):
+            raise RubricError(
+                f"{path}: rule {rule.id} does not start with its area prefix {data['prefix']}"
+            )
+    spec = tuple(SpecBullet(b["bullet"], tuple(b["rules"])) for b in data.get("spec", []))
+    area = Area(
+        data["area"],
+        data["title"],
+        data["prefix"],
+        data.get("summary", ""),
+        spec,
+        tuple(r.id for r in rules),
+    )
+    return area, rules
+
+
+def _rule(
+    raw: Mapping[str, Any], area: str, defs: Mapping[str, Any], path: Path, doc: LoadedDoc
+) -> Rule:
+    from deploylint.rubric.checks import CHECKS
+
+    where = f"{path}: rule {raw['id']}"
+    if "check" in raw and raw["check"] not in CHECKS:
+        raise RubricError(
+            f"{where}: unknown check {raw['check']!r} (known: {', '.join(sorted(CHECKS))})"
+        )
+    try:
+        selector = parse_selector(raw.get("in", "$"))
+    except ValueError as error:
+        raise RubricError(f"{where}: {error}") from None
+    return Rule(
+        id=raw["id"],
+        name=raw["name"],
+        title=raw["title"],
+        area=area,
+        severity=Severity.parse(raw["severity"]),
+        why=raw["why"].strip(),
+        remediation=raw["remediation"].strip(),
+        gap=Gap(raw["gap"].get("missing"), raw["gap"].get("failing")),
+        blast_radius=raw["blast_radius"],
+        rollback_unit=raw["rollback_unit"],
+        good=_example(raw["examples"]["good"], where),
+        bad=_example(raw["examples"]["bad"], where),
+        scope=raw.get("in", "$"),
+        selector=selector,
+        key=tuple(raw["key"].split(".")) if "key" in raw else (),
+        when=raw.get("when"),
+        require=raw.get("require"),
+        check=raw.get("check"),
+        engine=raw.get("engine", False),
+        params=raw.get("params", {}),
+        trigger=raw.get("trigger"),
+        references=tuple(Reference(r["title"], r.get("url")) for r in raw.get("references", [])),
+        defs=defs,
+        source=str(path),
+    )
+
+
+def _example(raw: Any, where: str) -> Example:
+    if isinstance(raw, dict):
+        return Example(text=raw["text"])
+    return Example(edits=tuple(_edit(item, where) for item in raw))
+
+
+def _edit(raw: Mapping[str, Any], where: str) -> Edit:
+    text = raw.get("set", raw.get("delete"))
+    steps = parse_selector(text)
+    if any(step is WILDCARD for step in steps):
+        raise RubricError(f"{where}: example path {text!r} must be concrete, without [*]")
+    path: KeyPath = tuple(step for step in steps if step is not WILDCARD)  # type: ignore[misc]
+    if "delete" in raw:
+        return Edit(path, delete=True)
+    return Edit(path, raw["to"])

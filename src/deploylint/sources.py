@@ -1,0 +1,81 @@
+"""Turn PATH arguments into the files to grade, and read them within the size limit."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+YAML_SUFFIXES: Final = (".yaml", ".yml")
+STDIN: Final = "-"
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A file to grade. ``found`` is True for files met while walking a folder."""
+
+    name: str
+    path: Path | None  # None: standard input
+    found: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Discovery:
+    sources: tuple[Source, ...]
+    errors: tuple[str, ...]
+    warnings: tuple[str, ...]
+
+
+def discover(arguments: Sequence[str]) -> Discovery:
+    """Files as given, folders walked for *.yaml / *.yml (hidden ones skipped), ``-`` stdin."""
+    sources: dict[str, Source] = {}
+    errors: list[str] = []
+    warnings: list[str] = []
+    for argument in arguments:
+        path = Path(argument)
+        if argument == STDIN:
+            sources.setdefault(STDIN, Source("<stdin>", None))
+        elif path.is_dir():
+            found = list(_walk(path))
+            if not found:
+                warnings.append(f"{argument}: no *.yaml or *.yml files in this folder")
+            for file in found:
+                sources.setdefault(str(file), Source(str(file), file, found=True))
+        elif path.is_file():
+            sources.setdefault(str(path), Source(str(path), path))
+        elif path.exists() or path.is_symlink():
+            errors.append(f"{argument}: not a regular file or folder (a broken link or a loop?)")
+        else:
+            errors.append(f"{argument}: no such file or folder")
+    return Discovery(tuple(sources.values()), tuple(errors), tuple(warnings))
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    # os.walk doesn't follow links to folders, so a symlink loop can't trap it.
+    for root, folders, files in os.walk(folder):
+        folders[:] = sorted(name for name in folders if not name.startswith("."))
+        for name in sorted(files):
+            if name.endswith(YAML_SUFFIXES) and not name.startswith("."):
+                yield Path(root) / name
+
+
+class Unreadable(Exception):
+    """A file that exists but can't be read (permissions, a device, an I/O error)."""
+
+
+def read(source: Source, max_bytes: int) -> bytes | int:
+    """The file's bytes, or its size when that is over ``max_bytes`` (read nothing then)."""
+    try:
+        if source.path is None:
+            raw = sys.stdin.buffer.read(max_bytes + 1)
+            return len(raw) if len(raw) > max_bytes else raw
+        size = source.path.stat().st_size
+        if size > max_bytes:
+            return size
+        with source.path.open("rb") as handle:
+            return handle.read(max_bytes + 1)
+    except OSError as error:
+        raise Unreadable(f"{source.name}: {error.strerror or error}") from None
