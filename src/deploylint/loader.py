@@ -115,7 +115,9 @@ def _tag_name(tag: str) -> str:
 
 @cache
 def _resolver_table(version: tuple[int, int]) -> dict[str, list[tuple[str, Any]]]:
-    table: dict[str, list[tuple[str, Any]]] = VersionedResolver(version=version).versioned_resolver
+    # The spec says to read a later 1.x as 1.2; only an explicit 1.1 changes how values read.
+    known = (1, 1) if version == (1, 1) else (1, 2)
+    table: dict[str, list[tuple[str, Any]]] = VersionedResolver(version=known).versioned_resolver
     return table
 
 
@@ -165,6 +167,8 @@ class _DocBuilder:
             plain = event.implicit[0] and tag is None
             tag = self._resolve(event.value) if plain else STR
         if self._expecting_key():
+            if event.anchor:
+                self.anchors[event.anchor] = (event.value, 1)
             self._key(event.value, tag, where)
             return
         path = self._child_path(where)
@@ -325,7 +329,7 @@ class _DocBuilder:
             kind = "a list" if isinstance(self.root, list) else f"a scalar ({self.root!r:.40})"
             self.problem("DL003", self.start, f"the top level must be a mapping, not {kind}")
             gradable = False
-        data = self.root if gradable else None
+        data = None if self.aborted else self.root  # kept for tests; `gradable` gates grading
         problems = tuple(self.problems)
         return LoadedDoc(self.index, data, self.positions, problems, self.start, gradable)
 
@@ -368,7 +372,11 @@ def _events(text: str, *, pure: bool) -> Iterator[Any]:
     yield from YAML(typ="safe", pure=pure).parse(text)
 
 
-def _syntax_problem(error: YAMLError, index: int) -> LoadedDoc:
+# ruamel.yaml's parser asserts on some directives (`%YAML 1.3`) instead of raising YAMLError.
+_PARSE_ERRORS: Final = (YAMLError, AssertionError)
+
+
+def _syntax_problem(error: Exception, index: int) -> LoadedDoc:
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
     where = position(mark) if mark is not None else Position(1, 1)
     if isinstance(error, MarkedYAMLError):
@@ -384,12 +392,12 @@ def load_text(text: str, limits: Limits = Limits()) -> list[LoadedDoc]:
     if _CParser is not None:
         try:
             return _complete(list(_build(_events(text, pure=False), limits)))
-        except YAMLError:
+        except _PARSE_ERRORS:
             pass  # libyaml scans YAML 1.1 and rejects valid 1.2 such as `[orders:read]`
     docs: list[LoadedDoc] = []
     try:
         docs.extend(_build(_events(text, pure=True), limits))
-    except YAMLError as error:
+    except _PARSE_ERRORS as error:
         docs.append(_syntax_problem(error, len(docs) + 1))
     return _complete(docs)
 

@@ -8,7 +8,7 @@ from io import StringIO
 from typing import Final
 
 from rich import box
-from rich.console import Console
+from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -16,6 +16,8 @@ from deploylint.findings import Finding, Severity
 from deploylint.grade import DocResult
 from deploylint.report import Report
 from deploylint.reporters import RenderOptions
+
+WIDE: Final = 110  # below this many columns, six columns can't be read: stack each finding
 
 SEVERITY_STYLE: Final = {
     Severity.CRITICAL: "bold red",
@@ -56,13 +58,14 @@ class TextReporter:
             highlight=False,
             emoji=False,
         )
+        layout = _table if console.width >= WIDE else _stacked
         for result in report.files:
             for doc in result.documents:
                 if options.quiet and not doc.findings:
                     continue
                 console.print(_header(result.file, doc, len(result.documents)))
                 if doc.findings:
-                    console.print(_table(doc.findings))
+                    console.print(layout(doc.findings))
                 else:
                     console.print(Text("  no findings", style="green"))
         if not options.quiet:
@@ -84,19 +87,16 @@ def _header(file: str, doc: DocResult, documents: int) -> Text:
 def _table(findings: tuple[Finding, ...]) -> Table:
     table = Table(box=box.SIMPLE_HEAD, show_lines=True, expand=True, pad_edge=False)
     table.add_column("Severity", no_wrap=True)
-    table.add_column("Location", overflow="fold", max_width=40)
+    table.add_column("Location", no_wrap=True)  # file:line:col stays whole: editors link it
     table.add_column("Rule", no_wrap=True)
     # fold, never ellipsize: a truncated route or key holder is a wrong one
     table.add_column("Gap", ratio=3, overflow="fold")
     table.add_column("Blast radius", ratio=3, overflow="fold")
     table.add_column("Rollback unit", ratio=2, overflow="fold")
     for found in findings:
-        severity = cell(found.severity.label, SEVERITY_STYLE[found.severity])
-        if found.waived:
-            severity.append(" waived", style="dim")
         row_style = "dim" if found.waived else ""
         table.add_row(
-            severity,
+            _severity(found),
             cell(found.location),
             cell(found.rule),
             cell(found.gap),
@@ -105,6 +105,33 @@ def _table(findings: tuple[Finding, ...]) -> Table:
             style=row_style,
         )
     return table
+
+
+def _severity(found: Finding) -> Text:
+    severity = cell(found.severity.label, SEVERITY_STYLE[found.severity])
+    if found.waived:
+        severity.append(" waived", style="dim")
+    return severity
+
+
+def _stacked(findings: tuple[Finding, ...]) -> RenderableType:
+    """One block per finding, for terminals too narrow for the table."""
+    blocks: list[RenderableType] = []
+    for found in findings:
+        heading = Text("  ").append_text(_severity(found))
+        heading.append("  ").append_text(cell(found.location)).append("  ")
+        heading.append_text(cell(f"{found.rule} {found.title}", "bold"))
+        grid = Table.grid(padding=(0, 2), pad_edge=True)
+        grid.add_column(no_wrap=True, style="dim")
+        grid.add_column(overflow="fold")
+        for label, value in (
+            ("gap", found.gap),
+            ("blast radius", found.blast_radius),
+            ("rollback unit", found.rollback_unit),
+        ):
+            grid.add_row("  " + label, cell(value))
+        blocks += [heading, grid, Text("")]
+    return Group(*blocks)
 
 
 def _summary(report: Report) -> Text:

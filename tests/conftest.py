@@ -1,0 +1,94 @@
+"""Shared helpers: run deploylint the way a user does, on real files."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from deploylint.cli import app
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLES = REPO / "examples"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SHARED = REPO.parent / "shared"
+TODAY = "2026-11-22"  # date rules are graded as of this day in every test
+PASSING = EXAMPLES / "support-replies.yaml"
+FAILING = EXAMPLES / "infra-autoscaler.yaml"
+
+
+@dataclass(frozen=True)
+class Run:
+    code: int
+    stdout: str
+    stderr: str
+
+    def json(self) -> Any:
+        return json.loads(self.stdout)
+
+
+def deploylint(
+    *args: str, stdin: str | bytes | None = None, env: Mapping[str, str] | None = None
+) -> Run:
+    """Run the CLI in-process, as typer's runner does (fast; no console-script wrapper)."""
+    result = CliRunner().invoke(app, list(args), input=stdin, env={"COLUMNS": "120", **(env or {})})
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return Run(result.exit_code, result.stdout, result.stderr)
+
+
+def deploylint_process(
+    *args: str,
+    stdin: bytes | None = None,
+    env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+    timeout: float = 60,
+) -> Run:
+    """Run ``python -m deploylint`` in a real process: exit codes, stdin, no tracebacks."""
+    inherited = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+    environment = {**inherited, "COLUMNS": "120", **(env or {})}
+    completed = subprocess.run(
+        [sys.executable, "-m", "deploylint", *args],
+        input=stdin,
+        capture_output=True,
+        env=environment,
+        cwd=cwd,
+        timeout=timeout,
+        check=False,
+    )
+    decode: Callable[[bytes], str] = lambda raw: raw.decode("utf-8", "replace")  # noqa: E731
+    return Run(completed.returncode, decode(completed.stdout), decode(completed.stderr))
+
+
+def check_json(*paths: str | Path, extra: tuple[str, ...] = ()) -> tuple[int, dict[str, Any]]:
+    """``deploylint check --format json`` on real files; the exit code and the parsed report."""
+    run = deploylint("check", *map(str, paths), "--format", "json", "--today", TODAY, *extra)
+    return run.code, run.json()
+
+
+def rules_fired(report: Mapping[str, Any]) -> set[str]:
+    return {f["rule"] for f in report["findings"] if not f["waived"]}
+
+
+@pytest.fixture
+def write(tmp_path: Path) -> Callable[..., Path]:
+    """Write a file under the test's temporary folder and return its path."""
+
+    def _write(name: str, content: str | bytes) -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+        return path
+
+    return _write

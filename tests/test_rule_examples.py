@@ -1,0 +1,45 @@
+"""One runner for every rule: its bad example fires it, its good example doesn't (sqlfluff-
+style: the cases are data in the rubric, run by this single test)."""
+
+from __future__ import annotations
+
+import pytest
+
+from deploylint.examples import example_text
+from deploylint.rubric.load import load_default
+from tests.conftest import check_json, rules_fired
+
+RUBRIC = load_default()
+RULES = list(RUBRIC.rules)
+
+
+@pytest.mark.parametrize("rule_id", RULES)
+def test_bad_example_fires_the_rule(write, rule_id: str) -> None:
+    rule = RUBRIC.rules[rule_id]
+    code, report = check_json(write(f"{rule_id}-bad.yaml", example_text(RUBRIC, rule.bad)))
+    assert rule_id in {f["rule"] for f in report["findings"]}, report["findings"]
+    assert code in (0, 1)
+
+
+@pytest.mark.parametrize("rule_id", RULES)
+def test_good_example_does_not_fire_the_rule(write, rule_id: str) -> None:
+    rule = RUBRIC.rules[rule_id]
+    _, report = check_json(write(f"{rule_id}-good.yaml", example_text(RUBRIC, rule.good)))
+    assert rule_id not in {f["rule"] for f in report["findings"]}, report["findings"]
+
+
+def test_the_brief_complete_example_passes_with_zero_findings(write) -> None:
+    code, report = check_json(write("brief.yaml", RUBRIC.base_text))
+    assert code == 0
+    assert report["findings"] == []
+
+
+def test_every_finding_of_a_bad_example_is_fully_filled(write) -> None:
+    for rule_id in RULES:
+        rule = RUBRIC.rules[rule_id]
+        _, report = check_json(write(f"{rule_id}.yaml", example_text(RUBRIC, rule.bad)))
+        for finding in report["findings"]:
+            for column in ("gap", "blast_radius", "rollback_unit", "remediation"):
+                assert finding[column].strip(), (rule_id, finding)
+            assert "{{" not in finding["gap"] + finding["blast_radius"] + finding["rollback_unit"]
+        assert rules_fired(report) or report["findings"]
