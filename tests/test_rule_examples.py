@@ -43,3 +43,16 @@ def test_every_finding_of_a_bad_example_is_fully_filled(write) -> None:
                 assert finding[column].strip(), (rule_id, finding)
             assert "{{" not in finding["gap"] + finding["blast_radius"] + finding["rollback_unit"]
         assert rules_fired(report) or report["findings"]
+
+
+def test_rubric_files_take_the_fast_parser() -> None:
+    """Rubric YAML must not fall back to the slow parser (avoid `[a:b]` in flow lists)."""
+    from deploylint import loader
+    from deploylint.resources import data_dir
+
+    if loader._CParser is None:
+        pytest.skip("ruamel.yaml's C parser is not installed")
+    for path in sorted(data_dir("rubrics").rglob("*.yaml")):
+        if path.name == "_base.yaml":
+            continue  # the brief's example, verbatim, `[refunds:write]` and all
+        list(loader._build(loader._events(path.read_text(), pure=False), loader.Limits()))

@@ -15,6 +15,7 @@ from typing import Any
 from deploylint.findings import Finding
 from deploylint.keypath import KeyPath, format_path
 from deploylint.loader import LoadedDoc
+from deploylint.rubric.checks.base import agent_ids, human_queues
 from deploylint.rubric.engine import Hit
 from deploylint.rubric.facts import and_list, blast_radius, rollback_unit
 from deploylint.rubric.model import Rule
@@ -87,6 +88,8 @@ def context(doc: LoadedDoc, hit: Hit, today: date) -> dict[str, Any]:
         "action": action,
         "blast": blast_radius(concerned),
         "rollback": rollback_unit(data),
+        "queues": sorted(human_queues(data)),
+        "agent_ids": sorted(agent_ids(data)),
         "doc": data,
         "today": today.isoformat(),
     }

@@ -1,8 +1,4 @@
-"""Python checks for what a schema fragment can't say: dates against --today, cross-field logic.
-
-A check gets the node a rule selected and yields facts (a path and template values); the
-engine adds the rule id, severity and text, so a check never knows how its finding reads.
-"""
+"""What every Python check shares: its input, the facts it yields, and doc helpers."""
 
 from __future__ import annotations
 
@@ -50,20 +46,26 @@ def parse_date(value: Any) -> date | None:
         return None
 
 
-def kill_switch_test_age(given: CheckInput) -> Iterator[Fact]:
-    """The newest recorded kill-switch test is older than ``max_age_days`` before --today."""
-    tests = given.node.get("tests") if isinstance(given.node, dict) else None
-    dates = [parse_date(t.get("date")) for t in tests or [] if isinstance(t, dict)]
-    known = [d for d in dates if d is not None]
-    if not known:
-        return
-    newest = max(known)
-    age = (given.today - newest).days
-    if age > given.params["max_age_days"]:
-        values = {"last_test": newest.isoformat(), "age_days": age}
-        yield Fact((*given.path, "tests"), values=values)
+def listed(value: Any) -> list[Any]:
+    """``value`` if it is a list, else an empty list (the schema reports wrong types)."""
+    return value if isinstance(value, list) else []
 
 
-CHECKS: dict[str, Check] = {
-    "kill_switch_test_age": kill_switch_test_age,
-}
+def mapping(value: Any) -> dict[str, Any]:
+    """``value`` if it is a mapping, else an empty one."""
+    return value if isinstance(value, dict) else {}
+
+
+def agents(doc: Mapping[str, Any]) -> list[tuple[int, dict[str, Any]]]:
+    """``(index, agent)`` for every agent that is a mapping."""
+    return [(i, a) for i, a in enumerate(listed(doc.get("agents"))) if isinstance(a, dict)]
+
+
+def agent_ids(doc: Mapping[str, Any]) -> set[str]:
+    return {str(a["id"]) for _, a in agents(doc) if a.get("id") is not None}
+
+
+def human_queues(doc: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Declared human queues by name (``humans.queues``)."""
+    queues = listed(mapping(doc.get("humans")).get("queues"))
+    return {str(q["name"]): q for q in queues if isinstance(q, dict) and q.get("name")}

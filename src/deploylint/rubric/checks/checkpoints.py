@@ -1,0 +1,7 @@
+"""Checks for the checkpoints area."""
+
+from __future__ import annotations
+
+from deploylint.rubric.checks.base import Check
+
+CHECKS: dict[str, Check] = {}

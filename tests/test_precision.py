@@ -1,0 +1,41 @@
+"""Precision as much as recall: a realistic doc that breaks only one area is flagged in that
+area and no other, and a sound doc produces nothing at or above `low`.
+
+Each file in tests/fixtures/areas/ is named after the area it breaks (`retries.yaml`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from deploylint.rubric.load import load_default
+from tests.conftest import EXAMPLES, FAILING, FIXTURES, check_json
+
+AREA_FIXTURES = sorted((FIXTURES / "areas").glob("*.yaml"))
+ENGINE_AREAS = {"document", "waivers"}
+RANKS = ["info", "low", "medium", "high", "critical"]
+
+
+@pytest.mark.parametrize("fixture", AREA_FIXTURES, ids=lambda p: p.stem)
+def test_a_single_gap_doc_is_flagged_in_exactly_its_area(fixture: Path) -> None:
+    _, report = check_json(fixture)
+    areas = {f["area"] for f in report["findings"]}
+    assert areas == {fixture.stem}, [(f["rule"], f["gap"]) for f in report["findings"]]
+    assert any(RANKS.index(f["severity"]) >= RANKS.index("low") for f in report["findings"])
+
+
+def test_every_rubric_area_has_a_single_gap_fixture() -> None:
+    areas = {rule.area for rule in load_default().rules.values()} - ENGINE_AREAS
+    assert areas <= {p.stem for p in AREA_FIXTURES}
+
+
+SOUND = [p for p in sorted(EXAMPLES.glob("*.yaml")) if p != FAILING]
+
+
+@pytest.mark.parametrize("doc", SOUND, ids=lambda p: p.name)
+def test_sound_docs_produce_nothing_at_or_above_low(doc: Path) -> None:
+    code, report = check_json(doc)
+    assert code == 0
+    assert [f["rule"] for f in report["findings"] if f["severity"] != "info"] == []
