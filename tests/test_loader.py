@@ -6,7 +6,7 @@ import string
 from io import StringIO
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
@@ -199,8 +199,12 @@ def _dump(data: Any, flow: bool) -> str:
 @given(data=st.dictionaries(KEYS, TREES, min_size=1, max_size=5), flow=st.booleans())
 def test_any_dumped_mapping_loads_back_with_positions(data: dict[str, Any], flow: bool) -> None:
     text = _dump(data, flow)
+    try:  # ruamel's dumper can write flow YAML its own parser rejects ({a: :0}): not ours
+        reference = YAML(typ="safe", pure=True).load(text)
+    except Exception:
+        assume(False)
     [doc] = load_text(text)
-    assert doc.data == data
+    assert doc.data == data == reference
     assert not doc.problems
     lines = text.splitlines()
     for path, where in doc.positions.items():

@@ -50,6 +50,24 @@ def rules_json(rubric: Rubric) -> str:
     )
 
 
+def rules_markdown(rubric: Rubric) -> str:
+    """The rubric as Markdown (docs/rules.md), from templates/rules.md.j2."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    from deploylint.resources import data_dir
+
+    environment = Environment(
+        loader=FileSystemLoader(data_dir("templates")),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        autoescape=False,  # Markdown, not HTML; table cells are escaped by `cell`
+    )
+    environment.filters["cell"] = lambda text: " ".join(str(text).split()).replace("|", "\\|")
+    template = environment.get_template("rules.md.j2")
+    return template.render(areas=list(rubric.areas.values()), rules=rubric.rules, trigger=trigger)
+
+
 def trigger(rule: Rule) -> str:
     """What makes the rule fire, in words: the rubric's own sentence, or one built from its data."""
     if rule.trigger:

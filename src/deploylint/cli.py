@@ -31,6 +31,7 @@ else:
 class RulesFormat(StrEnum):
     text = "text"
     json = "json"
+    markdown = "markdown"
 
 
 app = typer.Typer(
@@ -140,10 +141,11 @@ def rules(
     from deploylint.rubric.load import load_default
 
     rubric = load_default()
-    if output_format is RulesFormat.json:
-        from deploylint.catalog import rules_json
+    if output_format is not RulesFormat.text:
+        from deploylint.catalog import rules_json, rules_markdown
 
-        sys.stdout.write(rules_json(rubric))
+        render = rules_json if output_format is RulesFormat.json else rules_markdown
+        sys.stdout.write(render(rubric))
         return
     from rich.console import Console
     from rich.table import Table

@@ -39,6 +39,7 @@ class DocResult:
     graded: bool
     findings: tuple[Finding, ...]
     data: Any = None
+    applied: frozenset[str] = frozenset()  # rules that applied: met unless they have findings
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,20 +87,21 @@ def _mentions_deploylint(raw: bytes, docs: list[LoadedDoc]) -> bool:
 
 def grade_doc(doc: LoadedDoc, *, file: str, settings: Settings) -> DocResult:
     """Shape problems and rubric hits for one document, rendered, waived and sorted."""
+    rules = settings.rubric.rules.values()
     problems = list(doc.problems)
     hits: list[Hit] = []
+    applied = {rule.id for rule in rules if rule.area == "document"}
     if doc.gradable:
         unknown_version = api_version_problem(doc)
         if unknown_version is not None:
             problems.append(unknown_version)
         else:
             problems += shape_problems(doc)
-            hits = evaluate(
-                doc.data,
-                settings.rubric.rules.values(),
-                today=settings.today,
-                params=settings.params,
-            )
+            evaluation = evaluate(doc.data, rules, today=settings.today, params=settings.params)
+            hits = evaluation.hits
+            applied |= evaluation.applied
+        if doc.data.get("waivers"):
+            applied |= {rule.id for rule in rules if rule.area == "waivers"}
     hits = [_problem_hit(p, settings.rubric) for p in problems] + hits
     findings = [finding(doc, hit, file=file, today=settings.today) for hit in hits]
     if doc.gradable:
@@ -112,6 +114,7 @@ def grade_doc(doc: LoadedDoc, *, file: str, settings: Settings) -> DocResult:
         graded=doc.gradable,
         findings=tuple(sorted(findings, key=Finding.sort_key)),
         data=doc.data,
+        applied=frozenset(applied | {f.rule for f in findings}),
     )
 
 

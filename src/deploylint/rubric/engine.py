@@ -38,15 +38,28 @@ def _validator(rule: Rule, which: str) -> Any:
     return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    """What the rubric found on one doc, and which rules applied to it at all.
+
+    A rule applies when its selector reaches a node that passes its `when`; a rule that
+    applied and has no hit is a control the doc meets (the report's coverage).
+    """
+
+    hits: list[Hit]
+    applied: frozenset[str]
+
+
 def evaluate(
     data: Mapping[str, Any],
     rules: Iterable[Rule],
     *,
     today: date,
     params: Mapping[str, Mapping[str, Any]] | None = None,
-) -> list[Hit]:
+) -> Evaluation:
     """Every hit of every predicate rule on one doc, in rule order."""
     hits: list[Hit] = []
+    applied: set[str] = set()
     for rule in rules:
         if rule.engine:
             continue
@@ -54,8 +67,9 @@ def evaluate(
         for path, node in select(data, rule.selector):
             if rule.when is not None and not _validator(rule, "when").is_valid(node):
                 continue
+            applied.add(rule.id)
             hits.extend(_apply(rule, path, node, data, settings, today))
-    return hits
+    return Evaluation(hits, frozenset(applied))
 
 
 def _apply(
