@@ -65,7 +65,7 @@ def test_json_carries_every_field_and_a_summary() -> None:
     assert report["tool"]["name"] == "deploylint"
     assert report["format_version"] == 1
     assert sorted(Path(f["file"]).name for f in report["files"]) == sorted(
-        p.name for p in EXAMPLES.glob("*.yaml")
+        p.name for p in EXAMPLES.rglob("*.yaml")
     )
     for finding in report["findings"]:
         assert set(finding) == FINDING_FIELDS
@@ -167,7 +167,10 @@ def test_stdin_is_read_with_a_dash() -> None:
 
 def test_multi_document_files_grade_each_document(write) -> None:
     good = PASSING.read_text()
+    other = {"support-reply-agent": "billing-reply-agent", "tier1": "billing"}  # its own agent
     bad = good.replace("owner: oncall-support-eng", "owner: TBD")
+    for old, new in other.items():
+        bad = bad.replace(old, new)
     path = write("two.yaml", good + "---\n" + bad)
     code, report = check_json(path)
     assert code == 1

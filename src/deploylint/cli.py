@@ -6,13 +6,13 @@ import os
 import sys
 from datetime import date, datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated, Final, TextIO
+from typing import TYPE_CHECKING, Annotated, Final, TextIO, cast
 
 import typer
 
 from deploylint import __version__
 from deploylint.findings import Severity
-from deploylint.reporters import REPORTERS, RenderOptions
+from deploylint.reporters import REPORTERS, ColorSystem, RenderOptions
 
 EXIT_CODES: Final = (
     "Exit codes: 0 = nothing at or above --fail-on (waived findings never count); "
@@ -70,7 +70,7 @@ def _render_options(stream: TextIO, quiet: bool) -> RenderOptions:
 
     console = Console(file=stream)
     width = console.width if console.is_terminal or "COLUMNS" in os.environ else 120
-    system = None if console.no_color or console.color_system is None else console.color_system
+    system = None if console.no_color else cast("ColorSystem | None", console.color_system)
     return RenderOptions(
         quiet=quiet, terminal=console.is_terminal, color_system=system, width=width
     )
@@ -129,6 +129,40 @@ def check(
         sys.stderr.write("deploylint: interrupted\n")
         code = 130
     raise typer.Exit(code)
+
+
+class FleetFormat(StrEnum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+@app.command(
+    epilog="Exit codes: 0 = the map was shown; 2 = usage error or a path that could not be read."
+)
+def fleet(
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[PATH]...",
+            help="Files or folders, as for check. Default: the current folder.",
+            show_default=False,
+        ),
+    ] = None,
+    output_format: Annotated[
+        FleetFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = FleetFormat.text,
+) -> None:
+    """Show the fleet map: each resource, who writes it (from which doc), locks and holders.
+
+    `check` on the same paths reports the collisions as findings; this is the picture.
+    """
+    from deploylint.run import Options, run_fleet
+
+    chosen = output_format.value
+    render = _render_options(sys.stdout, quiet=False) if chosen == "text" else RenderOptions()
+    options = Options(paths=tuple(paths or ["."]), today=date.today(), format=chosen, render=render)
+    raise typer.Exit(run_fleet(options, out=sys.stdout, err=sys.stderr))
 
 
 @app.command()

@@ -6,18 +6,20 @@ graded in any order (or in worker processes) and give the same result.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 from deploylint.docschema import api_version_problem, is_deploylint_doc, shape_problems
 from deploylint.findings import Finding
+from deploylint.fleet.facts import DocFacts, doc_facts
 from deploylint.loader import Limits, LoadedDoc, ShapeProblem, load_bytes, oversized
 from deploylint.rubric.engine import Hit, evaluate
 from deploylint.rubric.model import Rubric
 from deploylint.rubric.render import finding
-from deploylint.waivers import apply_waivers
+from deploylint.waivers import ActiveWaiver, apply_waivers, mark_waived
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,8 +40,9 @@ class DocResult:
     name: str | None
     graded: bool
     findings: tuple[Finding, ...]
-    data: Any = None
     applied: frozenset[str] = frozenset()  # rules that applied: met unless they have findings
+    facts: DocFacts | None = None  # what the doc contributes to the fleet view
+    waivers: tuple[ActiveWaiver, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,17 +107,20 @@ def grade_doc(doc: LoadedDoc, *, file: str, settings: Settings) -> DocResult:
             applied |= {rule.id for rule in rules if rule.area == "waivers"}
     hits = [_problem_hit(p, settings.rubric) for p in problems] + hits
     findings = [finding(doc, hit, file=file, today=settings.today) for hit in hits]
+    active: list[ActiveWaiver] = []
     if doc.gradable:
-        findings = apply_waivers(doc, findings, file=file, settings=settings)
+        findings, active = apply_waivers(doc, findings, file=file, settings=settings)
     metadata = doc.data.get("metadata") if doc.gradable else None
     name = metadata.get("name") if isinstance(metadata, dict) else None
+    name = name if isinstance(name, str) else None
     return DocResult(
         index=doc.index,
-        name=name if isinstance(name, str) else None,
+        name=name,
         graded=doc.gradable,
         findings=tuple(sorted(findings, key=Finding.sort_key)),
-        data=doc.data,
         applied=frozenset(applied | {f.rule for f in findings}),
+        facts=doc_facts(doc, file=file, name=name) if doc.gradable else None,
+        waivers=tuple(active),
     )
 
 
@@ -123,3 +129,33 @@ def _problem_hit(problem: ShapeProblem, rubric: Rubric) -> Hit:
     return Hit(
         rule, problem.path, False, values={"detail": problem.message}, where=problem.position
     )
+
+
+def with_fleet(results: list[FileResult], rubric: Rubric) -> list[FileResult]:
+    """Add the cross-doc findings of a run to the docs they point at (waivers apply)."""
+    from deploylint.fleet import fleet_findings
+
+    docs = [doc for result in results for doc in result.documents if doc.facts is not None]
+    if len(docs) < 2:
+        return results
+    found: dict[tuple[str, int], list[Finding]] = defaultdict(list)
+    for extra in fleet_findings([doc.facts for doc in docs if doc.facts is not None], rubric):
+        found[(extra.file, extra.document)].append(extra)
+    fleet_rules = frozenset(r.id for r in rubric.rules.values() if r.area == "fleet")
+
+    def merged(result: FileResult) -> FileResult:
+        documents = [
+            _merged(doc, found.get((result.file, doc.index), []), fleet_rules)
+            if doc.facts is not None
+            else doc
+            for doc in result.documents
+        ]
+        return replace(result, documents=tuple(documents))
+
+    return [merged(result) for result in results]
+
+
+def _merged(doc: DocResult, extra: list[Finding], fleet_rules: frozenset[str]) -> DocResult:
+    marked, _ = mark_waived(extra, doc.waivers)
+    findings = tuple(sorted((*doc.findings, *marked), key=Finding.sort_key))
+    return replace(doc, findings=findings, applied=doc.applied | fleet_rules)

@@ -9,6 +9,7 @@ from enum import IntEnum
 
 from deploylint import __version__
 from deploylint.findings import Finding, Severity
+from deploylint.fleet.map import ResourceRow
 from deploylint.grade import FileResult
 
 
@@ -29,6 +30,7 @@ class Report:
     fail_on: Severity | None  # None: never fail on findings
     today: date
     version: str = __version__
+    fleet: tuple[ResourceRow, ...] = ()  # the fleet map, when two or more docs were graded
 
     @property
     def findings(self) -> list[Finding]:

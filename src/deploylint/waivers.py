@@ -6,21 +6,42 @@ that is expired, incomplete, approved by an agent, or no longer needed is a find
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from dataclasses import replace
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from deploylint.findings import Finding
 from deploylint.keypath import KeyPath
 from deploylint.loader import LoadedDoc
-from deploylint.rubric.checks import parse_date
+from deploylint.rubric.checks.base import agent_ids, parse_date
 from deploylint.rubric.engine import Hit
+from deploylint.rubric.model import Rubric
 from deploylint.rubric.render import finding
 
 if TYPE_CHECKING:
     from deploylint.grade import Settings
 
 _REQUIRED = ("reason", "approved_by", "expires")
+_FLEET_PREFIX = "FL"  # fleet findings exist only when docs are checked together
+
+
+@dataclass(frozen=True, slots=True)
+class ActiveWaiver:
+    """A waiver that can be honoured: complete, approved by a human, not expired."""
+
+    path: KeyPath
+    rule: str
+    scope: str | None
+    accepted: str
+
+    def covers(self, found: Finding) -> bool:
+        if found.rule != self.rule or found.rule.startswith("WV"):
+            return False
+        if self.scope in (None, "", "$"):
+            return True
+        scope = str(self.scope)
+        return found.path == scope or found.path.startswith((scope + ".", scope + "["))
 
 
 def _waivers(data: Mapping[str, Any]) -> Iterator[tuple[KeyPath, Mapping[str, Any]]]:
@@ -30,88 +51,85 @@ def _waivers(data: Mapping[str, Any]) -> Iterator[tuple[KeyPath, Mapping[str, An
             yield ("waivers", index), waiver
 
 
-def _agent_ids(data: Mapping[str, Any]) -> set[str]:
-    listed = data.get("agents")
-    return (
-        {str(a.get("id")) for a in listed if isinstance(a, dict)}
-        if isinstance(listed, list)
-        else set()
-    )
+def _problem(
+    waiver: Mapping[str, Any], agents: set[str], today: date
+) -> tuple[str, str, dict[str, Any]] | None:
+    """(rule, key at fault, template values) when the waiver can't be honoured."""
+    expires = parse_date(waiver.get("expires"))
+    missing = [key for key in _REQUIRED if not waiver.get(key)]
+    if missing or expires is None:
+        return "WV003", "", {"missing": missing or ["a valid expires date"]}
+    if str(waiver["approved_by"]) in agents:
+        return "WV004", "approved_by", {}
+    if expires < today:
+        return "WV001", "expires", {"days_ago": (today - expires).days}
+    return None
 
 
-def _covers(waiver: Mapping[str, Any], found: Finding) -> bool:
-    if found.rule != waiver["rule"] or found.rule.startswith("WV"):
-        return False
-    scope = waiver.get("path")
-    if not isinstance(scope, str) or scope in ("", "$"):
-        return True
-    return found.path == scope or found.path.startswith((scope + ".", scope + "["))
+def review_waivers(
+    data: Mapping[str, Any], rubric: Rubric, today: date
+) -> tuple[list[ActiveWaiver], list[Hit]]:
+    """Split a doc's waivers into those to honour and findings about the rest."""
+    active: list[ActiveWaiver] = []
+    hits: list[Hit] = []
+    agents = agent_ids(data)
+    for path, waiver in _waivers(data):
+        problem = _problem(waiver, agents, today)
+        if problem is None:
+            accepted = f"{waiver['reason']} (approved by {waiver['approved_by']}"
+            accepted += f", until {waiver['expires']})"
+            scope = waiver.get("path")
+            active.append(
+                ActiveWaiver(
+                    path, waiver["rule"], scope if isinstance(scope, str) else None, accepted
+                )
+            )
+            continue
+        rule, key, values = problem
+        at = (*path, key) if key else path
+        value = waiver.get(key) if key else None
+        values = {"waiver": waiver, **values}
+        hits.append(Hit(rubric.rule(rule), at, rule == "WV003", waiver, value, values))
+    return active, hits
 
 
-def _accepted(waiver: Mapping[str, Any]) -> str:
-    return f"{waiver['reason']} (approved by {waiver['approved_by']}, until {waiver['expires']})"
+def mark_waived(
+    findings: Iterable[Finding], active: Iterable[ActiveWaiver]
+) -> tuple[list[Finding], set[KeyPath]]:
+    """Findings with the waived ones marked, and the paths of the waivers that were used."""
+    waivers = list(active)
+    used: set[KeyPath] = set()
+    marked: list[Finding] = []
+    for found in findings:
+        match = next((w for w in waivers if w.covers(found)), None)
+        if match is not None:
+            used.add(match.path)
+            found = replace(found, waived=True, waiver_reason=match.accepted)
+        marked.append(found)
+    return marked, used
+
+
+def _described(waiver: ActiveWaiver) -> dict[str, str]:
+    return {"rule": waiver.rule} | ({"path": waiver.scope} if waiver.scope else {})
 
 
 def apply_waivers(
     doc: LoadedDoc, findings: list[Finding], *, file: str, settings: Settings
-) -> list[Finding]:
-    """Mark waived findings, and add findings for waivers that can't be honoured."""
-    rubric, today = settings.rubric, settings.today
-    hits: list[Hit] = []
-    active: list[tuple[KeyPath, Mapping[str, Any]]] = []
-    agents = _agent_ids(doc.data)
-    for path, waiver in _waivers(doc.data):
-        values = {"waiver": waiver}
-        expires = parse_date(waiver.get("expires"))
-        if any(not waiver.get(key) for key in _REQUIRED) or expires is None:
-            missing = [key for key in _REQUIRED if not waiver.get(key)] or ["a valid expires date"]
-            hits.append(
-                Hit(rubric.rule("WV003"), path, True, waiver, None, values | {"missing": missing})
-            )
-        elif str(waiver["approved_by"]) in agents:
+) -> tuple[list[Finding], list[ActiveWaiver]]:
+    """Mark waived findings, add findings for waivers that can't be honoured or aren't needed,
+    and return the active waivers (fleet findings are waived by them later)."""
+    active, hits = review_waivers(doc.data, settings.rubric, settings.today)
+    marked, used = mark_waived(findings, active)
+    for waiver in active:
+        if waiver.path not in used and not waiver.rule.startswith(_FLEET_PREFIX):
             hits.append(
                 Hit(
-                    rubric.rule("WV004"),
-                    (*path, "approved_by"),
+                    settings.rubric.rule("WV002"),
+                    (*waiver.path, "rule"),
                     False,
-                    waiver,
-                    waiver["approved_by"],
-                    values,
+                    None,
+                    waiver.rule,
+                    {"waiver": _described(waiver)},
                 )
             )
-        elif expires < today:
-            ago = {"days_ago": (today - expires).days}
-            hits.append(
-                Hit(
-                    rubric.rule("WV001"),
-                    (*path, "expires"),
-                    False,
-                    waiver,
-                    waiver["expires"],
-                    values | ago,
-                )
-            )
-        else:
-            active.append((path, waiver))
-    used: set[KeyPath] = set()
-    marked: list[Finding] = []
-    for found in findings:
-        match = next(((p, w) for p, w in active if _covers(w, found)), None)
-        if match is not None:
-            used.add(match[0])
-            reason = _accepted(match[1])
-            found = replace(found, waived=True, waiver_reason=reason)
-        marked.append(found)
-    for path, waiver in active:
-        if path not in used:
-            hits.append(
-                Hit(
-                    rubric.rule("WV002"),
-                    (*path, "rule"),
-                    False,
-                    waiver,
-                    waiver["rule"],
-                    {"waiver": waiver},
-                )
-            )
-    return marked + [finding(doc, hit, file=file, today=today) for hit in hits]
+    return marked + [finding(doc, hit, file=file, today=settings.today) for hit in hits], active

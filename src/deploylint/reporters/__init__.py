@@ -6,9 +6,11 @@ Classes are named by import path so that a run imports only the reporter it uses
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import import_module
-from typing import Final, Protocol
+from io import StringIO
+from typing import Any, Final, Literal, Protocol
 
 from deploylint.report import Report
 
@@ -18,14 +20,36 @@ REPORTERS: Final[dict[str, str]] = {
 }
 
 
+ColorSystem = Literal["auto", "standard", "256", "truecolor", "windows"]
+
+
 @dataclass(frozen=True, slots=True)
 class RenderOptions:
     """How the output will be shown; terminal fields come from rich's own detection."""
 
     quiet: bool = False
     terminal: bool = False
-    color_system: str | None = None
+    color_system: ColorSystem | None = None
     width: int | None = None
+
+
+def render_rich(renderables: Iterable[Any], options: RenderOptions) -> str:
+    """Print rich renderables into a string, for the terminal the options describe."""
+    from rich.console import Console
+
+    console = Console(
+        file=StringIO(),
+        force_terminal=options.terminal,
+        color_system=options.color_system,
+        width=options.width or 100,
+        markup=False,
+        highlight=False,
+        emoji=False,
+    )
+    for renderable in renderables:
+        console.print(renderable)
+    output: str = console.file.getvalue()  # type: ignore[attr-defined]
+    return output
 
 
 class Reporter(Protocol):

@@ -57,6 +57,7 @@ def report_record(report: Report) -> dict[str, Any]:
             for result in report.files
         ],
         "findings": [finding_record(f) for f in findings],
+        "fleet": [row.record() for row in report.fleet],
         "errors": list(report.errors),
         "summary": {
             "files": len(report.files),

@@ -4,18 +4,19 @@ markup, and control characters are shown escaped instead of reaching the termina
 
 from __future__ import annotations
 
-from io import StringIO
-from typing import Final
+from collections.abc import Iterator
+from typing import Any, Final
 
 from rich import box
-from rich.console import Console, Group, RenderableType
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from deploylint.escape import printable
 from deploylint.findings import Finding, Severity
 from deploylint.grade import DocResult
 from deploylint.report import Report
-from deploylint.reporters import RenderOptions
+from deploylint.reporters import RenderOptions, render_rich
 
 WIDE: Final = 110  # below this many columns, six columns can't be read: stack each finding
 
@@ -27,20 +28,6 @@ SEVERITY_STYLE: Final = {
     Severity.INFO: "dim",
 }
 
-# C0 and C1 controls, DEL, and the bidirectional overrides used in "trojan source" tricks.
-_UNSAFE: Final = [
-    *range(0x20),
-    *range(0x7F, 0xA0),
-    *range(0x202A, 0x202F),
-    *range(0x2066, 0x206A),
-]
-_ESCAPES: Final = {code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" for code in _UNSAFE}
-
-
-def printable(text: str) -> str:
-    """Show control and bidi characters as escapes so doc content can't drive the terminal."""
-    return text.translate(_ESCAPES)
-
 
 def cell(text: str, style: str = "") -> Text:
     """A table cell holding doc-derived text literally (no markup is ever parsed)."""
@@ -49,29 +36,19 @@ def cell(text: str, style: str = "") -> Text:
 
 class TextReporter:
     def render(self, report: Report, options: RenderOptions) -> str:
-        console = Console(
-            file=StringIO(),
-            force_terminal=options.terminal,
-            color_system=options.color_system,  # type: ignore[arg-type]
-            width=options.width or 100,
-            markup=False,
-            highlight=False,
-            emoji=False,
-        )
-        layout = _table if console.width >= WIDE else _stacked
+        wide = (options.width or 100) >= WIDE
+        return render_rich(self._renderables(report, options, wide), options)
+
+    def _renderables(self, report: Report, options: RenderOptions, wide: bool) -> Iterator[Any]:
+        layout = _table if wide else _stacked
         for result in report.files:
             for doc in result.documents:
                 if options.quiet and not doc.findings:
                     continue
-                console.print(_header(result.file, doc, len(result.documents)))
-                if doc.findings:
-                    console.print(layout(doc.findings))
-                else:
-                    console.print(Text("  no findings", style="green"))
+                yield _header(result.file, doc, len(result.documents))
+                yield layout(doc.findings) if doc.findings else Text("  no findings", style="green")
         if not options.quiet:
-            console.print(_summary(report))
-        output: str = console.file.getvalue()  # type: ignore[attr-defined]
-        return output
+            yield _summary(report)
 
 
 def _header(file: str, doc: DocResult, documents: int) -> Text:

@@ -12,7 +12,7 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from deploylint.findings import Finding
+from deploylint.findings import Finding, Position
 from deploylint.keypath import KeyPath, format_path
 from deploylint.loader import LoadedDoc
 from deploylint.rubric.checks.base import agent_ids, human_queues
@@ -97,21 +97,41 @@ def context(doc: LoadedDoc, hit: Hit, today: date) -> dict[str, Any]:
 
 def finding(doc: LoadedDoc, hit: Hit, *, file: str, today: date) -> Finding:
     """Turn a hit into the finding record, with all three columns filled."""
-    rule = hit.rule
-    variables = context(doc, hit, today)
-    gap_template = rule.gap.missing if hit.missing else rule.gap.failing
-    gap_template = gap_template or rule.gap.missing or rule.gap.failing or rule.title
     where = hit.where or doc.locate(hit.path)
+    return build_finding(
+        hit.rule,
+        missing=hit.missing,
+        variables=context(doc, hit, today),
+        file=file,
+        document=doc.index,
+        where=where,
+        path=hit.path,
+    )
+
+
+def build_finding(
+    rule: Rule,
+    *,
+    missing: bool,
+    variables: Mapping[str, Any],
+    file: str,
+    document: int,
+    where: Position,
+    path: KeyPath,
+) -> Finding:
+    """A finding at a place, its three columns rendered from the rule's templates."""
+    gap_template = rule.gap.missing if missing else rule.gap.failing
+    gap_template = gap_template or rule.gap.missing or rule.gap.failing or rule.title
     return Finding(
         rule=rule.id,
         area=rule.area,
         severity=rule.severity,
         title=rule.title,
         file=file,
-        document=doc.index,
+        document=document,
         line=where.line,
         column=where.column,
-        path=format_path(hit.path),
+        path=format_path(path),
         gap=render_text(rule, "gap", gap_template, variables),
         blast_radius=render_text(rule, "blast_radius", rule.blast_radius, variables),
         rollback_unit=render_text(rule, "rollback_unit", rule.rollback_unit, variables),

@@ -1,0 +1,175 @@
+"""Reason across docs: who writes what, under which locks, and who holds the keys.
+
+Only conflicts that span two or more docs are reported here; within one doc the
+write-authority and rollback rules speak, so a doc checked alone grades the same as before.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from deploylint.fleet.facts import DocFacts, LockFact, Site, WriteFact
+
+
+@dataclass(frozen=True, slots=True)
+class FleetHit:
+    """A fleet rule that fired at one site, with what its templates say."""
+
+    rule: str
+    site: Site
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+def _doc(site: Site) -> tuple[str, int]:
+    return site.file, site.document
+
+
+@dataclass(frozen=True)
+class Fleet:
+    """Every doc's facts, indexed by resource, agent and doc."""
+
+    docs: tuple[DocFacts, ...]
+
+    @cached_property
+    def by_doc(self) -> dict[tuple[str, int], DocFacts]:
+        return {(d.file, d.document): d for d in self.docs}
+
+    @cached_property
+    def writes(self) -> dict[str, list[WriteFact]]:
+        found: dict[str, list[WriteFact]] = defaultdict(list)
+        for doc in self.docs:
+            for write in doc.writes:
+                found[write.resource].append(write)
+        return dict(found)
+
+    @cached_property
+    def locks(self) -> dict[str, list[LockFact]]:
+        found: dict[str, list[LockFact]] = defaultdict(list)
+        for doc in self.docs:
+            for lock in doc.locks:
+                found[lock.resource].append(lock)
+        return dict(found)
+
+    @cached_property
+    def agent_docs(self) -> dict[str, set[tuple[str, int]]]:
+        found: dict[str, set[tuple[str, int]]] = defaultdict(set)
+        for doc in self.docs:
+            for agent in doc.agents:
+                found[agent.id].add((doc.file, doc.document))
+        return dict(found)
+
+    def label(self, site: Site) -> str:
+        return self.by_doc[_doc(site)].label
+
+
+def _spans_docs(writes: Sequence[WriteFact]) -> bool:
+    return len({_doc(w.site) for w in writes}) > 1
+
+
+def shared_lock(writes: Sequence[WriteFact], locks: Sequence[LockFact]) -> list[LockFact]:
+    """The declarations of the one lock key every writer of a resource names (empty if none)."""
+    keys = {w.lock for w in writes}
+    if len(keys) != 1 or None in keys:
+        return []
+    return [lock for lock in locks if lock.key in keys and lock.mechanism != "none"]
+
+
+def collisions(fleet: Fleet) -> Iterator[FleetHit]:
+    """FL001: writers in different docs that don't share one lock; FL004: opposing objectives."""
+    locks = fleet.locks
+    objectives = {a.id: a.objective for doc in fleet.docs for a in doc.agents}
+    for resource, writes in sorted(fleet.writes.items()):
+        if not _spans_docs(writes) or len({w.agent for w in writes}) < 2:
+            continue
+        shared = shared_lock(writes, locks.get(resource, []))
+        keys = sorted({w.lock for w in writes if w.lock})
+        for write in writes:
+            others = [f"{w.agent} in {fleet.label(w.site)}" for w in writes if w is not write]
+            values = {
+                "resource": resource,
+                "agent": write.agent,
+                "others": others,
+                "writers": sorted({w.agent for w in writes}),
+                "locks": keys,
+                "docs": len({_doc(w.site) for w in writes}),
+            }
+            if not shared:
+                yield FleetHit("FL001", write.site, values)
+            elif len({objectives.get(w.agent) for w in writes}) > 1 and not any(
+                lock.cooldown or lock.coordination for lock in shared
+            ):
+                objective_list = [
+                    f"{w.agent}: {objectives.get(w.agent) or 'no objective'}" for w in writes
+                ]
+                yield FleetHit("FL004", write.site, values | {"objectives": objective_list})
+
+
+def _described(lock: LockFact, fleet: Fleet) -> str:
+    name = lock.key or "an unnamed lock"
+    return f"{name} held by {lock.holder or 'nobody'} in {fleet.label(lock.site)}"
+
+
+def lock_conflicts(fleet: Fleet) -> Iterator[FleetHit]:
+    """FL002: a lock held by no writer of its resource; FL003: docs disagree on its holder."""
+    writes = fleet.writes
+    for resource, locks in sorted(fleet.locks.items()):
+        writers = {w.agent for w in writes.get(resource, [])}
+        docs = {_doc(lock.site) for lock in locks} | {
+            _doc(w.site) for w in writes.get(resource, [])
+        }
+        if len(docs) < 2:
+            continue
+        for lock in locks:
+            same_key = [other for other in locks if other.key == lock.key and other is not lock]
+            others = [_described(other, fleet) for other in same_key]
+            values = {
+                "resource": resource,
+                "key": lock.key,
+                "holder": lock.holder,
+                "writers": sorted(writers),
+                "others": others,
+            }
+            if lock.holder and lock.holder not in writers:
+                yield FleetHit("FL002", lock.site, values)
+            if any(other.holder != lock.holder for other in same_key):
+                yield FleetHit("FL003", lock.site, values)
+
+
+def agent_key_holders(fleet: Fleet) -> Iterator[FleetHit]:
+    """FL005: a key holder, override queue or waiver approver that is an agent of another doc."""
+    agent_docs = fleet.agent_docs
+    for doc in fleet.docs:
+        for ref in doc.holders:
+            elsewhere = agent_docs.get(ref.name, set()) - {(doc.file, doc.document)}
+            if elsewhere:
+                where = sorted(fleet.by_doc[d].label for d in elsewhere)
+                yield FleetHit(
+                    "FL005", ref.site, {"role": ref.role, "name": ref.name, "docs": where}
+                )
+
+
+def duplicate_agents(fleet: Fleet) -> Iterator[FleetHit]:
+    """FL006: one agent id declared by two or more docs: every reference to it is ambiguous."""
+    for doc in fleet.docs:
+        for agent in doc.agents:
+            elsewhere = fleet.agent_docs.get(agent.id, set()) - {(doc.file, doc.document)}
+            if elsewhere:
+                where = sorted(fleet.by_doc[d].label for d in elsewhere)
+                yield FleetHit("FL006", agent.site, {"agent": agent.id, "docs": where})
+
+
+def fleet_hits(docs: Sequence[DocFacts]) -> list[FleetHit]:
+    """Every cross-doc finding of a run; nothing when fewer than two docs were graded."""
+    if len(docs) < 2:
+        return []
+    fleet = Fleet(tuple(docs))
+    return [
+        *collisions(fleet),
+        *lock_conflicts(fleet),
+        *agent_key_holders(fleet),
+        *duplicate_agents(fleet),
+    ]

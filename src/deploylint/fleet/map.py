@@ -1,0 +1,129 @@
+"""The fleet map: for each resource, its writers, their locks and lock holders, and a status."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from deploylint.escape import markdown, mermaid
+from deploylint.fleet.analysis import Fleet, shared_lock
+from deploylint.fleet.facts import DocFacts
+
+SERIALIZED, SINGLE_WRITER, COLLISION, CONFLICT = (
+    "serialized",
+    "single writer",
+    "collision: no shared lock",
+    "conflicting lock holders",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Writer:
+    agent: str
+    doc: str
+    lock: str | None
+    location: str
+
+
+@dataclass(frozen=True, slots=True)
+class Lock:
+    key: str | None
+    holder: str | None
+    mechanism: str | None
+    doc: str
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceRow:
+    """One resource of the fleet and everything that touches it."""
+
+    resource: str
+    writers: tuple[Writer, ...]
+    locks: tuple[Lock, ...]
+    status: str
+
+    def record(self) -> dict[str, Any]:
+        return {
+            "resource": self.resource,
+            "status": self.status,
+            "writers": [
+                {"agent": w.agent, "doc": w.doc, "lock": w.lock, "location": w.location}
+                for w in self.writers
+            ],
+            "locks": [
+                {"key": k.key, "lock_holder": k.holder, "mechanism": k.mechanism, "doc": k.doc}
+                for k in self.locks
+            ],
+        }
+
+
+def _status(writers: set[str], shared: Sequence[Any]) -> str:
+    if len(writers) <= 1:
+        return SINGLE_WRITER
+    if not shared:
+        return COLLISION
+    return CONFLICT if len({lock.holder for lock in shared}) > 1 else SERIALIZED
+
+
+def fleet_map(docs: Sequence[DocFacts]) -> list[ResourceRow]:
+    """Every written or locked resource, sorted, with its status."""
+    fleet = Fleet(tuple(docs))
+    rows = []
+    for resource in sorted(set(fleet.writes) | set(fleet.locks)):
+        writes, locks = fleet.writes.get(resource, []), fleet.locks.get(resource, [])
+        writers = tuple(
+            Writer(w.agent, fleet.label(w.site), w.lock, f"{w.site.file}:{w.site.line}")
+            for w in writes
+        )
+        declared = tuple(Lock(k.key, k.holder, k.mechanism, fleet.label(k.site)) for k in locks)
+        status = _status({w.agent for w in writes}, shared_lock(writes, locks))
+        rows.append(ResourceRow(resource, writers, declared, status))
+    return rows
+
+
+def as_markdown(rows: Sequence[ResourceRow]) -> str:
+    """A table and a Mermaid graph (agents -> resources, edges labelled by lock)."""
+    lines = ["| resource | writers | locks (holder) | status |", "|---|---|---|---|"]
+    for row in rows:
+        writers = "<br>".join(markdown(f"{w.agent} ({w.doc})") for w in row.writers)
+        locks = "<br>".join(
+            markdown(f"{k.key or '?'} ({k.holder or 'no holder'})") for k in row.locks
+        )
+        resource = markdown(row.resource)
+        lines.append(f"| {resource} | {writers or 'none'} | {locks or 'none'} | {row.status} |")
+    return "\n".join([*lines, "", *_mermaid(rows)]) + "\n"
+
+
+def _mermaid(rows: Sequence[ResourceRow]) -> list[str]:
+    ordered = dict.fromkeys(w.agent for row in rows for w in row.writers)
+    agents = {agent: f"a{i}" for i, agent in enumerate(ordered)}
+    graph = ["```mermaid", "graph LR"]
+    graph += [f'  {node}["{mermaid(agent)}"]' for agent, node in agents.items()]
+    for r, row in enumerate(rows):
+        style = ":::collision" if row.status in (COLLISION, CONFLICT) else ""
+        graph.append(f'  r{r}[("{mermaid(row.resource)}")]{style}')
+        for writer in row.writers:
+            label = mermaid(writer.lock or "no lock")
+            graph.append(f'  {agents[writer.agent]} -->|"{label}"| r{r}')
+    return [*graph, "  classDef collision stroke:#c00,stroke-width:3px", "```"]
+
+
+def as_table(rows: Sequence[ResourceRow]) -> Any:
+    """A rich table: resource, writers (with doc), locks (with holder), status."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from deploylint.escape import printable
+
+    table = Table(show_lines=True, expand=True)
+    for title in ("Resource", "Writers", "Locks (holder)", "Status"):
+        table.add_column(title, overflow="fold")
+    for row in rows:
+        writers = [f"{w.agent} ({w.doc}, {w.location})" for w in row.writers]
+        locks = [f"{k.key or '?'} ({k.holder or 'no holder'})" for k in row.locks]
+        style = "bold red" if row.status in (COLLISION, CONFLICT) else "green"
+        cells = ([row.resource], writers or ["none"], locks or ["none"])
+        lines = (Text("\n").join(Text(printable(item)) for item in cell) for cell in cells)
+        table.add_row(*lines, Text(row.status, style=style))
+    return table
