@@ -165,6 +165,62 @@ def fleet(
     raise typer.Exit(run_fleet(options, out=sys.stdout, err=sys.stderr))
 
 
+class AuditFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+@app.command(epilog=EXIT_CODES)
+def audit(
+    file: Annotated[
+        str,
+        typer.Argument(
+            metavar="FILE",
+            help="Audit rows: JSON Lines (streamed, any size), a JSON array, or - (stdin).",
+        ),
+    ],
+    doc: Annotated[
+        str | None,
+        typer.Option(
+            "--doc",
+            metavar="DOC",
+            help="A deployment doc: its audit.columns are required and its agent ids can't hold "
+            "rollback keys. Default: the brief's columns, and agent-like names.",
+            show_default=False,
+        ),
+    ] = None,
+    output_format: Annotated[
+        AuditFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = AuditFormat.text,
+    fail_on: Annotated[
+        FailOn,
+        typer.Option(
+            "--fail-on",
+            help="Exit 1 when a finding is at or above this severity; none never fails.",
+        ),
+    ] = "high",
+) -> None:
+    """Check real audit rows: contaminated evidence, hostage notes, agent-held keys, booleans."""
+    from deploylint.audit.run import AuditOptions, run_audit
+    from deploylint.rubric.load import RubricError, load_default
+
+    try:
+        rubric = load_default()
+    except RubricError as error:
+        sys.stderr.write(f"deploylint: error: {error}\n")
+        raise typer.Exit(2) from None
+    chosen = output_format.value
+    threshold = str(fail_on.value if hasattr(fail_on, "value") else fail_on)
+    options = AuditOptions(
+        file=file,
+        doc=doc,
+        format=chosen,
+        fail_on=None if threshold == "none" else Severity.parse(threshold),
+        render=_render_options(sys.stdout, quiet=False) if chosen == "text" else RenderOptions(),
+    )
+    raise typer.Exit(run_audit(options, rubric, out=sys.stdout, err=sys.stderr))
+
+
 @app.command()
 def rules(
     output_format: Annotated[

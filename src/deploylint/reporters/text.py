@@ -40,7 +40,7 @@ class TextReporter:
         return render_rich(self._renderables(report, options, wide), options)
 
     def _renderables(self, report: Report, options: RenderOptions, wide: bool) -> Iterator[Any]:
-        layout = _table if wide else _stacked
+        layout = _table if wide else stacked
         for result in report.files:
             for doc in result.documents:
                 if options.quiet and not doc.findings:
@@ -91,7 +91,7 @@ def _severity(found: Finding) -> Text:
     return severity
 
 
-def _stacked(findings: tuple[Finding, ...]) -> RenderableType:
+def stacked(findings: tuple[Finding, ...]) -> RenderableType:
     """One block per finding, for terminals too narrow for the table."""
     blocks: list[RenderableType] = []
     for found in findings:

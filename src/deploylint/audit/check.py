@@ -1,0 +1,127 @@
+"""Apply the audit-row rules (rubrics/engine/audit_rows.yaml) to one row at a time."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from deploylint.audit.rows import Row
+
+# The brief's minimum; rollback_key_holder and human_override_queue apply where the row
+# allows rollback.
+DEFAULT_COLUMNS: Final = (
+    "timestamp",
+    "agent_id",
+    "resource",
+    "lock_holder",
+    "rollback_allowed",
+    "rollback_path",
+    "approved_by",
+    "rollback_key_holder",
+    "human_override_queue",
+)
+ROLLBACK_COLUMNS: Final = frozenset({"rollback_key_holder", "human_override_queue"})
+_TIME: Final = re.compile(r"\d{1,2}:\d{2}|\d{4}-\d{2}-\d{2}")
+
+
+@dataclass(frozen=True, slots=True)
+class AuditSpec:
+    """What rows are checked against: required columns, known agents, rule parameters."""
+
+    columns: tuple[str, ...] = DEFAULT_COLUMNS
+    agents: frozenset[str] = frozenset()
+    params: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class RowHit:
+    rule: str
+    field: str | None
+    missing: bool
+    values: dict[str, Any]
+
+
+def _present(row: Mapping[str, Any], name: str) -> bool:
+    return row.get(name) not in (None, "")
+
+
+def _matches(text: str, patterns: Sequence[str]) -> str | None:
+    return next((p for p in patterns if re.search(p, text, re.IGNORECASE)), None)
+
+
+def check_row(row: Row, spec: AuditSpec) -> Iterator[RowHit]:
+    """Every rule the row breaks."""
+    if row.data is None:
+        yield RowHit("AR001", None, False, {"detail": row.problem})
+        return
+    data = row.data
+    if not _present(data, "lock_holder"):
+        yield RowHit("AR002", "lock_holder", True, {})
+    allows_rollback = data.get("rollback_allowed") is True
+    for column in spec.columns:
+        if column == "lock_holder" or (column in ROLLBACK_COLUMNS and not allows_rollback):
+            continue
+        if not _present(data, column) and not (column == "rollback_path" and allows_rollback):
+            yield RowHit("AR003", column, True, {"column": column})
+    if allows_rollback and not _present(data, "rollback_path"):
+        yield RowHit("AR004", "rollback_path", True, {})
+    yield from _route(data, spec)
+    yield from _key_holder(data, spec)
+    yield from _revocation(data)
+    if data.get("rollback_denominator_is_defect") is True:
+        yield RowHit("AR008", "rollback_denominator_is_defect", False, {})
+
+
+def _route(data: Mapping[str, Any], spec: AuditSpec) -> Iterator[RowHit]:
+    path = data.get("rollback_path")
+    if isinstance(path, str):
+        pattern = _matches(path, spec.params.get("AR005", {}).get("not_routes", ()))
+        if pattern:
+            yield RowHit("AR005", "rollback_path", False, {"value": path, "pattern": pattern})
+
+
+def _key_holder(data: Mapping[str, Any], spec: AuditSpec) -> Iterator[RowHit]:
+    holder = data.get("rollback_key_holder")
+    if not isinstance(holder, str) or not holder:
+        return
+    if holder in spec.agents:
+        reason = "an agent the doc authorizes"
+    elif not spec.agents and (
+        p := _matches(holder, spec.params.get("AR006", {}).get("agent_patterns", ()))
+    ):
+        reason = f"agent-like (matches {p})"
+    else:
+        return
+    yield RowHit("AR006", "rollback_key_holder", False, {"value": holder, "reason": reason})
+
+
+def _revocation(data: Mapping[str, Any]) -> Iterator[RowHit]:
+    for name, value in data.items():
+        if name.startswith("second_key") and isinstance(value, bool):
+            yield RowHit(
+                "AR007",
+                name,
+                False,
+                {"field": name, "problem": f"a bare boolean ({str(value).lower()})"},
+            )
+    text = data.get("second_key_revoke_provenance")
+    if isinstance(text, str) and text.strip():
+        lacking = [
+            part
+            for part, present in (
+                ("via what", " via " in f" {text} "),
+                ("when", bool(_TIME.search(text))),
+                ("after which page", "page" in text.lower()),
+            )
+            if not present
+        ]
+        if lacking:
+            problem = f"{text!r}, which doesn't say {', '.join(lacking)}"
+            yield RowHit(
+                "AR007",
+                "second_key_revoke_provenance",
+                False,
+                {"field": "second_key_revoke_provenance", "problem": problem},
+            )

@@ -1,0 +1,111 @@
+"""Read audit rows one at a time, with their line numbers: JSON Lines streamed, or a JSON array.
+
+JSON Lines is read line by line, each line capped, so a million rows (or one enormous line)
+take constant memory. A JSON array is read whole and decoded element by element.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import IO, Any, Final
+
+MAX_ROW_BYTES: Final = 1_048_576
+_DECODER: Final = json.JSONDecoder()
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One audit row: its 1-based line, its 0-based index, and either data or a problem."""
+
+    line: int
+    index: int
+    text: str
+    data: dict[str, Any] | None
+    problem: str | None = None
+    column: int = 1  # where the row's text starts on its line
+
+
+def _row(line: int, index: int, text: str, column: int) -> Row:
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as error:
+        problem = f"not valid JSON ({error.msg} at column {error.colno + column - 1})"
+        return Row(line, index, text, None, problem, column)
+    except RecursionError:
+        return Row(line, index, text, None, "nested too deeply to read", column)
+    if not isinstance(value, dict):
+        problem = f"a row must be a JSON object, not {type(value).__name__}"
+        return Row(line, index, text, None, problem, column)
+    return Row(line, index, text, value, None, column)
+
+
+def _skip_rest_of_line(stream: IO[bytes]) -> None:
+    while True:
+        chunk = stream.readline(MAX_ROW_BYTES)
+        if not chunk or chunk.endswith(b"\n"):
+            return
+
+
+def json_lines(stream: IO[bytes]) -> Iterator[Row]:
+    """Rows of a JSON Lines stream; blank lines are skipped, bad lines become problem rows."""
+    index = 0
+    for number in range(1, 2**63):
+        raw = stream.readline(MAX_ROW_BYTES + 1)
+        if not raw:
+            return
+        if len(raw) > MAX_ROW_BYTES and not raw.endswith(b"\n"):
+            _skip_rest_of_line(stream)
+            yield Row(number, index, "", None, f"line longer than {MAX_ROW_BYTES:,} bytes")
+            index += 1
+            continue
+        try:
+            decoded = raw.decode("utf-8-sig" if number == 1 else "utf-8").rstrip()
+        except UnicodeDecodeError as error:
+            yield Row(
+                number, index, "", None, f"not UTF-8 (invalid byte at column {error.start + 1})"
+            )
+            index += 1
+            continue
+        text = decoded.lstrip()
+        if text:
+            yield _row(number, index, text, len(decoded) - len(text) + 1)
+            index += 1
+
+
+def json_array(text: str) -> Iterator[Row]:
+    """Rows of a JSON array, each with the line it starts on."""
+    breaks = [i for i, char in enumerate(text) if char == "\n"]
+    position = text.index("[") + 1
+    for index in range(2**63):
+        while position < len(text) and text[position] in " \t\r\n,":
+            position += 1
+        if position >= len(text) or text[position] == "]":
+            return
+        line = bisect.bisect_right(breaks, position - 1) + 1
+        column = position - (breaks[line - 2] if line > 1 else -1)
+        try:
+            value, end = _DECODER.raw_decode(text, position)
+        except (json.JSONDecodeError, RecursionError) as error:
+            reason = error.msg if isinstance(error, json.JSONDecodeError) else "nested too deeply"
+            problem = f"not valid JSON ({reason}); the rest of the array is unreadable"
+            yield Row(line, index, "", None, problem, column)
+            return
+        row_text = text[position:end]
+        if isinstance(value, dict):
+            yield Row(line, index, row_text, value, None, column)
+        else:
+            problem = f"a row must be a JSON object, not {type(value).__name__}"
+            yield Row(line, index, row_text, None, problem, column)
+        position = end
+
+
+def read_rows(stream: IO[bytes]) -> Iterator[Row]:
+    """JSON array if the file starts with `[`, JSON Lines otherwise."""
+    head = stream.peek(64) if hasattr(stream, "peek") else b""
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"["):
+        yield from json_array(stream.read().decode("utf-8-sig", errors="replace"))
+    else:
+        yield from json_lines(stream)

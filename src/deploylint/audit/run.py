@@ -1,0 +1,215 @@
+"""`deploylint audit FILE`: check real audit rows, streaming findings as they are found."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any, TextIO
+
+from deploylint import __version__
+from deploylint.audit.check import DEFAULT_COLUMNS, AuditSpec, RowHit, check_row
+from deploylint.audit.rows import Row, read_rows
+from deploylint.findings import Finding, Position, Severity
+from deploylint.loader import load_bytes
+from deploylint.report import ExitCode
+from deploylint.reporters import RenderOptions
+from deploylint.reporters.json_report import FORMAT_VERSION, finding_record
+from deploylint.rubric.model import Rubric
+from deploylint.rubric.render import build_finding
+
+
+@dataclass(frozen=True, slots=True)
+class AuditOptions:
+    file: str
+    doc: str | None
+    format: str
+    fail_on: Severity | None
+    render: RenderOptions
+
+
+class AuditError(Exception):
+    """A file or doc that can't be used: a one-line message, exit code 2."""
+
+
+def spec_from_doc(path: str | None, rubric: Rubric) -> AuditSpec:
+    """Required columns and agent ids from a deployment doc, or the brief's defaults."""
+    params = {rule_id: rubric.rule(rule_id).params for rule_id in ("AR005", "AR006")}
+    if path is None:
+        return AuditSpec(params=params)
+    try:
+        docs = [d for d in load_bytes(Path(path).read_bytes()) if d.gradable]
+    except OSError as error:
+        raise AuditError(f"{path}: {error.strerror or error}") from None
+    if not docs:
+        raise AuditError(f"{path}: no deployment doc could be read (run deploylint check on it)")
+    columns = (
+        docs[0].data.get("audit", {}).get("columns")
+        if isinstance(docs[0].data.get("audit"), dict)
+        else None
+    )
+    agents = {
+        str(a["id"])
+        for d in docs
+        for a in d.data.get("agents") or []
+        if isinstance(a, dict) and "id" in a
+    }
+    chosen = (
+        tuple(str(c) for c in columns) if isinstance(columns, list) and columns else DEFAULT_COLUMNS
+    )
+    return AuditSpec(chosen, frozenset(agents), params)
+
+
+def _where(row: Row, name: str | None) -> Position:
+    """The field's own line and column where the row has it, else the row's start."""
+    offset = row.text.find(json.dumps(name)) if name else -1
+    if offset < 0:
+        return Position(row.line, row.column)
+    before = row.text[:offset]
+    newlines = before.count("\n")
+    column = offset - before.rfind("\n") if newlines else row.column + offset
+    return Position(row.line + newlines, column)
+
+
+def _variables(row: Row, hit: RowHit) -> dict[str, Any]:
+    data = row.data or {}
+    path, holder = data.get("rollback_path"), data.get("rollback_key_holder")
+    route = f"via {path}" if path else "no rollback route recorded"
+    return {
+        **hit.values,
+        "row": data,
+        "who": str(data.get("agent_id") or "an unrecorded agent"),
+        "resource": str(data.get("resource") or "an unrecorded resource"),
+        "route": f"{route} (key: {holder or 'nobody recorded'})",
+    }
+
+
+def findings(rows: Iterator[Row], spec: AuditSpec, rubric: Rubric, file: str) -> Iterator[Finding]:
+    for row in rows:
+        for hit in check_row(row, spec):
+            path = (row.index, hit.field) if hit.field else (row.index,)
+            yield build_finding(
+                rubric.rule(hit.rule),
+                missing=hit.missing,
+                variables=_variables(row, hit),
+                file=file,
+                document=1,
+                where=_where(row, hit.field),
+                path=path,
+            )
+
+
+def open_rows(file: str) -> IO[bytes]:
+    if file == "-":
+        return sys.stdin.buffer
+    try:
+        return Path(file).open("rb")
+    except OSError as error:
+        raise AuditError(f"{file}: {error.strerror or error}") from None
+
+
+class _JsonStream:
+    """One JSON object, written as findings arrive: header, findings array, summary."""
+
+    def __init__(self, out: TextIO, file: str) -> None:
+        self.out, self.first = out, True
+        head = {
+            "format_version": FORMAT_VERSION,
+            "tool": {"name": "deploylint", "version": __version__},
+        }
+        out.write(
+            json.dumps(head, indent=2)[:-2] + f',\n  "file": {json.dumps(file)},\n  "findings": ['
+        )
+
+    def write(self, found: Finding) -> None:
+        record = json.dumps(finding_record(found), indent=2, ensure_ascii=False).replace(
+            "\n", "\n    "
+        )
+        self.out.write(("\n    " if self.first else ",\n    ") + record)
+        self.first = False
+
+    def close(self, summary: dict[str, Any]) -> None:
+        body = json.dumps(summary, indent=2).replace("\n", "\n  ")
+        self.out.write(("\n  " if not self.first else "") + f'],\n  "summary": {body}\n}}\n')
+
+
+class _TextStream:
+    """A block per finding (location, rule, the three columns), then a summary line."""
+
+    def __init__(self, out: TextIO, render: RenderOptions) -> None:
+        from rich.console import Console
+
+        self.console = Console(
+            file=out,
+            force_terminal=render.terminal,
+            color_system=render.color_system,
+            width=render.width or 100,
+            markup=False,
+            highlight=False,
+            emoji=False,
+        )
+
+    def write(self, found: Finding) -> None:
+        from deploylint.reporters.text import stacked
+
+        self.console.print(stacked((found,)))
+
+    def close(self, summary: dict[str, Any]) -> None:
+        from rich.text import Text
+
+        counts = ", ".join(f"{n} {s}" for s, n in summary["by_severity"].items() if n)
+        text = Text(
+            f"{summary['rows']} rows: {summary['findings']} findings"
+            + (f" ({counts})" if counts else "")
+        )
+        if summary["fail_on"] != "none":
+            text.append(f". {summary['failing']} at or above {summary['fail_on']}: ")
+            text.append(
+                "FAIL" if summary["failing"] else "PASS",
+                style="bold red" if summary["failing"] else "bold green",
+            )
+        self.console.print(text)
+
+
+def run_audit(options: AuditOptions, rubric: Rubric, *, out: TextIO, err: TextIO) -> int:
+    """Check every row; return 1 when a finding is at or above --fail-on, 2 on an error."""
+    try:
+        spec = spec_from_doc(options.doc, rubric)
+        stream = open_rows(options.file)
+    except AuditError as error:
+        err.write(f"deploylint: error: {error}\n")
+        return ExitCode.ERROR
+    writer = (
+        _JsonStream(out, options.file)
+        if options.format == "json"
+        else _TextStream(out, options.render)
+    )
+    counts: Counter[Severity] = Counter()
+    rows = Counter[str]()
+
+    def counted(source: Iterator[Row]) -> Iterator[Row]:
+        for row in source:
+            rows["read"] += 1
+            yield row
+
+    with stream:
+        for found in findings(counted(read_rows(stream)), spec, rubric, options.file):
+            counts[found.severity] += 1
+            writer.write(found)
+    failing = sum(
+        n for s, n in counts.items() if options.fail_on is not None and s >= options.fail_on
+    )
+    writer.close(
+        {
+            "rows": rows["read"],
+            "findings": sum(counts.values()),
+            "by_severity": {s.label: counts.get(s, 0) for s in sorted(Severity, reverse=True)},
+            "fail_on": options.fail_on.label if options.fail_on is not None else "none",
+            "failing": failing,
+            "exit_code": int(ExitCode.FINDINGS if failing else ExitCode.CLEAN),
+        }
+    )
+    return ExitCode.FINDINGS if failing else ExitCode.CLEAN
