@@ -14,7 +14,12 @@ from deploylint.rubric.load import load_default
 from tests.conftest import EXAMPLES, FAILING, FIXTURES, check_json
 
 AREA_FIXTURES = sorted((FIXTURES / "areas").glob("*.yaml"))
-ENGINE_AREAS = {"document", "waivers", "fleet"}  # read whole files or whole runs: own tests
+ENGINE_AREAS = {
+    "document",
+    "waivers",
+    "fleet",
+    "audit_rows",
+}  # read whole files or whole runs: own tests
 RANKS = ["info", "low", "medium", "high", "critical"]
 
 

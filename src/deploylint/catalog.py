@@ -9,7 +9,7 @@ from typing import Any
 
 from deploylint.examples import dump_yaml, example_text
 from deploylint.findings import Finding
-from deploylint.grade import Settings, grade_file
+from deploylint.grade import Settings, grade_file, with_fleet
 from deploylint.keypath import format_path
 from deploylint.rubric.model import Example, Rubric, Rule
 
@@ -86,11 +86,19 @@ def trigger(rule: Rule) -> str:
 
 def example_finding(rubric: Rubric, rule: Rule, today: date) -> Finding | None:
     """The finding the rule's bad example produces, to show the three columns for real."""
-    text = example_text(rubric, rule.bad)
-    result = grade_file(
-        text.encode("utf-8"), file="bad-example.yaml", settings=Settings(rubric, today)
-    )
-    return next((f for f in result.findings if f.rule == rule.id), None)
+    raw = example_text(rubric, rule.bad).encode("utf-8")
+    if rule.area == "audit_rows":
+        from io import BytesIO
+
+        from deploylint.audit.rows import read_rows
+        from deploylint.audit.run import findings, spec_from_doc
+
+        rows = read_rows(BytesIO(raw))
+        found = findings(rows, spec_from_doc(None, rubric), rubric, "bad-example.jsonl")
+        return next((f for f in found if f.rule == rule.id), None)
+    result = grade_file(raw, file="bad-example.yaml", settings=Settings(rubric, today))
+    found_in_file = with_fleet([result], rubric)[0].findings  # fleet rules' examples are 2 docs
+    return next((f for f in found_in_file if f.rule == rule.id), None)
 
 
 def _example_lines(example: Example) -> list[str]:
