@@ -1,7 +1,64 @@
-"""Checks for the retries area."""
+"""Checks for the retries area: limits a rule parameter sets (a schema fragment can't read one)."""
 
 from __future__ import annotations
 
-from deploylint.rubric.checks.base import Check
+from collections.abc import Iterator, Mapping
+from typing import Any
 
-CHECKS: dict[str, Check] = {}
+from deploylint.rubric.checks.base import Check, CheckInput, Fact, agents, listed, mapping
+
+
+def _count(value: Any) -> int | None:
+    """``value`` if it is an integer (not a bool), else None (the schema reports the type)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _calls_per_action(doc: Mapping[str, Any]) -> int | None:
+    """The largest ``max_tool_calls`` any action declares, or None when none does."""
+    caps = [
+        _count(mapping(mapping(action).get("cost_ceiling")).get("max_tool_calls"))
+        for _, agent in agents(doc)
+        for action in listed(agent.get("actions"))
+    ]
+    known = [cap for cap in caps if cap is not None]
+    return max(known) if known else None
+
+
+def _values(given: CheckInput) -> dict[str, Any]:
+    """What the templates may say: attempts, budget and tool calls per action, as declared."""
+    section = mapping(given.node)
+    return {
+        "attempts": _count(section.get("max_attempts")),
+        "budget": _count(section.get("retry_budget_per_action")),
+        "calls_per_action": _calls_per_action(given.doc),
+    }
+
+
+def retry_max_attempts(given: CheckInput) -> Iterator[Fact]:
+    """Max attempts per call is not declared, is 0, or is above the ``max_attempts`` limit."""
+    section = mapping(given.node)
+    path = (*given.path, "max_attempts")
+    if section.get("max_attempts") is None:
+        yield Fact(path, missing=True, values=_values(given))
+        return
+    attempts = _count(section["max_attempts"])
+    if attempts is not None and not 1 <= attempts <= given.params["max_attempts"]:
+        yield Fact(path, values=_values(given))
+
+
+def retry_budget(given: CheckInput) -> Iterator[Fact]:
+    """No retry budget per action, or one above the ``max_retry_budget`` limit."""
+    section = mapping(given.node)
+    path = (*given.path, "retry_budget_per_action")
+    if section.get("retry_budget_per_action") is None:
+        yield Fact(path, missing=True, values=_values(given))
+        return
+    budget = _count(section["retry_budget_per_action"])
+    if budget is not None and budget > given.params["max_retry_budget"]:
+        yield Fact(path, values=_values(given))
+
+
+CHECKS: dict[str, Check] = {
+    "retry_max_attempts": retry_max_attempts,
+    "retry_budget": retry_budget,
+}
