@@ -1,7 +1,90 @@
-"""Checks for the review area."""
+"""Checks for the review area: the second reader, self-review, review age, blast radius."""
 
 from __future__ import annotations
 
-from deploylint.rubric.checks.base import Check
+from collections.abc import Iterator
+from typing import Any
 
-CHECKS: dict[str, Check] = {}
+from deploylint.rubric.checks.base import Check, CheckInput, Fact, listed, mapping, parse_date
+
+
+def _norm(value: Any) -> str:
+    return str(value).strip().lower() if value is not None else ""
+
+
+def _authors(metadata: dict[str, Any]) -> set[str]:
+    return {_norm(a) for a in listed(metadata.get("authors")) if _norm(a)}
+
+
+def _described(reviewer: dict[str, Any]) -> str:
+    name = reviewer.get("name", "an unnamed reviewer")
+    team = reviewer.get("team")
+    return f"{name} ({team})" if team else f"{name} (no team given)"
+
+
+def _second_reader(reviewer: dict[str, Any], owner: str, authors: set[str]) -> bool:
+    """A reviewer from a named team other than the owner's, who didn't write the doc."""
+    team = _norm(reviewer.get("team"))
+    return bool(team) and team != owner and _norm(reviewer.get("name")) not in authors
+
+
+def second_reader(given: CheckInput) -> Iterator[Fact]:
+    """No reviewer comes from outside the owning team (and isn't an author)."""
+    metadata = mapping(given.node)
+    where = (*given.path, "reviewers")
+    reviewers = [mapping(r) for r in listed(metadata.get("reviewers"))]
+    if not reviewers:
+        declared = metadata.get("reviewers") is not None
+        values: dict[str, Any] = {"owner": metadata.get("owner"), "reviewers": []}
+        yield Fact(where, missing=not declared, values=values)
+        return
+    owner = _norm(metadata.get("owner"))
+    if not owner:
+        return  # no owning team to compare with: the owner rule reports that
+    authors = _authors(metadata)
+    if not any(_second_reader(r, owner, authors) for r in reviewers):
+        values = {"owner": metadata.get("owner"), "reviewers": [_described(r) for r in reviewers]}
+        yield Fact(where, values=values)
+
+
+def reviewer_is_author(given: CheckInput) -> Iterator[Fact]:
+    """A reviewer is also one of the doc's authors."""
+    metadata = mapping(given.node)
+    authors = _authors(metadata)
+    for index, reviewer in enumerate(listed(metadata.get("reviewers"))):
+        name = mapping(reviewer).get("name")
+        if _norm(name) and _norm(name) in authors:
+            yield Fact((*given.path, "reviewers", index, "name"), values={"reviewer": name})
+
+
+def review_age(given: CheckInput) -> Iterator[Fact]:
+    """The doc was last reviewed more than ``max_age_days`` before --today."""
+    reviewed = parse_date(mapping(given.node).get("reviewed_on"))
+    if reviewed is None:
+        return
+    age = (given.today - reviewed).days
+    if age > given.params["max_age_days"]:
+        values = {"reviewed_on": reviewed.isoformat(), "age_days": age}
+        yield Fact((*given.path, "reviewed_on"), values=values)
+
+
+def blast_radius_covers_writes(given: CheckInput) -> Iterator[Fact]:
+    """An agent writes a resource its declared blast radius doesn't list."""
+    agent = mapping(given.node)
+    resources = mapping(agent.get("blast_radius")).get("resources")
+    if not isinstance(resources, list):
+        return  # no resources declared: the blast-radius rule reports that
+    listed_resources = {_norm(r) for r in resources}
+    written = [mapping(w).get("resource") for w in listed(agent.get("writes"))]
+    unlisted = [str(r) for r in written if r is not None and _norm(r) not in listed_resources]
+    if unlisted:
+        where = (*given.path, "blast_radius", "resources")
+        yield Fact(where, values={"unlisted": list(dict.fromkeys(unlisted))})
+
+
+CHECKS: dict[str, Check] = {
+    "second_reader": second_reader,
+    "reviewer_is_author": reviewer_is_author,
+    "review_age": review_age,
+    "blast_radius_covers_writes": blast_radius_covers_writes,
+}
