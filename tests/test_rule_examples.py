@@ -70,3 +70,13 @@ def test_rubric_files_take_the_fast_parser() -> None:
         if path.name == "_base.yaml":
             continue  # the brief's example, verbatim, `[refunds:write]` and all
         list(loader._build(loader._events(path.read_text(), pure=False), loader.Limits()))
+
+
+def test_python_placeholder_pattern_matches_the_rubric_definition() -> None:
+    """checks.base.PLACEHOLDER and _defs.yaml's declared_text must reject the same text."""
+    from deploylint.loader import load_text
+    from deploylint.resources import data_dir
+    from deploylint.rubric.checks.base import PLACEHOLDER
+
+    [defs] = load_text((data_dir("rubrics") / "default" / "_defs.yaml").read_text())
+    assert defs.data["declared_text"]["not"]["pattern"] == PLACEHOLDER.pattern

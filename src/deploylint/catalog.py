@@ -145,3 +145,16 @@ def _wrap(text: str, indent: str = "  ") -> list[str]:
     return textwrap.wrap(
         " ".join(text.split()), width=92, initial_indent=indent, subsequent_indent=indent
     )
+
+
+def rules_table(rubric: Rubric) -> Any:
+    """The rules as a rich table: id, severity, area, title."""
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table("Rule", "Severity", "Area", "Title", box=None, pad_edge=False)
+    for rule in rubric.rules.values():
+        table.add_row(
+            *(Text(cell) for cell in (rule.id, rule.severity.label, rule.area, rule.title))
+        )
+    return table

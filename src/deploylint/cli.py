@@ -6,13 +6,16 @@ import os
 import sys
 from datetime import date, datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated, Final, TextIO, cast
+from typing import TYPE_CHECKING, Annotated, Any, Final, TextIO, cast
 
 import typer
 
 from deploylint import __version__
 from deploylint.findings import Severity
 from deploylint.reporters import REPORTERS, ColorSystem, RenderOptions
+
+if TYPE_CHECKING:
+    from deploylint.rubric.model import Rubric
 
 EXIT_CODES: Final = (
     "Exit codes: 0 = nothing at or above --fail-on (waived findings never count); "
@@ -28,11 +31,41 @@ else:
     FailOn = StrEnum("FailOn", [s.label for s in sorted(Severity, reverse=True)] + ["none"])
 
 
-class RulesFormat(StrEnum):
+class ViewFormat(StrEnum):
     text = "text"
     json = "json"
     markdown = "markdown"
 
+
+class RowsFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+Paths = Annotated[
+    list[str] | None,
+    typer.Argument(
+        metavar="[PATH]...",
+        help="Files, folders (searched for *.yaml and *.yml, hidden folders skipped) or - "
+        "for standard input. Default: the current folder.",
+        show_default=False,
+    ),
+]
+FailOnOption = Annotated[
+    FailOn,
+    typer.Option(
+        "--fail-on",
+        help="Exit 1 when an unwaived finding is at or above this severity; none never fails.",
+    ),
+]
+Today = Annotated[
+    datetime | None,
+    typer.Option(
+        formats=["%Y-%m-%d"],
+        help="Grade dates (test age, waiver expiry) as of this day. Default: today.",
+        show_default=False,
+    ),
+]
 
 app = typer.Typer(
     name="deploylint",
@@ -64,11 +97,27 @@ def _main(
     """Lint AI-agent deployment authorization docs."""
 
 
-def _render_options(stream: TextIO, quiet: bool) -> RenderOptions:
+def _value(choice: Any) -> str:
+    """An enum choice's value (typer may also hand over the default as a plain string)."""
+    return str(choice.value if hasattr(choice, "value") else choice)
+
+
+def _threshold(choice: Any) -> Severity | None:
+    value = _value(choice)
+    return None if value == "none" else Severity.parse(value)
+
+
+def _day(today: datetime | None) -> date:
+    return today.date() if today else date.today()
+
+
+def _render(chosen: str, *, quiet: bool = False, stream: TextIO | None = None) -> RenderOptions:
     """Terminal, colour and width as rich detects them (NO_COLOR, FORCE_COLOR, a pipe)."""
+    if chosen != "text":
+        return RenderOptions(quiet=quiet)
     from rich.console import Console
 
-    console = Console(file=stream)
+    console = Console(file=stream or sys.stdout)
     width = console.width if console.is_terminal or "COLUMNS" in os.environ else 120
     system = None if console.no_color else cast("ColorSystem | None", console.color_system)
     return RenderOptions(
@@ -76,35 +125,24 @@ def _render_options(stream: TextIO, quiet: bool) -> RenderOptions:
     )
 
 
+def _rubric() -> Rubric:
+    from deploylint.rubric.load import RubricError, load_default
+
+    try:
+        return load_default()
+    except RubricError as error:
+        sys.stderr.write(f"deploylint: error: {error}\n")
+        raise typer.Exit(2) from None
+
+
 @app.command(epilog=EXIT_CODES)
 def check(
-    paths: Annotated[
-        list[str] | None,
-        typer.Argument(
-            metavar="[PATH]...",
-            help="Files, folders (searched for *.yaml and *.yml, hidden folders skipped) or - "
-            "for standard input. Default: the current folder.",
-            show_default=False,
-        ),
-    ] = None,
+    paths: Paths = None,
     output_format: Annotated[
         Format, typer.Option("--format", "-f", help="Output format.")
     ] = "text",
-    fail_on: Annotated[
-        FailOn,
-        typer.Option(
-            "--fail-on",
-            help="Exit 1 when an unwaived finding is at or above this severity; none never fails.",
-        ),
-    ] = "high",
-    today: Annotated[
-        datetime | None,
-        typer.Option(
-            formats=["%Y-%m-%d"],
-            help="Grade dates (test age, waiver expiry) as of this day. Default: today.",
-            show_default=False,
-        ),
-    ] = None,
+    fail_on: FailOnOption = "high",
+    today: Today = None,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Print only docs with findings, and no summary.")
     ] = False,
@@ -112,16 +150,13 @@ def check(
     """Grade deployment docs against the rubric and report every gap."""
     from deploylint.run import Options, run
 
-    chosen = str(output_format.value if hasattr(output_format, "value") else output_format)
-    threshold = str(fail_on.value if hasattr(fail_on, "value") else fail_on)
+    chosen = _value(output_format)
     options = Options(
         paths=tuple(paths or ["."]),
-        today=today.date() if today else date.today(),
+        today=_day(today),
         format=chosen,
-        fail_on=None if threshold == "none" else Severity.parse(threshold),
-        render=_render_options(sys.stdout, quiet)
-        if chosen == "text"
-        else RenderOptions(quiet=quiet),
+        fail_on=_threshold(fail_on),
+        render=_render(chosen, quiet=quiet),
     )
     try:
         code = run(options, out=sys.stdout, err=sys.stderr)
@@ -131,27 +166,14 @@ def check(
     raise typer.Exit(code)
 
 
-class FleetFormat(StrEnum):
-    text = "text"
-    json = "json"
-    markdown = "markdown"
-
-
 @app.command(
     epilog="Exit codes: 0 = the map was shown; 2 = usage error or a path that could not be read."
 )
 def fleet(
-    paths: Annotated[
-        list[str] | None,
-        typer.Argument(
-            metavar="[PATH]...",
-            help="Files or folders, as for check. Default: the current folder.",
-            show_default=False,
-        ),
-    ] = None,
+    paths: Paths = None,
     output_format: Annotated[
-        FleetFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = FleetFormat.text,
+        ViewFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ViewFormat.text,
 ) -> None:
     """Show the fleet map: each resource, who writes it (from which doc), locks and holders.
 
@@ -159,15 +181,11 @@ def fleet(
     """
     from deploylint.run import Options, run_fleet
 
-    chosen = output_format.value
-    render = _render_options(sys.stdout, quiet=False) if chosen == "text" else RenderOptions()
-    options = Options(paths=tuple(paths or ["."]), today=date.today(), format=chosen, render=render)
+    chosen = _value(output_format)
+    options = Options(
+        paths=tuple(paths or ["."]), today=date.today(), format=chosen, render=_render(chosen)
+    )
     raise typer.Exit(run_fleet(options, out=sys.stdout, err=sys.stderr))
-
-
-class AuditFormat(StrEnum):
-    text = "text"
-    json = "json"
 
 
 @app.command(epilog=EXIT_CODES)
@@ -190,83 +208,52 @@ def audit(
         ),
     ] = None,
     output_format: Annotated[
-        AuditFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = AuditFormat.text,
-    fail_on: Annotated[
-        FailOn,
-        typer.Option(
-            "--fail-on",
-            help="Exit 1 when a finding is at or above this severity; none never fails.",
-        ),
-    ] = "high",
+        RowsFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = RowsFormat.text,
+    fail_on: FailOnOption = "high",
 ) -> None:
     """Check real audit rows: contaminated evidence, hostage notes, agent-held keys, booleans."""
     from deploylint.audit.run import AuditOptions, run_audit
-    from deploylint.rubric.load import RubricError, load_default
 
-    try:
-        rubric = load_default()
-    except RubricError as error:
-        sys.stderr.write(f"deploylint: error: {error}\n")
-        raise typer.Exit(2) from None
-    chosen = output_format.value
-    threshold = str(fail_on.value if hasattr(fail_on, "value") else fail_on)
+    chosen = _value(output_format)
     options = AuditOptions(
-        file=file,
-        doc=doc,
-        format=chosen,
-        fail_on=None if threshold == "none" else Severity.parse(threshold),
-        render=_render_options(sys.stdout, quiet=False) if chosen == "text" else RenderOptions(),
+        file=file, doc=doc, format=chosen, fail_on=_threshold(fail_on), render=_render(chosen)
     )
-    raise typer.Exit(run_audit(options, rubric, out=sys.stdout, err=sys.stderr))
+    raise typer.Exit(run_audit(options, _rubric(), out=sys.stdout, err=sys.stderr))
 
 
 @app.command()
 def rules(
     output_format: Annotated[
-        RulesFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = RulesFormat.text,
+        ViewFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ViewFormat.text,
 ) -> None:
-    """List every rule: id, severity, area and title."""
-    from deploylint.rubric.load import load_default
+    """List every rule: id, severity, area and title (markdown: the full rule docs)."""
+    from deploylint.catalog import rules_json, rules_markdown, rules_table
+    from deploylint.reporters import render_rich
 
-    rubric = load_default()
-    if output_format is not RulesFormat.text:
-        from deploylint.catalog import rules_json, rules_markdown
-
-        render = rules_json if output_format is RulesFormat.json else rules_markdown
-        sys.stdout.write(render(rubric))
-        return
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table("Rule", "Severity", "Area", "Title", box=None, pad_edge=False)
-    for rule in rubric.rules.values():
-        table.add_row(rule.id, rule.severity.label, rule.area, rule.title)
-    Console(markup=False, highlight=False).print(table)
+    rubric, chosen = _rubric(), _value(output_format)
+    if chosen == "text":
+        sys.stdout.write(render_rich([rules_table(rubric)], _render(chosen)))
+    else:
+        sys.stdout.write((rules_json if chosen == "json" else rules_markdown)(rubric))
 
 
 @app.command(epilog="Exit code 2 when the rule id is unknown.")
 def explain(
     rule_id: Annotated[str, typer.Argument(metavar="RULE", help="A rule id, e.g. KS001.")],
-    today: Annotated[
-        datetime | None,
-        typer.Option(
-            formats=["%Y-%m-%d"], help="Grade the examples as of this day.", show_default=False
-        ),
-    ] = None,
+    today: Today = None,
 ) -> None:
     """Explain one rule: why it matters, what triggers it, the three columns, how to fix it."""
     from deploylint.catalog import UnknownRule, explain, find_rule
-    from deploylint.rubric.load import load_default
 
-    rubric = load_default()
+    rubric = _rubric()
     try:
         rule = find_rule(rubric, rule_id)
     except UnknownRule as error:
         sys.stderr.write(f"deploylint: error: {error}\n")
         raise typer.Exit(2) from None
-    sys.stdout.write(explain(rubric, rule, today.date() if today else date.today()))
+    sys.stdout.write(explain(rubric, rule, _day(today)))
 
 
 def main() -> None:

@@ -16,7 +16,7 @@ from deploylint.audit.rows import Row, read_rows
 from deploylint.findings import Finding, Position, Severity
 from deploylint.loader import load_bytes
 from deploylint.report import ExitCode
-from deploylint.reporters import RenderOptions
+from deploylint.reporters import RenderOptions, console
 from deploylint.reporters.json_report import FORMAT_VERSION, finding_record
 from deploylint.rubric.model import Rubric
 from deploylint.rubric.render import build_finding
@@ -140,17 +140,7 @@ class _TextStream:
     """A block per finding (location, rule, the three columns), then a summary line."""
 
     def __init__(self, out: TextIO, render: RenderOptions) -> None:
-        from rich.console import Console
-
-        self.console = Console(
-            file=out,
-            force_terminal=render.terminal,
-            color_system=render.color_system,
-            width=render.width or 100,
-            markup=False,
-            highlight=False,
-            emoji=False,
-        )
+        self.console = console(out, render)
 
     def write(self, found: Finding) -> None:
         from deploylint.reporters.text import stacked

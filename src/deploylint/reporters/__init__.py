@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import import_module
 from io import StringIO
-from typing import Any, Final, Literal, Protocol
+from typing import Any, Final, Literal, Protocol, TextIO
 
 from deploylint.report import Report
 
@@ -33,12 +33,12 @@ class RenderOptions:
     width: int | None = None
 
 
-def render_rich(renderables: Iterable[Any], options: RenderOptions) -> str:
-    """Print rich renderables into a string, for the terminal the options describe."""
+def console(stream: TextIO, options: RenderOptions) -> Any:
+    """A rich console on ``stream`` for the terminal the options describe (never markup)."""
     from rich.console import Console
 
-    console = Console(
-        file=StringIO(),
+    return Console(
+        file=stream,
         force_terminal=options.terminal,
         color_system=options.color_system,
         width=options.width or 100,
@@ -46,9 +46,14 @@ def render_rich(renderables: Iterable[Any], options: RenderOptions) -> str:
         highlight=False,
         emoji=False,
     )
+
+
+def render_rich(renderables: Iterable[Any], options: RenderOptions) -> str:
+    """Print rich renderables into a string, for the terminal the options describe."""
+    console_ = console(StringIO(), options)
     for renderable in renderables:
-        console.print(renderable)
-    output: str = console.file.getvalue()  # type: ignore[attr-defined]
+        console_.print(renderable)
+    output: str = console_.file.getvalue()
     return output
 
 

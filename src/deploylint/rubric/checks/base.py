@@ -6,11 +6,14 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypeGuard
 
 from deploylint.keypath import KeyPath
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+# The placeholders the rubric's `declared_text` def rejects (rubrics/default/_defs.yaml; a
+# test keeps the two identical).
+PLACEHOLDER = re.compile(r"(?i)^\s*(none|n/?a|tbd|todo|unknown|null|nobody|-+|\?+)?\s*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +47,19 @@ def parse_date(value: Any) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         return None
+
+
+def declared(value: Any) -> TypeGuard[str]:
+    """Text that names something real, not a placeholder (none, TBD, n/a, empty)."""
+    return isinstance(value, str) and not PLACEHOLDER.match(value)
+
+
+def days_over_limit(day: date | None, given: CheckInput) -> int | None:
+    """How many days ``day`` lies before --today, when that is over ``max_age_days``."""
+    if day is None:
+        return None
+    age = (given.today - day).days
+    return age if age > given.params["max_age_days"] else None
 
 
 def listed(value: Any) -> list[Any]:

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
-from deploylint.rubric.checks.base import Check, CheckInput, Fact, listed, mapping
-
-# The same placeholders as `declared_text` in rubrics/default/_defs.yaml.
-_PLACEHOLDER = re.compile(r"(?i)^\s*(none|n/?a|tbd|todo|unknown|null|nobody|-+|\?+)?\s*$")
+from deploylint.rubric.checks.base import Check, CheckInput, Fact, declared, listed, mapping
 
 
 def _count(value: Any) -> float | None:
@@ -17,11 +13,6 @@ def _count(value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     return float(value)
-
-
-def _named(value: Any) -> bool:
-    """Text that names something, not a placeholder."""
-    return isinstance(value, str) and not _PLACEHOLDER.match(value)
 
 
 def _fan_out(spawns: dict[str, Any]) -> dict[str, Any]:
@@ -64,7 +55,7 @@ def cost_ceiling_escalation_target(given: CheckInput) -> Iterator[Fact]:
     """A ceiling that escalates on exceed names no human queue to escalate to."""
     approval = mapping(mapping(given.node).get("approval"))
     override = mapping(given.doc.get("rollback")).get("human_override_queue")
-    if _named(approval.get("approver_queue")) or _named(override):
+    if declared(approval.get("approver_queue")) or declared(override):
         return
     yield Fact((*given.path, "cost_ceiling", "on_exceed"))
 

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from deploylint.rubric.checks.base import Check, CheckInput, Fact, mapping, parse_date
+from deploylint.rubric.checks.base import (
+    Check,
+    CheckInput,
+    Fact,
+    days_over_limit,
+    mapping,
+    parse_date,
+)
 
 
 def kill_switch_test_age(given: CheckInput) -> Iterator[Fact]:
     """The newest recorded kill-switch test is older than ``max_age_days`` before --today."""
     tests = mapping(given.node).get("tests")
     dates = [parse_date(t.get("date")) for t in tests or [] if isinstance(t, dict)]
-    known = [d for d in dates if d is not None]
-    if not known:
-        return
-    newest = max(known)
-    age = (given.today - newest).days
-    if age > given.params["max_age_days"]:
+    newest = max((d for d in dates if d is not None), default=None)
+    age = days_over_limit(newest, given)
+    if newest is not None and age is not None:
         values = {"last_test": newest.isoformat(), "age_days": age}
         yield Fact((*given.path, "tests"), values=values)
 

@@ -34,28 +34,26 @@ def _values(given: CheckInput) -> dict[str, Any]:
     }
 
 
-def retry_max_attempts(given: CheckInput) -> Iterator[Fact]:
-    """Max attempts per call is not declared, is 0, or is above the ``max_attempts`` limit."""
+def _bounded(given: CheckInput, key: str, low: int, high: int) -> Iterator[Fact]:
+    """``key`` is not declared, or is a whole number outside ``low``..``high``."""
     section = mapping(given.node)
-    path = (*given.path, "max_attempts")
-    if section.get("max_attempts") is None:
+    path = (*given.path, key)
+    if section.get(key) is None:
         yield Fact(path, missing=True, values=_values(given))
         return
-    attempts = _count(section["max_attempts"])
-    if attempts is not None and not 1 <= attempts <= given.params["max_attempts"]:
+    count = _count(section[key])
+    if count is not None and not low <= count <= high:
         yield Fact(path, values=_values(given))
+
+
+def retry_max_attempts(given: CheckInput) -> Iterator[Fact]:
+    """Max attempts per call is not declared, is 0, or is above the ``max_attempts`` limit."""
+    yield from _bounded(given, "max_attempts", 1, given.params["max_attempts"])
 
 
 def retry_budget(given: CheckInput) -> Iterator[Fact]:
     """No retry budget per action, or one above the ``max_retry_budget`` limit."""
-    section = mapping(given.node)
-    path = (*given.path, "retry_budget_per_action")
-    if section.get("retry_budget_per_action") is None:
-        yield Fact(path, missing=True, values=_values(given))
-        return
-    budget = _count(section["retry_budget_per_action"])
-    if budget is not None and budget > given.params["max_retry_budget"]:
-        yield Fact(path, values=_values(given))
+    yield from _bounded(given, "retry_budget_per_action", 0, given.params["max_retry_budget"])
 
 
 CHECKS: dict[str, Check] = {

@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from deploylint.rubric.checks.base import Check, CheckInput, Fact, listed, mapping, parse_date
+from deploylint.rubric.checks.base import (
+    Check,
+    CheckInput,
+    Fact,
+    days_over_limit,
+    listed,
+    mapping,
+    parse_date,
+)
 
 
 def _norm(value: Any) -> str:
@@ -60,10 +68,8 @@ def reviewer_is_author(given: CheckInput) -> Iterator[Fact]:
 def review_age(given: CheckInput) -> Iterator[Fact]:
     """The doc was last reviewed more than ``max_age_days`` before --today."""
     reviewed = parse_date(mapping(given.node).get("reviewed_on"))
-    if reviewed is None:
-        return
-    age = (given.today - reviewed).days
-    if age > given.params["max_age_days"]:
+    age = days_over_limit(reviewed, given)
+    if reviewed is not None and age is not None:
         values = {"reviewed_on": reviewed.isoformat(), "age_days": age}
         yield Fact((*given.path, "reviewed_on"), values=values)
 

@@ -5,20 +5,20 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
-from typing import Any, TypeGuard
+from typing import Any
 
 from deploylint.rubric.checks.base import (
     Check,
     CheckInput,
     Fact,
     agent_ids,
+    days_over_limit,
+    declared,
     human_queues,
     mapping,
     parse_date,
 )
 
-# The same placeholders the rubric's shared `declared_text` def rejects.
-_PLACEHOLDER = re.compile(r"(?i)^\s*(none|n/?a|tbd|todo|unknown|null|nobody|-+|\?+)?\s*$")
 # Words of a route: split on anything not a letter or digit, and between camelCase humps.
 _WORD_BREAK = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z])(?=[A-Z])")
 
@@ -29,11 +29,6 @@ VENDOR_PORTAL = "vendor_portal"
 UNDECLARED = "undeclared"
 NO_ROTATION = "no_rotation"
 NOT_HUMAN = (AGENT, AGENT_LIKE, VENDOR_PORTAL)
-
-
-def declared(value: Any) -> TypeGuard[str]:
-    """Text that names something real, not a placeholder (none, TBD, n/a, empty)."""
-    return isinstance(value, str) and not _PLACEHOLDER.match(value)
 
 
 @cache
@@ -127,11 +122,9 @@ def rollback_test_age(given: CheckInput) -> Iterator[Fact]:
     if section.get("tested_on") is None:
         yield Fact((*given.path, "tested_on"), missing=True)
         return
-    tested = parse_date(section.get("tested_on"))
-    if tested is None:
-        return  # the schema reports a malformed date
-    age = (given.today - tested).days
-    if age > given.params["max_age_days"]:
+    tested = parse_date(section.get("tested_on"))  # a malformed date: the schema reports it
+    age = days_over_limit(tested, given)
+    if tested is not None and age is not None:
         values = {"last_test": tested.isoformat(), "age_days": age}
         yield Fact((*given.path, "tested_on"), values=values)
 

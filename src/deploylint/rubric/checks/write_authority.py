@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from deploylint.keypath import KeyPath
-from deploylint.rubric.checks.base import Check, CheckInput, Fact, agents, listed, mapping
-from deploylint.rubric.checks.rollback import declared
+from deploylint.rubric.checks.base import Check, CheckInput, Fact, agents, declared, listed, mapping
 
 SERIALIZING = frozenset({"lease", "mutex"})  # mechanisms that let several writers take turns
 
