@@ -11,6 +11,7 @@ from deploylint import __version__
 from deploylint.findings import Finding, Severity
 from deploylint.fleet.map import ResourceRow
 from deploylint.grade import FileResult
+from deploylint.rubric.model import Rubric
 
 
 class ExitCode(IntEnum):
@@ -31,6 +32,7 @@ class Report:
     today: date
     version: str = __version__
     fleet: tuple[ResourceRow, ...] = ()  # the fleet map, when two or more docs were graded
+    rubric: Rubric | None = None  # the rules graded against (rule tables, area grades)
 
     @property
     def findings(self) -> list[Finding]:

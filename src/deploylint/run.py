@@ -73,7 +73,12 @@ def run(options: Options, *, out: TextIO, err: TextIO) -> int:
     facts = _facts(graded.results)
     fleet = tuple(fleet_map(facts)) if len(facts) > 1 else ()
     report = Report(
-        tuple(graded.results), tuple(graded.errors), options.fail_on, options.today, fleet=fleet
+        tuple(graded.results),
+        tuple(graded.errors),
+        options.fail_on,
+        options.today,
+        fleet=fleet,
+        rubric=rubric,
     )
     out.write(reporter(options.format).render(report, options.render))
     return report.exit_code

@@ -25,6 +25,7 @@ from deploylint.rubric.model import (
 
 BASE_FILE: Final = "_base.yaml"
 DEFS_FILE: Final = "_defs.yaml"
+ORDER_FILE: Final = "_rubric.yaml"  # optional: {areas: [...]}, the order reports show them
 
 
 class RubricError(Exception):
@@ -32,9 +33,9 @@ class RubricError(Exception):
 
 
 def default_sources() -> list[Path]:
-    """The engine's own rules plus the default rubric, as shipped."""
+    """The default rubric, then deploylint's own rules (reading, waivers, fleet, rows)."""
     root = data_dir("rubrics")
-    return [root / "engine", root / "default"]
+    return [root / "default", root / "engine"]
 
 
 @cache
@@ -69,7 +70,12 @@ def _area_files(source: Path) -> Iterable[Path]:
         raise RubricError(f"{source}: no such rubric file or folder")
     if source.is_file():
         return [source]
-    return sorted(p for p in source.glob("*.yaml") if not p.name.startswith(("_", ".")))
+    files = sorted(p for p in source.glob("*.yaml") if not p.name.startswith(("_", ".")))
+    order = (
+        _parse(source / ORDER_FILE).data.get("areas", []) if (source / ORDER_FILE).is_file() else []
+    )
+    rank = {name: index for index, name in enumerate(order)}
+    return sorted(files, key=lambda p: (rank.get(p.stem, len(rank)), p.name))
 
 
 def _parse(path: Path) -> LoadedDoc:

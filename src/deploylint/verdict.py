@@ -1,0 +1,72 @@
+"""What a reviewer reads first: a verdict per doc, and a grade per area with its coverage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Final
+
+from deploylint.findings import Severity
+from deploylint.grade import DocResult
+from deploylint.rubric.model import Rubric
+
+# Areas that aren't controls of a single doc: audit rows are graded by `deploylint audit`.
+NOT_GRADED: Final = frozenset({"audit_rows"})
+
+
+class Verdict(StrEnum):
+    AUTHORIZED = "authorized"
+    ACCEPTED_RISK = "authorized with accepted risk"
+    NOT_AUTHORIZED = "not authorized"
+
+
+class Grade(StrEnum):
+    MET = "met"
+    GAP = "gap"
+    WAIVED = "waived"
+    NOT_APPLICABLE = "not applicable"
+
+
+def verdict(doc: DocResult, fail_on: Severity | None) -> Verdict:
+    """Not authorized: an unwaived finding at or above the gate (or `high`, when not gating).
+    Accepted risk: only waived findings, or findings below the gate. Else authorized."""
+    gate = fail_on if fail_on is not None else Severity.HIGH
+    if any(not f.waived and f.severity >= gate for f in doc.findings):
+        return Verdict.NOT_AUTHORIZED
+    return Verdict.ACCEPTED_RISK if doc.findings else Verdict.AUTHORIZED
+
+
+@dataclass(frozen=True, slots=True)
+class AreaGrade:
+    """One area for one doc: its grade, and which of its rules are met, open or waived."""
+
+    area: str
+    title: str
+    grade: Grade
+    met: tuple[str, ...]
+    gaps: tuple[str, ...]
+    waived: tuple[str, ...]
+
+
+def area_grades(doc: DocResult, rubric: Rubric) -> list[AreaGrade]:
+    """Every area of the rubric, in rubric order, graded for this doc."""
+    open_rules = {f.rule for f in doc.findings if not f.waived}
+    waived_rules = {f.rule for f in doc.findings if f.waived} - open_rules
+    grades = []
+    # The rubric's own areas first (the brief's order), then deploylint's (document, ...).
+    areas = sorted(rubric.areas.values(), key=lambda a: rubric.rules[a.rules[0]].engine)
+    for area in areas:
+        if area.name in NOT_GRADED:
+            continue
+        applied = [r for r in area.rules if r in doc.applied]
+        gaps = tuple(r for r in applied if r in open_rules)
+        waived = tuple(r for r in applied if r in waived_rules)
+        met = tuple(r for r in applied if r not in open_rules and r not in waived_rules)
+        if gaps:
+            grade = Grade.GAP
+        elif waived:
+            grade = Grade.WAIVED
+        else:
+            grade = Grade.MET if met else Grade.NOT_APPLICABLE
+        grades.append(AreaGrade(area.name, area.title, grade, met, gaps, waived))
+    return grades
