@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -209,3 +210,19 @@ def test_colour_when_forced() -> None:
         "check", str(FAILING), "--today", TODAY, env={"FORCE_COLOR": "1", "NO_COLOR": "1"}
     )
     assert "\x1b[" not in run.stdout
+
+
+def test_output_writes_the_report_to_a_file(tmp_path) -> None:
+    target = tmp_path / "report.json"
+    run = deploylint("check", str(FAILING), "--format", "json", "--today", TODAY, "-o", str(target))
+    assert run.code == 1 and run.stdout == ""
+    assert json.loads(target.read_text())["summary"]["exit_code"] == 1
+    text = tmp_path / "report.txt"
+    deploylint("check", str(FAILING), "--today", TODAY, "-o", str(text), env={"FORCE_COLOR": "1"})
+    assert "\x1b[" not in text.read_text() and "KS002" in text.read_text()
+
+
+def test_output_to_an_unwritable_place_is_a_one_line_error(tmp_path) -> None:
+    run = deploylint("check", str(PASSING), "-o", str(tmp_path / "no" / "such" / "dir.txt"))
+    assert run.code == 2
+    assert run.stderr.strip().endswith("No such file or directory")

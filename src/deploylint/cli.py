@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime
 from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Final, TextIO, cast
 
 import typer
@@ -111,13 +114,13 @@ def _day(today: datetime | None) -> date:
     return today.date() if today else date.today()
 
 
-def _render(chosen: str, *, quiet: bool = False, stream: TextIO | None = None) -> RenderOptions:
+def _render(chosen: str, *, quiet: bool = False, to_file: bool = False) -> RenderOptions:
     """Terminal, colour and width as rich detects them (NO_COLOR, FORCE_COLOR, a pipe)."""
-    if chosen != "text":
-        return RenderOptions(quiet=quiet)
+    if chosen != "text" or to_file:
+        return RenderOptions(quiet=quiet, width=120 if to_file else None)
     from rich.console import Console
 
-    console = Console(file=stream or sys.stdout)
+    console = Console(file=sys.stdout)
     width = console.width if console.is_terminal or "COLUMNS" in os.environ else 120
     system = None if console.no_color else cast("ColorSystem | None", console.color_system)
     return RenderOptions(
@@ -135,35 +138,81 @@ def _rubric() -> Rubric:
         raise typer.Exit(2) from None
 
 
+def _format(choice: Any) -> str:
+    """The chosen format; without one, GitHub annotations inside GitHub Actions, else text."""
+    if choice is not None:
+        return _value(choice)
+    in_actions = os.environ.get("GITHUB_ACTIONS") == "true" and "github" in REPORTERS
+    return "github" if in_actions else "text"
+
+
 @app.command(epilog=EXIT_CODES)
 def check(
     paths: Paths = None,
     output_format: Annotated[
-        Format, typer.Option("--format", "-f", help="Output format.")
-    ] = "text",
+        Format | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output format. Default: text (github inside GitHub Actions).",
+            show_default=False,
+        ),
+    ] = None,
     fail_on: FailOnOption = "high",
     today: Today = None,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Print only docs with findings, and no summary.")
     ] = False,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write the report to this file instead of stdout.",
+            show_default=False,
+        ),
+    ] = None,
+    template: Annotated[
+        Path | None,
+        typer.Option(
+            "--template",
+            help="A jinja2 template to render the markdown or html report with.",
+            exists=True,
+            dir_okay=False,
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Grade deployment docs against the rubric and report every gap."""
     from deploylint.run import Options, run
 
-    chosen = _value(output_format)
+    chosen = _format(output_format)
+    render = _render(chosen, quiet=quiet, to_file=output is not None)
     options = Options(
         paths=tuple(paths or ["."]),
         today=_day(today),
         format=chosen,
         fail_on=_threshold(fail_on),
-        render=_render(chosen, quiet=quiet),
+        render=replace(render, template=template),
     )
     try:
-        code = run(options, out=sys.stdout, err=sys.stderr)
+        code = _to(output, lambda out: run(options, out=out, err=sys.stderr))
     except KeyboardInterrupt:
         sys.stderr.write("deploylint: interrupted\n")
         code = 130
     raise typer.Exit(code)
+
+
+def _to(output: Path | None, write: Callable[[TextIO], int]) -> int:
+    """Run ``write`` on stdout, or on the --output file (a file that can't be written: exit 2)."""
+    if output is None:
+        return write(sys.stdout)
+    try:
+        with output.open("w", encoding="utf-8") as stream:
+            return write(stream)
+    except OSError as error:
+        sys.stderr.write(f"deploylint: error: {output}: {error.strerror or error}\n")
+        return 2
 
 
 @app.command(

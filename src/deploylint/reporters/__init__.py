@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import import_module
 from io import StringIO
+from pathlib import Path
 from typing import Any, Final, Literal, Protocol, TextIO
 
 from deploylint.report import Report
@@ -31,6 +32,7 @@ class RenderOptions:
     terminal: bool = False
     color_system: ColorSystem | None = None
     width: int | None = None
+    template: Path | None = None  # --template: a jinja2 file replacing a report's own
 
 
 def console(stream: TextIO, options: RenderOptions) -> Any:
