@@ -3,6 +3,8 @@ style: the cases are data in the rubric, run by this single test)."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from deploylint.examples import example_text
@@ -16,11 +18,15 @@ ROW_AREA = "audit_rows"  # examples are audit rows, run through `deploylint audi
 
 def _fired(write, rule_id: str, kind: str) -> set[str]:
     rule = RUBRIC.rules[rule_id]
-    path = write(f"{rule_id}-{kind}.yaml", example_text(RUBRIC, getattr(rule, kind)))
+    example = getattr(rule, kind)
+    path = write(f"{rule_id}-{kind}.yaml", example_text(RUBRIC, example))
     if rule.area == ROW_AREA:
         report = deploylint("audit", str(path), "--format", "json").json()
+    elif example.config is not None:
+        config = write(f"{rule_id}-{kind}.deploylint.yaml", json.dumps(example.config))
+        report = check_json(path, extra=("--config", str(config)))[1]
     else:
-        report = check_json(path)[1]
+        report = check_json(path, extra=("--no-config",))[1]
     return {f["rule"] for f in report["findings"]}
 
 

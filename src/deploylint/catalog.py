@@ -96,9 +96,26 @@ def example_finding(rubric: Rubric, rule: Rule, today: date) -> Finding | None:
         rows = read_rows(BytesIO(raw))
         found = findings(rows, spec_from_doc(None, rubric), rubric, "bad-example.jsonl")
         return next((f for f in found if f.rule == rule.id), None)
-    result = grade_file(raw, file="bad-example.yaml", settings=Settings(rubric, today))
-    found_in_file = with_fleet([result], rubric)[0].findings  # fleet rules' examples are 2 docs
-    return next((f for f in found_in_file if f.rule == rule.id), None)
+    settings = example_settings(rubric, rule.bad, today)
+    result = grade_file(raw, file="bad-example.yaml", settings=settings)
+    graded = with_fleet([result], settings)[0]  # a fleet rule's example is two documents
+    return next((f for f in graded.findings if f.rule == rule.id), None)
+
+
+def example_settings(rubric: Rubric, example: Example, today: date) -> Settings:
+    """The settings an example runs with: its own config, if it has one."""
+    if example.config is None:
+        return Settings(rubric, today)
+    from deploylint.config import config_from
+    from deploylint.configure import ignored_rules, unwaivable_rules
+
+    config = config_from(example.config, None)
+    return Settings(
+        rubric,
+        today,
+        ignored=ignored_rules(rubric, config),
+        unwaivable=unwaivable_rules(rubric, config),
+    )
 
 
 def _example_lines(example: Example) -> list[str]:
@@ -107,6 +124,11 @@ def _example_lines(example: Example) -> list[str]:
     if not example.edits:
         return ["  the rubric's base doc, unchanged"]
     lines: list[str] = []
+    if example.config is not None:
+        lines += [
+            "  with the config:",
+            *("    " + line for line in dump_yaml(dict(example.config)).splitlines()),
+        ]
     for edit in example.edits:
         if edit.delete:
             lines.append(f"  {format_path(edit.path)}: (removed)")

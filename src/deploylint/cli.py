@@ -18,6 +18,7 @@ from deploylint.findings import Severity
 from deploylint.reporters import REPORTERS, ColorSystem, RenderOptions
 
 if TYPE_CHECKING:
+    from deploylint.config import Config
     from deploylint.rubric.model import Rubric
 
 EXIT_CODES: Final = (
@@ -67,6 +68,32 @@ Today = Annotated[
         formats=["%Y-%m-%d"],
         help="Grade dates (test age, waiver expiry) as of this day. Default: today.",
         show_default=False,
+    ),
+]
+
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        help="A config file (.deploylint.yaml or pyproject.toml). Default: the nearest one "
+        "from here up to the repository root.",
+        show_default=False,
+    ),
+]
+NoConfigOption = Annotated[bool, typer.Option("--no-config", help="Ignore config files.")]
+RubricOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--rubric",
+        help="An extra rubric folder or area file, added to the default (repeatable).",
+        show_default=False,
+    ),
+]
+RubricOnlyOption = Annotated[
+    bool,
+    typer.Option(
+        "--rubric-only",
+        help="Use only the --rubric rules (and deploylint's own), not the default rubric.",
     ),
 ]
 
@@ -128,12 +155,20 @@ def _render(chosen: str, *, quiet: bool = False, to_file: bool = False) -> Rende
     )
 
 
-def _rubric() -> Rubric:
-    from deploylint.rubric.load import RubricError, load_default
+def _rubric(
+    config: Path | None = None,
+    no_config: bool = False,
+    extra: list[Path] | None = None,
+    only: bool = False,
+) -> Rubric:
+    """The rubric a command uses: the default, the config's and --rubric's rules, customized."""
+    from deploylint.config import ConfigError
+    from deploylint.configure import rubric_for
+    from deploylint.rubric.load import RubricError
 
     try:
-        return load_default()
-    except RubricError as error:
+        return rubric_for(_config(config, no_config), tuple(extra or ()), replace_default=only)
+    except (RubricError, ConfigError) as error:
         sys.stderr.write(f"deploylint: error: {error}\n")
         raise typer.Exit(2) from None
 
@@ -158,7 +193,15 @@ def check(
             show_default=False,
         ),
     ] = None,
-    fail_on: FailOnOption = "high",
+    fail_on: Annotated[
+        FailOn | None,
+        typer.Option(
+            "--fail-on",
+            help="Exit 1 when an unwaived finding is at or above this severity; none never "
+            "fails. Default: the config's fail_on, else high.",
+            show_default=False,
+        ),
+    ] = None,
     today: Today = None,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Print only docs with findings, and no summary.")
@@ -182,18 +225,72 @@ def check(
             show_default=False,
         ),
     ] = None,
+    config: ConfigOption = None,
+    no_config: NoConfigOption = False,
+    select: Annotated[
+        str | None,
+        typer.Option(
+            help="Only these rules: ids, id prefixes or areas, comma-separated.", show_default=False
+        ),
+    ] = None,
+    ignore: Annotated[
+        str | None,
+        typer.Option(
+            help="Never report these rules: ids, id prefixes or areas, comma-separated.",
+            show_default=False,
+        ),
+    ] = None,
+    rubric: RubricOption = None,
+    rubric_only: RubricOnlyOption = False,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(
+            help="Leave out findings recorded in this baseline file (stale entries are reported).",
+            show_default=False,
+        ),
+    ] = None,
+    write_baseline: Annotated[
+        Path | None,
+        typer.Option(
+            help="Record every unwaived finding of this run in a baseline file.", show_default=False
+        ),
+    ] = None,
+    diff_base: Annotated[
+        str | None,
+        typer.Option(
+            metavar="REF",
+            help="Report only findings new since the git ref REF (the same files, graded as "
+            "they were at REF).",
+            show_default=False,
+        ),
+    ] = None,
+    only_docs: Annotated[
+        bool,
+        typer.Option(
+            help="Skip YAML that isn't a deploylint doc even when named (for pre-commit)."
+        ),
+    ] = False,
 ) -> None:
     """Grade deployment docs against the rubric and report every gap."""
+    from deploylint.collect import Selection
     from deploylint.run import Options, run
 
     chosen = _format(output_format)
     render = _render(chosen, quiet=quiet, to_file=output is not None)
+    threshold = _value(fail_on) if fail_on is not None else None
     options = Options(
         paths=tuple(paths or ["."]),
         today=_day(today),
         format=chosen,
-        fail_on=_threshold(fail_on),
+        fail_on=_threshold(threshold) if threshold not in (None, "none") else None,
+        never_fail=threshold == "none",
         render=replace(render, template=template),
+        config=_config(config, no_config),
+        selection=Selection(tuple(rubric or ()), rubric_only, _listed(select), _listed(ignore)),
+        baseline=baseline,
+        write_baseline=write_baseline,
+        diff_base=diff_base,
+        only_docs=only_docs,
     )
     try:
         code = _to(output, lambda out: run(options, out=out, err=sys.stderr))
@@ -201,6 +298,20 @@ def check(
         sys.stderr.write("deploylint: interrupted\n")
         code = 130
     raise typer.Exit(code)
+
+
+def _listed(text: str | None) -> tuple[str, ...]:
+    return tuple(part.strip() for part in (text or "").split(",") if part.strip())
+
+
+def _config(path: Path | None, disabled: bool) -> Config:
+    from deploylint.config import ConfigError, resolve_config
+
+    try:
+        return resolve_config(path, disabled=disabled)
+    except ConfigError as error:
+        sys.stderr.write(f"deploylint: error: {error}\n")
+        raise typer.Exit(2) from None
 
 
 def _to(output: Path | None, write: Callable[[TextIO], int]) -> int:
@@ -223,6 +334,8 @@ def fleet(
     output_format: Annotated[
         ViewFormat, typer.Option("--format", "-f", help="Output format.")
     ] = ViewFormat.text,
+    config: ConfigOption = None,
+    no_config: NoConfigOption = False,
 ) -> None:
     """Show the fleet map: each resource, who writes it (from which doc), locks and holders.
 
@@ -232,7 +345,11 @@ def fleet(
 
     chosen = _value(output_format)
     options = Options(
-        paths=tuple(paths or ["."]), today=date.today(), format=chosen, render=_render(chosen)
+        paths=tuple(paths or ["."]),
+        today=date.today(),
+        format=chosen,
+        render=_render(chosen),
+        config=_config(config, no_config),
     )
     raise typer.Exit(run_fleet(options, out=sys.stdout, err=sys.stderr))
 
@@ -260,6 +377,8 @@ def audit(
         RowsFormat, typer.Option("--format", "-f", help="Output format.")
     ] = RowsFormat.text,
     fail_on: FailOnOption = "high",
+    config: ConfigOption = None,
+    no_config: NoConfigOption = False,
 ) -> None:
     """Check real audit rows: contaminated evidence, hostage notes, agent-held keys, booleans."""
     from deploylint.audit.run import AuditOptions, run_audit
@@ -268,7 +387,7 @@ def audit(
     options = AuditOptions(
         file=file, doc=doc, format=chosen, fail_on=_threshold(fail_on), render=_render(chosen)
     )
-    raise typer.Exit(run_audit(options, _rubric(), out=sys.stdout, err=sys.stderr))
+    raise typer.Exit(run_audit(options, _rubric(config, no_config), out=sys.stdout, err=sys.stderr))
 
 
 @app.command()
@@ -276,27 +395,35 @@ def rules(
     output_format: Annotated[
         ViewFormat, typer.Option("--format", "-f", help="Output format.")
     ] = ViewFormat.text,
+    config: ConfigOption = None,
+    no_config: NoConfigOption = False,
+    rubric: RubricOption = None,
+    rubric_only: RubricOnlyOption = False,
 ) -> None:
     """List every rule: id, severity, area and title (markdown: the full rule docs)."""
     from deploylint.catalog import rules_json, rules_markdown, rules_table
     from deploylint.reporters import render_rich
 
-    rubric, chosen = _rubric(), _value(output_format)
+    chosen = _value(output_format)
+    rules_ = _rubric(config, no_config, rubric, rubric_only)
     if chosen == "text":
-        sys.stdout.write(render_rich([rules_table(rubric)], _render(chosen)))
+        sys.stdout.write(render_rich([rules_table(rules_)], _render(chosen)))
     else:
-        sys.stdout.write((rules_json if chosen == "json" else rules_markdown)(rubric))
+        sys.stdout.write((rules_json if chosen == "json" else rules_markdown)(rules_))
 
 
 @app.command(epilog="Exit code 2 when the rule id is unknown.")
 def explain(
     rule_id: Annotated[str, typer.Argument(metavar="RULE", help="A rule id, e.g. KS001.")],
     today: Today = None,
+    config: ConfigOption = None,
+    no_config: NoConfigOption = False,
+    rubric_paths: RubricOption = None,
 ) -> None:
     """Explain one rule: why it matters, what triggers it, the three columns, how to fix it."""
     from deploylint.catalog import UnknownRule, explain, find_rule
 
-    rubric = _rubric()
+    rubric = _rubric(config, no_config, rubric_paths)
     try:
         rule = find_rule(rubric, rule_id)
     except UnknownRule as error:

@@ -7,10 +7,8 @@ graded in any order (or in worker processes) and give the same result.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any
 
 from deploylint.docschema import api_version_problem, is_deploylint_doc, shape_problems
 from deploylint.findings import Finding
@@ -26,10 +24,11 @@ from deploylint.waivers import ActiveWaiver, apply_waivers, mark_waived
 class Settings:
     """What grading depends on besides the file itself."""
 
-    rubric: Rubric
+    rubric: Rubric  # with any per-rule severity and parameters from the config applied
     today: date
     limits: Limits = field(default_factory=Limits)
-    params: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    ignored: frozenset[str] = frozenset()  # rules not selected, or ignored: never reported
+    unwaivable: frozenset[str] = frozenset()  # rules a doc's waiver may not accept
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +99,7 @@ def grade_doc(doc: LoadedDoc, *, file: str, settings: Settings) -> DocResult:
             problems.append(unknown_version)
         else:
             problems += shape_problems(doc)
-            evaluation = evaluate(doc.data, rules, today=settings.today, params=settings.params)
+            evaluation = evaluate(doc.data, rules, today=settings.today, skip=settings.ignored)
             hits = evaluation.hits
             applied |= evaluation.applied
         if doc.data.get("waivers"):
@@ -110,6 +109,7 @@ def grade_doc(doc: LoadedDoc, *, file: str, settings: Settings) -> DocResult:
     active: list[ActiveWaiver] = []
     if doc.gradable:
         findings, active = apply_waivers(doc, findings, file=file, settings=settings)
+    findings = [f for f in findings if f.rule not in settings.ignored]
     metadata = doc.data.get("metadata") if doc.gradable else None
     name = metadata.get("name") if isinstance(metadata, dict) else None
     name = name if isinstance(name, str) else None
@@ -118,7 +118,7 @@ def grade_doc(doc: LoadedDoc, *, file: str, settings: Settings) -> DocResult:
         name=name,
         graded=doc.gradable,
         findings=tuple(sorted(findings, key=Finding.sort_key)),
-        applied=frozenset(applied | {f.rule for f in findings}),
+        applied=frozenset(applied | {f.rule for f in findings}) - settings.ignored,
         facts=doc_facts(doc, file=file, name=name) if doc.gradable else None,
         waivers=tuple(active),
     )
@@ -131,17 +131,20 @@ def _problem_hit(problem: ShapeProblem, rubric: Rubric) -> Hit:
     )
 
 
-def with_fleet(results: list[FileResult], rubric: Rubric) -> list[FileResult]:
+def with_fleet(results: list[FileResult], settings: Settings) -> list[FileResult]:
     """Add the cross-doc findings of a run to the docs they point at (waivers apply)."""
     from deploylint.fleet import fleet_findings
 
+    rubric = settings.rubric
     docs = [doc for result in results for doc in result.documents if doc.facts is not None]
     if len(docs) < 2:
         return results
     found: dict[tuple[str, int], list[Finding]] = defaultdict(list)
     for extra in fleet_findings([doc.facts for doc in docs if doc.facts is not None], rubric):
-        found[(extra.file, extra.document)].append(extra)
+        if extra.rule not in settings.ignored:
+            found[(extra.file, extra.document)].append(extra)
     fleet_rules = frozenset(r.id for r in rubric.rules.values() if r.area == "fleet")
+    fleet_rules -= settings.ignored
 
     def merged(result: FileResult) -> FileResult:
         documents = [

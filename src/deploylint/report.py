@@ -33,6 +33,7 @@ class Report:
     version: str = __version__
     fleet: tuple[ResourceRow, ...] = ()  # the fleet map, when two or more docs were graded
     rubric: Rubric | None = None  # the rules graded against (rule tables, area grades)
+    left_out: int = 0  # findings known in the baseline or at --diff-base, not reported
 
     @property
     def findings(self) -> list[Finding]:

@@ -1,99 +1,123 @@
-"""Run a check: find the files, grade each one, render the report, return the exit code."""
+"""Run `check` and `fleet`: settings from the config, grade, leave out known findings, render."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, TextIO
+from pathlib import Path
+from typing import TextIO
 
+from deploylint.baseline import BaselineError, Key, keys, read_baseline, suppress, write_baseline
+from deploylint.collect import Graded, Selection, grade_paths, settings_for
+from deploylint.config import Config, ConfigError
 from deploylint.findings import Severity
-from deploylint.fleet.facts import DocFacts
 from deploylint.fleet.map import fleet_map
+from deploylint.gitbase import GitError, GitRef
 from deploylint.grade import FileResult, Settings, grade_file, with_fleet
 from deploylint.report import ExitCode, Report
 from deploylint.reporters import RenderOptions, render_rich, reporter
-from deploylint.rubric.load import RubricError, load_default
-from deploylint.sources import Source, Unreadable, discover, read
+from deploylint.rubric.load import RubricError
+from deploylint.sources import Filter, discover
 
 
 @dataclass(frozen=True, slots=True)
 class Options:
-    """Everything ``deploylint check`` was asked to do, parsed."""
+    """Everything ``deploylint check`` (or ``fleet``) was asked to do, parsed."""
 
     paths: tuple[str, ...]
     today: date
     format: str = "text"
-    fail_on: Severity | None = Severity.HIGH
+    fail_on: Severity | None = None  # None: the config's, else high
+    never_fail: bool = False  # --fail-on none
     render: RenderOptions = field(default_factory=RenderOptions)
-    params: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    config: Config = field(default_factory=Config)
+    selection: Selection = field(default_factory=Selection)
+    baseline: Path | None = None
+    write_baseline: Path | None = None
+    diff_base: str | None = None
+    only_docs: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Graded:
-    """Every file of a run graded (fleet findings included), and the one-line errors."""
-
-    results: list[FileResult]
-    errors: list[str]
+class RunError(Exception):
+    """Anything that stops a run before it starts: a one-line message, exit 2."""
 
 
-def grade_paths(paths: tuple[str, ...], settings: Settings, *, err: TextIO) -> Graded:
-    """Find the files, grade each (a failure in one doesn't stop the others), add the fleet."""
-    discovery = discover(paths)
-    for warning in discovery.warnings:
-        err.write(f"deploylint: warning: {warning}\n")
-    errors = list(discovery.errors)
+def _gate(options: Options) -> Severity | None:
+    if options.never_fail or (options.fail_on is None and options.config.fail_on == "none"):
+        return None
+    if options.fail_on is not None:
+        return options.fail_on
+    return Severity.parse(options.config.fail_on) if options.config.fail_on else Severity.HIGH
+
+
+def _prepare(options: Options, err: TextIO) -> tuple[Settings, Graded]:
+    try:
+        settings = settings_for(options.config, options.today, options.selection)
+    except (ConfigError, RubricError) as error:
+        raise RunError(str(error)) from None
+    config = options.config
+    only = Filter(config.root, config.include, config.exclude)
+    graded = grade_paths(options.paths, settings, err=err, only=only, only_docs=options.only_docs)
+    return settings, graded
+
+
+def _known(options: Options, settings: Settings) -> tuple[Counter[Key], Path | None, str]:
+    """The findings to leave out: from the baseline file, or the same docs at --diff-base."""
+    if options.baseline is not None:
+        return (
+            read_baseline(options.baseline),
+            options.baseline.parent,
+            f"baseline {options.baseline}",
+        )
+    assert options.diff_base is not None
+    ref = GitRef(options.diff_base, Path.cwd())
+    only = Filter(options.config.root, options.config.include, options.config.exclude)
     results: list[FileResult] = []
-    for source in discovery.sources:
-        result = _grade(source, settings)
-        if isinstance(result, str):
-            errors.append(result)
-        else:
-            results.append(result)
-    results = with_fleet(results, settings.rubric)
-    if not errors and not any(r.documents for r in results):
-        skipped = sum(r.skipped for r in results)
-        note = f" ({skipped} YAML document(s) skipped: not deploylint docs)" if skipped else ""
-        errors.append(f"no deploylint docs found in {' '.join(paths)}{note}")
-    for message in errors:
-        err.write(f"deploylint: error: {message}\n")
-    return Graded(results, errors)
+    for source in discover(options.paths, only).sources:
+        content = ref.read(source.path) if source.path is not None else None
+        if content is not None:
+            results.append(
+                grade_file(content, file=source.name, settings=settings, sniff=source.found)
+            )
+    base = with_fleet(results, settings)
+    return keys(f for r in base for f in r.findings), None, f"--diff-base {options.diff_base}"
 
 
 def run(options: Options, *, out: TextIO, err: TextIO) -> int:
     """``deploylint check``: grade every file and render the report; return the exit code."""
     try:
-        rubric = load_default()
-    except RubricError as error:
+        settings, graded = _prepare(options, err)
+        results, left_out = graded.results, 0
+        if options.write_baseline is not None:
+            written = write_baseline(options.write_baseline, results)
+            err.write(
+                f"deploylint: wrote {written} finding(s) to the baseline {options.write_baseline}\n"
+            )
+        if options.baseline is not None or options.diff_base is not None:
+            known, folder, what = _known(options, settings)
+            trimmed = suppress(results, known, folder)
+            results, left_out = trimmed.results, trimmed.count
+            for rule, file, key_path in trimmed.stale if options.baseline is not None else ():
+                err.write(f"deploylint: warning: stale baseline entry {rule} {file} {key_path}\n")
+            if left_out:
+                err.write(f"deploylint: {left_out} finding(s) left out: known in the {what}\n")
+    except (RunError, BaselineError, GitError) as error:
         err.write(f"deploylint: error: {error}\n")
         return ExitCode.ERROR
-    settings = Settings(rubric, options.today, params=options.params)
-    graded = grade_paths(options.paths, settings, err=err)
-    facts = _facts(graded.results)
-    fleet = tuple(fleet_map(facts)) if len(facts) > 1 else ()
+    facts = [d.facts for r in results for d in r.documents if d.facts is not None]
     report = Report(
-        tuple(graded.results),
+        tuple(results),
         tuple(graded.errors),
-        options.fail_on,
+        _gate(options),
         options.today,
-        fleet=fleet,
-        rubric=rubric,
+        fleet=tuple(fleet_map(facts)) if len(facts) > 1 else (),
+        rubric=settings.rubric,
+        left_out=left_out,
     )
     out.write(reporter(options.format).render(report, options.render))
     return report.exit_code
-
-
-def _grade(source: Source, settings: Settings) -> FileResult | str:
-    """The file's result, or a one-line error naming the file."""
-    try:
-        content = read(source, settings.limits.max_bytes)
-    except Unreadable as error:
-        return str(error)
-    try:
-        return grade_file(content, file=source.name, settings=settings, sniff=source.found)
-    except Exception as error:  # one file's internal error must not stop the others
-        return f"{source.name}: internal error while grading: {type(error).__name__}: {error}"
 
 
 def run_fleet(options: Options, *, out: TextIO, err: TextIO) -> int:
@@ -101,12 +125,11 @@ def run_fleet(options: Options, *, out: TextIO, err: TextIO) -> int:
     from deploylint.fleet.map import as_markdown, as_table
 
     try:
-        rubric = load_default()
-    except RubricError as error:
+        _, graded = _prepare(options, err)
+    except RunError as error:
         err.write(f"deploylint: error: {error}\n")
         return ExitCode.ERROR
-    graded = grade_paths(options.paths, Settings(rubric, options.today), err=err)
-    rows = fleet_map(_facts(graded.results))
+    rows = fleet_map(graded.facts())
     if options.format == "json":
         out.write(json.dumps([row.record() for row in rows], indent=2, ensure_ascii=False) + "\n")
     elif options.format == "markdown":
@@ -114,7 +137,3 @@ def run_fleet(options: Options, *, out: TextIO, err: TextIO) -> int:
     else:
         out.write(render_rich([as_table(rows)], options.render))
     return ExitCode.ERROR if graded.errors else ExitCode.CLEAN
-
-
-def _facts(results: list[FileResult]) -> list[DocFacts]:
-    return [doc.facts for result in results for doc in result.documents if doc.facts is not None]

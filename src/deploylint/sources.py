@@ -6,6 +6,7 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from fnmatch import fnmatch
 from pathlib import Path
 from typing import Final
 
@@ -29,7 +30,28 @@ class Discovery:
     warnings: tuple[str, ...]
 
 
-def discover(arguments: Sequence[str]) -> Discovery:
+@dataclass(frozen=True, slots=True)
+class Filter:
+    """Globs from the config for files met while walking folders (named files always count).
+
+    fnmatch patterns, matched against the path relative to ``root`` (`*` also matches `/`).
+    """
+
+    root: Path = Path()
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+    def keeps(self, path: Path) -> bool:
+        try:
+            name = path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            name = path.as_posix()
+        if self.include and not any(fnmatch(name, glob) for glob in self.include):
+            return False
+        return not any(fnmatch(name, glob) for glob in self.exclude)
+
+
+def discover(arguments: Sequence[str], only: Filter | None = None) -> Discovery:
     """Files as given, folders walked for *.yaml / *.yml (hidden ones skipped), ``-`` stdin."""
     sources: dict[str, Source] = {}
     errors: list[str] = []
@@ -39,7 +61,7 @@ def discover(arguments: Sequence[str]) -> Discovery:
         if argument == STDIN:
             sources.setdefault(STDIN, Source("<stdin>", None))
         elif path.is_dir():
-            found = list(_walk(path))
+            found = [file for file in _walk(path) if only is None or only.keeps(file)]
             if not found:
                 warnings.append(f"{argument}: no *.yaml or *.yml files in this folder")
             for file in found:

@@ -52,9 +52,11 @@ def _waivers(data: Mapping[str, Any]) -> Iterator[tuple[KeyPath, Mapping[str, An
 
 
 def _problem(
-    waiver: Mapping[str, Any], agents: set[str], today: date
+    waiver: Mapping[str, Any], agents: set[str], today: date, unwaivable: frozenset[str]
 ) -> tuple[str, str, dict[str, Any]] | None:
     """(rule, key at fault, template values) when the waiver can't be honoured."""
+    if waiver["rule"] in unwaivable:
+        return "WV005", "rule", {}
     expires = parse_date(waiver.get("expires"))
     missing = [key for key in _REQUIRED if not waiver.get(key)]
     if missing or expires is None:
@@ -67,14 +69,14 @@ def _problem(
 
 
 def review_waivers(
-    data: Mapping[str, Any], rubric: Rubric, today: date
+    data: Mapping[str, Any], rubric: Rubric, today: date, unwaivable: frozenset[str] = frozenset()
 ) -> tuple[list[ActiveWaiver], list[Hit]]:
     """Split a doc's waivers into those to honour and findings about the rest."""
     active: list[ActiveWaiver] = []
     hits: list[Hit] = []
     agents = agent_ids(data)
     for path, waiver in _waivers(data):
-        problem = _problem(waiver, agents, today)
+        problem = _problem(waiver, agents, today, unwaivable)
         if problem is None:
             accepted = f"{waiver['reason']} (approved by {waiver['approved_by']}"
             accepted += f", until {waiver['expires']})"
@@ -118,7 +120,7 @@ def apply_waivers(
 ) -> tuple[list[Finding], list[ActiveWaiver]]:
     """Mark waived findings, add findings for waivers that can't be honoured or aren't needed,
     and return the active waivers (fleet findings are waived by them later)."""
-    active, hits = review_waivers(doc.data, settings.rubric, settings.today)
+    active, hits = review_waivers(doc.data, settings.rubric, settings.today, settings.unwaivable)
     marked, used = mark_waived(findings, active)
     for waiver in active:
         if waiver.path not in used and not waiver.rule.startswith(_FLEET_PREFIX):

@@ -65,6 +65,7 @@ def report_record(report: Report) -> dict[str, Any]:
             "findings": len(findings),
             "waived": sum(f.waived for f in findings),
             "failing": len(report.failing),
+            "left_out": report.left_out,
             "by_severity": report.by_severity(),
             "exit_code": int(report.exit_code),
         },

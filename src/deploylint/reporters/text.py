@@ -123,6 +123,8 @@ def _summary(report: Report) -> Text:
     waived = sum(f.waived for f in findings)
     if waived:
         text.append(f", {waived} waived as accepted risk")
+    if report.left_out:
+        text.append(f", {report.left_out} known finding(s) left out (baseline or --diff-base)")
     if report.skipped:
         text.append(f", {report.skipped} YAML document(s) skipped: not deploylint docs")
     if report.fail_on is None:

@@ -55,15 +55,15 @@ def evaluate(
     rules: Iterable[Rule],
     *,
     today: date,
-    params: Mapping[str, Mapping[str, Any]] | None = None,
+    skip: frozenset[str] = frozenset(),
 ) -> Evaluation:
-    """Every hit of every predicate rule on one doc, in rule order."""
+    """Every hit of every predicate rule (but those in ``skip``) on one doc, in rule order."""
     hits: list[Hit] = []
     applied: set[str] = set()
     for rule in rules:
-        if rule.engine:
+        if rule.engine or rule.id in skip:
             continue
-        settings = {**rule.params, **(params or {}).get(rule.id, {})}
+        settings = rule.params
         for path, node in select(data, rule.selector):
             if rule.when is not None and not _validator(rule, "when").is_valid(node):
                 continue

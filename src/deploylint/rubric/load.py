@@ -179,8 +179,11 @@ def _rule(
 
 
 def _example(raw: Any, where: str) -> Example:
-    if isinstance(raw, dict):
+    if isinstance(raw, dict) and "text" in raw:
         return Example(text=raw["text"])
+    if isinstance(raw, dict):
+        edits = tuple(_edit(item, where) for item in raw["edits"])
+        return Example(edits=edits, config=raw["config"])
     return Example(edits=tuple(_edit(item, where) for item in raw))
 
 

@@ -31,6 +31,7 @@ class Example:
 
     edits: tuple[Edit, ...] = ()
     text: str | None = None
+    config: Mapping[str, Any] | None = None  # settings the example runs with
 
 
 @dataclass(frozen=True, slots=True)

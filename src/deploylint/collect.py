@@ -1,0 +1,117 @@
+"""Everything a run needs before rendering: settings from the config, and the graded files."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+from typing import TextIO
+
+from deploylint.config import Config
+from deploylint.configure import ignored_rules, rubric_for, unwaivable_rules
+from deploylint.fleet.facts import DocFacts
+from deploylint.grade import FileResult, Settings, grade_file, with_fleet
+from deploylint.loader import Limits
+from deploylint.sources import Filter, Source, Unreadable, discover, read
+
+PROGRESS_FROM = 50  # files; a progress bar for fewer only flickers
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """Which rules and rubrics a run uses, from the command line (the config adds its own)."""
+
+    rubric: tuple[Path, ...] = ()
+    rubric_only: bool = False
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+
+
+def settings_for(config: Config, today: date, selection: Selection = Selection()) -> Settings:
+    """The rubric (customized), rule selection and limits a run grades with."""
+    rubric = rubric_for(config, selection.rubric, replace_default=selection.rubric_only)
+    limits = Limits(max_bytes=config.max_file_bytes) if config.max_file_bytes else Limits()
+    return Settings(
+        rubric=rubric,
+        today=today,
+        limits=limits,
+        ignored=ignored_rules(rubric, config, selection.select, selection.ignore),
+        unwaivable=unwaivable_rules(rubric, config),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Graded:
+    """Every file of a run graded (fleet findings included), and the one-line errors."""
+
+    results: list[FileResult]
+    errors: list[str] = field(default_factory=list)
+
+    def facts(self) -> list[DocFacts]:
+        return [d.facts for r in self.results for d in r.documents if d.facts is not None]
+
+
+def grade_paths(
+    paths: Sequence[str],
+    settings: Settings,
+    *,
+    err: TextIO,
+    only: Filter | None = None,
+    only_docs: bool = False,
+) -> Graded:
+    """Find the files, grade each (a failure in one doesn't stop the others), add the fleet.
+
+    ``only_docs`` (pre-commit passes every staged YAML file by name): files that aren't
+    deploylint docs are skipped even when named, and finding no doc at all is fine.
+    """
+    discovery = discover(paths, only)
+    for warning in discovery.warnings:
+        err.write(f"deploylint: warning: {warning}\n")
+    errors = list(discovery.errors)
+    sources = [replace(s, found=True) if only_docs else s for s in discovery.sources]
+    results: list[FileResult] = []
+    for result in _with_progress(sources, settings, err):
+        if isinstance(result, str):
+            errors.append(result)
+        else:
+            results.append(result)
+    results = with_fleet(results, settings)
+    if not errors and not only_docs and not any(r.documents for r in results):
+        skipped = sum(r.skipped for r in results)
+        note = f" ({skipped} YAML document(s) skipped: not deploylint docs)" if skipped else ""
+        errors.append(f"no deploylint docs found in {' '.join(paths)}{note}")
+    for message in errors:
+        err.write(f"deploylint: error: {message}\n")
+    return Graded(results, errors)
+
+
+def _with_progress(
+    sources: list[Source], settings: Settings, err: TextIO
+) -> list[FileResult | str]:
+    """Grade every source; a progress bar on stderr for long runs when stderr is a terminal."""
+    if len(sources) < PROGRESS_FROM or not err.isatty() or err is not sys.stderr:
+        return [grade_source(source, settings) for source in sources]
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(transient=True, console=Console(file=err)) as progress:
+        task = progress.add_task("grading", total=len(sources))
+        graded = []
+        for source in sources:
+            graded.append(grade_source(source, settings))
+            progress.advance(task)
+    return graded
+
+
+def grade_source(source: Source, settings: Settings) -> FileResult | str:
+    """The file's result, or a one-line error naming the file."""
+    try:
+        content = read(source, settings.limits.max_bytes)
+    except Unreadable as error:
+        return str(error)
+    try:
+        return grade_file(content, file=source.name, settings=settings, sniff=source.found)
+    except Exception as error:  # one file's internal error must not stop the others
+        return f"{source.name}: internal error while grading: {type(error).__name__}: {error}"

@@ -1,0 +1,150 @@
+"""The config file: `[tool.deploylint]` in pyproject.toml, or `.deploylint.yaml`.
+
+Found by walking up from the working directory to the repository root (the folder with
+`.git`); `--config PATH` names one, `--no-config` ignores them. Paths in it are relative to
+the file's folder. A config that can't be read or doesn't fit schemas/config.schema.json
+is a ConfigError: one line naming the file (and line, for YAML).
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any, Final
+
+from deploylint.keypath import format_path
+from deploylint.loader import load_bytes
+from deploylint.resources import data_dir
+
+YAML_NAMES: Final = (".deploylint.yaml", ".deploylint.yml")
+PYPROJECT: Final = "pyproject.toml"
+
+
+class ConfigError(Exception):
+    """A config file that can't be used; the message names the file (and line)."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """Settings from a config file (all optional); `source` is None when there is none."""
+
+    source: Path | None = None
+    fail_on: str | None = None
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    unwaivable: tuple[str, ...] = ()
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    rubric: tuple[Path, ...] = ()
+    rubric_replace_default: bool = False
+    max_file_bytes: int | None = None
+    rules: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+    @property
+    def root(self) -> Path:
+        """The folder paths in the config are relative to."""
+        return self.source.parent if self.source is not None else Path.cwd()
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest config file from ``start`` up to the repository root (or the filesystem's)."""
+    for folder in (start, *start.parents):
+        for name in YAML_NAMES:
+            if (folder / name).is_file():
+                return folder / name
+        pyproject = folder / PYPROJECT
+        if (
+            pyproject.is_file()
+            and "tool" in _toml(pyproject)
+            and "deploylint" in _toml(pyproject)["tool"]
+        ):
+            return pyproject
+        if (folder / ".git").exists():
+            return None
+    return None
+
+
+def _toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: {getattr(error, 'strerror', None) or error}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+
+
+@cache
+def _validator() -> Any:
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(
+        json.loads((data_dir("schemas") / "config.schema.json").read_text("utf-8"))
+    )
+
+
+def _raw(path: Path) -> tuple[dict[str, Any], Any]:
+    """The config's mapping, and a function from key path to 'file:line' (YAML) or 'file'."""
+    if path.name == PYPROJECT or path.suffix == ".toml":
+        table = _toml(path).get("tool", {}).get("deploylint", {})
+        return table, lambda _path: f"{path}"
+    try:
+        docs = load_bytes(path.read_bytes())
+    except OSError as error:
+        raise ConfigError(f"{path}: {error.strerror or error}") from None
+    problem = next((p for d in docs for p in d.problems), None)
+    if problem is not None:
+        raise ConfigError(
+            f"{path}:{problem.position.line}:{problem.position.column}: {problem.message}"
+        )
+    data = docs[0].data if len(docs) == 1 else None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: a config is one YAML mapping")
+    return data, lambda key_path: f"{path}:{docs[0].locate(key_path).line}"
+
+
+def load_config(path: Path) -> Config:
+    """Read and validate one config file."""
+    from jsonschema.exceptions import best_match
+
+    data, where = _raw(path)
+    error = best_match(_validator().iter_errors(data))
+    if error is not None:
+        key_path = tuple(error.absolute_path)
+        raise ConfigError(f"{where(key_path)}: {format_path(key_path)}: {error.message}")
+    return config_from(data, path)
+
+
+def config_from(data: Mapping[str, Any], path: Path | None) -> Config:
+    """A Config from validated settings; paths are relative to ``path``'s folder."""
+    root = path.parent if path is not None else Path.cwd()
+    return Config(
+        source=path,
+        fail_on=data.get("fail_on"),
+        select=tuple(data.get("select", ())),
+        ignore=tuple(data.get("ignore", ())),
+        unwaivable=tuple(data.get("unwaivable", ())),
+        include=tuple(data.get("include", ())),
+        exclude=tuple(data.get("exclude", ())),
+        rubric=tuple(root / p for p in data.get("rubric", ())),
+        rubric_replace_default=data.get("rubric_replace_default", False),
+        max_file_bytes=data.get("max_file_bytes"),
+        rules=data.get("rules", {}),
+    )
+
+
+def resolve_config(
+    explicit: Path | None, *, disabled: bool = False, start: Path | None = None
+) -> Config:
+    """The config a run uses: --config, else the nearest file, else none."""
+    if disabled:
+        return Config()
+    if explicit is not None:
+        if not explicit.is_file():
+            raise ConfigError(f"{explicit}: no such config file")
+        return load_config(explicit)
+    found = find_config((start or Path.cwd()).resolve())
+    return load_config(found) if found is not None else Config()

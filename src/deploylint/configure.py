@@ -1,0 +1,85 @@
+"""Turn a config (and command-line overrides) into the rubric and rule selection a run uses."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, Final
+
+from deploylint.config import Config, ConfigError
+from deploylint.findings import Severity
+from deploylint.rubric.load import default_sources, load_default, load_rubric
+from deploylint.rubric.model import Rubric, Rule
+
+# A doc that can't be read must never pass silently: these can't be ignored.
+ALWAYS: Final = frozenset({"DL001", "DL009", "DL011"})
+
+
+def matches(rule: Rule, ref: str) -> bool:
+    """A rule id (KS001), an id prefix (KS, KS00) or an area name (kill_switch)."""
+    return rule.id.startswith(ref) or rule.area == ref
+
+
+def _matched(rubric: Rubric, refs: Iterable[str], key: str, where: str) -> set[str]:
+    chosen: set[str] = set()
+    for ref in refs:
+        found = {rule.id for rule in rubric.rules.values() if matches(rule, ref)}
+        if not found:
+            raise ConfigError(f"{where}: {key}: {ref!r} matches no rule (see `deploylint rules`)")
+        chosen |= found
+    return chosen
+
+
+def _customized(rule: Rule, settings: Mapping[str, Any], where: str) -> Rule:
+    unknown = set(settings) - {"severity"} - set(rule.params)
+    if unknown:
+        known = ", ".join(sorted(rule.params)) or "none"
+        raise ConfigError(
+            f"{where}: rules.{rule.id}: no parameter {sorted(unknown)[0]!r} (it has: {known})"
+        )
+    params = {**rule.params, **{k: v for k, v in settings.items() if k != "severity"}}
+    severity = Severity.parse(settings["severity"]) if "severity" in settings else rule.severity
+    return replace(rule, params=params, severity=severity)
+
+
+def rubric_for(
+    config: Config, extra: Sequence[Path] = (), *, replace_default: bool = False
+) -> Rubric:
+    """The default rubric plus extra rubric paths (or only them), with per-rule settings."""
+    paths = (*config.rubric, *extra)
+    if not paths and not config.rules:
+        return load_default()
+    engine = [source for source in default_sources() if source.name == "engine"]
+    sources = (
+        [*engine, *paths]
+        if (replace_default or config.rubric_replace_default)
+        else [*default_sources(), *paths]
+    )
+    rubric = load_rubric(sources)
+    where = str(config.source or "the command line")
+    for rule_id in config.rules:
+        if rule_id not in rubric.rules:
+            raise ConfigError(f"{where}: rules: unknown rule {rule_id!r} (see `deploylint rules`)")
+    rules = {
+        rule_id: _customized(rule, config.rules[rule_id], where)
+        if rule_id in config.rules
+        else rule
+        for rule_id, rule in rubric.rules.items()
+    }
+    return replace(rubric, rules=rules)
+
+
+def ignored_rules(
+    rubric: Rubric, config: Config, select: Sequence[str] = (), ignore: Sequence[str] = ()
+) -> frozenset[str]:
+    """Rules not to report: outside `select` (when given) or in `ignore`; never ALWAYS."""
+    where = str(config.source or "the command line")
+    wanted = [*config.select, *select]
+    chosen = _matched(rubric, wanted, "select", where) if wanted else set(rubric.rules)
+    dropped = _matched(rubric, [*config.ignore, *ignore], "ignore", where)
+    return frozenset((set(rubric.rules) - chosen) | dropped) - ALWAYS
+
+
+def unwaivable_rules(rubric: Rubric, config: Config) -> frozenset[str]:
+    return frozenset(_matched(rubric, config.unwaivable, "unwaivable", str(config.source)))
