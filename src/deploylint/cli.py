@@ -80,6 +80,12 @@ ConfigOption = Annotated[
         show_default=False,
     ),
 ]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output", "-o", help="Write to this file instead of stdout.", show_default=False
+    ),
+]
 NoConfigOption = Annotated[bool, typer.Option("--no-config", help="Ignore config files.")]
 RubricOption = Annotated[
     list[Path] | None,
@@ -300,6 +306,14 @@ def check(
     raise typer.Exit(code)
 
 
+def _writer(text: str) -> Callable[[TextIO], int]:
+    def write(out: TextIO) -> int:
+        out.write(text)
+        return 0
+
+    return write
+
+
 def _listed(text: str | None) -> tuple[str, ...]:
     return tuple(part.strip() for part in (text or "").split(",") if part.strip())
 
@@ -441,3 +455,96 @@ def main() -> None:
             raise
         sys.stderr.write(f"deploylint: internal error: {type(error).__name__}: {error}\n")
         sys.exit(2)
+
+
+class SchemaKind(StrEnum):
+    doc = "doc"
+    config = "config"
+    rubric = "rubric"
+
+
+_SCHEMA_FILES: Final = {
+    "doc": "deployment-doc.v1.schema.json",
+    "config": "config.schema.json",
+    "rubric": "rubric.schema.json",
+}
+
+
+@app.command()
+def schema(
+    kind: Annotated[SchemaKind, typer.Argument(help="Which schema.")] = SchemaKind.doc,
+    output: OutputOption = None,
+) -> None:
+    """Print a JSON Schema: the deployment doc (for editors), the config, or a rubric file."""
+    from deploylint.resources import data_dir
+
+    text = (data_dir("schemas") / _SCHEMA_FILES[_value(kind)]).read_text("utf-8")
+    raise typer.Exit(_to(output, _writer(text)))
+
+
+@app.command()
+def init(
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Write the doc here (refuses to overwrite).", show_default=False
+        ),
+    ] = None,
+    name: Annotated[str, typer.Option(help="The deployment's name.")] = "my-deployment",
+    agent: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--agent",
+            help="An agent's id (repeatable). Default: one agent, NAME-agent.",
+            show_default=False,
+        ),
+    ] = None,
+    agents: Annotated[
+        int, typer.Option(min=1, max=50, help="How many agents, when no --agent is given.")
+    ] = 1,
+    schema_ref: Annotated[
+        str, typer.Option("--schema", help="The $schema path or URL editors validate against.")
+    ] = "deploylint.schema.json",
+) -> None:
+    """Write a commented starter doc; `check` on it lists what remains to fill in."""
+    from deploylint.starter import starter_doc
+
+    ids = agent or [
+        f"{name}-agent" if agents == 1 else f"{name}-agent-{n}" for n in range(1, agents + 1)
+    ]
+    text = starter_doc(name, ids, schema=schema_ref, file=str(output or "<this file>"))
+    if output is not None and output.exists():
+        sys.stderr.write(f"deploylint: error: {output} exists; not overwriting it\n")
+        raise typer.Exit(2)
+    code = _to(output, _writer(text))
+    if output is not None and code == 0:
+        sys.stderr.write(
+            f"deploylint: wrote {output}; `deploylint check {output}` lists what to fill in\n"
+        )
+    raise typer.Exit(code)
+
+
+@app.command(
+    "test-rubric",
+    epilog="Exit codes: 0 = every example behaves; 1 = some don't; 2 = the rubric can't be read.",
+)
+def test_rubric(
+    paths: Annotated[
+        list[Path], typer.Argument(metavar="PATH...", help="Rubric folders or area files.")
+    ],
+    today: Today = None,
+) -> None:
+    """Run each rule's good and bad example (like `conftest verify`): bad fires, good doesn't."""
+    from deploylint.rubric.verify import verify
+
+    rubric = _rubric(None, True, paths)
+    sources = {str(p.resolve()) for p in paths}
+    own = [r.id for r in rubric.rules.values() if any(r.source.startswith(s) for s in sources)]
+    verdicts = verify(rubric, own, _day(today))
+    for v in verdicts:
+        sys.stdout.write(
+            f"{'ok  ' if v.ok else 'FAIL'} {v.rule}{': ' + v.problem if v.problem else ''}\n"
+        )
+    failed = sum(not v.ok for v in verdicts)
+    sys.stdout.write(f"{len(verdicts)} rule(s), {failed} failing\n")
+    raise typer.Exit(1 if failed or not verdicts else 0)

@@ -10,6 +10,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from deploylint.rubric.checks.base import declared as is_named
+
 
 def and_list(items: Iterable[Any]) -> str:
     """``a``, ``a and b``, ``a, b and c``."""
@@ -28,7 +30,8 @@ def _number(value: Any) -> str:
 
 
 def _strings(values: Any) -> list[str]:
-    return [str(v) for v in values] if isinstance(values, list) else []
+    """The real names in a list: placeholders (TBD, none, ...) name nothing."""
+    return [v for v in values if is_named(v)] if isinstance(values, list) else []
 
 
 def _mapping(value: Any) -> Mapping[str, Any]:
@@ -68,8 +71,8 @@ class BlastRadius:
             return "none declared: the doc authorizes no agents"
         if not self.declared:
             tools = f" (tools: {', '.join(self.tools)})" if self.tools else ""
-            nothing = "list no resources written, money or users at risk"
-            return f"none declared: {self.who} {nothing}{tools}"
+            nothing = "no resources written, money or users at risk declared for"
+            return f"none declared: {nothing} {self.who}{tools}"
         verbs = []
         if self.writes:
             verbs.append(f"write {and_list(self.writes)}")
@@ -87,19 +90,22 @@ def blast_radius(agents: Sequence[Mapping[str, Any]]) -> BlastRadius:
     """Combine the blast radius of the given agents."""
     writes, reaches, effects, tools, users, money = [], [], [], [], [], []
     for agent in agents:
-        declared = _mapping(agent.get("blast_radius"))
-        writes += [str(w.get("resource")) for w in agent.get("writes") or [] if isinstance(w, dict)]
-        reaches += _strings(declared.get("resources"))
+        stated = _mapping(agent.get("blast_radius"))
+        writes += _strings(
+            [w.get("resource") for w in agent.get("writes") or [] if isinstance(w, dict)]
+        )
+        reaches += _strings(stated.get("resources"))
         for action in agent.get("actions") or []:
             per_action = _mapping(
                 _mapping(_mapping(action).get("side_effect_ceiling")).get("per_action")
             )
             effects += [f"{name} {_number(count)}" for name, count in per_action.items()]
-        tools += [str(t.get("name")) for t in agent.get("tools") or [] if isinstance(t, dict)]
-        if declared.get("users_affected") is not None:
-            users.append(_number(declared["users_affected"]))
-        if isinstance(declared.get("max_usd_per_action"), int | float):
-            money.append(declared["max_usd_per_action"])
+        tools += _strings([t.get("name") for t in agent.get("tools") or [] if isinstance(t, dict)])
+        affected = stated.get("users_affected")
+        if is_named(affected) or (isinstance(affected, int) and not isinstance(affected, bool)):
+            users.append(_number(affected))
+        if isinstance(stated.get("max_usd_per_action"), int | float):
+            money.append(stated["max_usd_per_action"])
     ids = _unique(str(agent.get("id", "an unnamed agent")) for agent in agents)
     written = _unique(writes)
     return BlastRadius(
@@ -159,7 +165,7 @@ def rollback_unit(doc: Mapping[str, Any]) -> RollbackUnit:
 
     def text(key: str) -> str | None:
         value = section.get(key)
-        return str(value) if value not in (None, "") else None
+        return value if is_named(value) else None
 
     allowed = section.get("rollback_allowed")
     return RollbackUnit(

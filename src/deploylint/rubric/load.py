@@ -53,8 +53,12 @@ def load_rubric(sources: Sequence[Path]) -> Rubric:
         if (folder / BASE_FILE).is_file():
             base_text = (folder / BASE_FILE).read_text("utf-8")
         defs = _read_defs(folder / DEFS_FILE)
+        shipped_engine = source.resolve() == (data_dir("rubrics") / "engine").resolve()
         for path in _area_files(source):
             area, area_rules = _read_area(path, defs)
+            if not shipped_engine and any(rule.engine for rule in area_rules):
+                message = "`engine: true` is for deploylint's own rules; give the rule a predicate"
+                raise RubricError(f"{path}: {message}")
             for rule in area_rules:
                 if rule.id in rules:
                     raise RubricError(

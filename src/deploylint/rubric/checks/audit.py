@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from deploylint.rubric.checks.base import Check, CheckInput, Fact, agents, listed, mapping
+from deploylint.rubric.checks.base import Check, CheckInput, Fact, agents, declared, listed, mapping
 
 
 def _absent_columns(declared: list[Any], required: Sequence[str]) -> list[str]:
@@ -46,7 +46,7 @@ def _same_or_nested(a: str, b: str) -> bool:
 def audit_sink_reachable_by_agents(given: CheckInput) -> Iterator[Fact]:
     """The audit sink is a resource the audited agents themselves write or can damage."""
     sink = mapping(given.node).get("sink")
-    if not isinstance(sink, str):
+    if not declared(sink):  # a placeholder names nothing an agent could write
         return
     writers: list[str] = []
     for _, agent in agents(given.doc):

@@ -10,6 +10,7 @@ from deploylint.rubric.checks.base import (
     CheckInput,
     Fact,
     days_over_limit,
+    declared,
     listed,
     mapping,
     parse_date,
@@ -17,7 +18,8 @@ from deploylint.rubric.checks.base import (
 
 
 def _norm(value: Any) -> str:
-    return str(value).strip().lower() if value is not None else ""
+    """A person's name for comparison; a placeholder (TBD, none, ...) names nobody."""
+    return value.strip().lower() if declared(value) else ""
 
 
 def _authors(metadata: dict[str, Any]) -> set[str]:
