@@ -25,7 +25,11 @@ from deploylint.rubric.model import (
 
 BASE_FILE: Final = "_base.yaml"
 DEFS_FILE: Final = "_defs.yaml"
-ORDER_FILE: Final = "_rubric.yaml"  # optional: {areas: [...]}, the order reports show them
+ORDER_FILE: Final = "_rubric.yaml"
+_PREDICATES: Final = (
+    "a rule needs exactly one predicate: `require` (a schema), `check` (a named check) or "
+    "`engine: true`; or `key` with only `gap.missing` (fires when the key is absent)"
+)  # optional: {areas: [...]}, the order reports show them
 
 
 class RubricError(Exception):
@@ -117,9 +121,14 @@ def _read_area(path: Path, shared_defs: Mapping[str, Any]) -> tuple[Area, list[R
 
     error = best_match(_rubric_validator().iter_errors(doc.data))
     if error is not None:
+        while error.parent is not None and error.parent.validator != "oneOf":
+            error = error.parent
+        message = error.message
+        if error.parent is not None:  # inside the rule's one-predicate choice: say it plainly
+            error, message = error.parent, _PREDICATES
         where = doc.locate(tuple(error.absolute_path))
         location = f"{path}:{where.line}:{where.column}"
-        raise RubricError(f"{location}: {format_path(tuple(error.absolute_path))}: {error.message}")
+        raise RubricError(f"{location}: {format_path(tuple(error.absolute_path))}: {message}")
     data = doc.data
     defs = {**shared_defs, **data.get("defs", {})}
     rules = [_rule(raw, data["area"], defs, path, doc) for raw in data["rules"]]
