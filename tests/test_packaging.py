@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tarfile
 import zipfile
 from pathlib import Path
 
@@ -39,14 +40,73 @@ def test_source_checkout_finds_the_top_level_folders(tmp_path) -> None:
 
 
 @pytest.fixture(scope="module")
-def wheel(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("wheel")
+def dist(tmp_path_factory) -> Path:
+    """`python -m build`: an sdist and a wheel, as a release would make them."""
+    out = tmp_path_factory.mktemp("dist")
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(out), str(REPO)],
-        check=True, capture_output=True,
-    )  # fmt: skip
-    [built] = out.glob("deploylint-*.whl")
+        [sys.executable, "-m", "build", "--outdir", str(out), str(REPO)],
+        check=True,
+        capture_output=True,
+    )
+    return out
+
+
+@pytest.fixture(scope="module")
+def wheel(dist: Path) -> Path:
+    [built] = dist.glob("deploylint-*.whl")
     return built
+
+
+def test_the_sdist_builds_a_wheel_on_its_own(dist: Path, tmp_path) -> None:
+    [sdist] = dist.glob("deploylint-*.tar.gz")
+    with tarfile.open(sdist) as archive:
+        names = archive.getnames()
+    for folder in (
+        "schemas",
+        "rubrics/default",
+        "templates",
+        "src/deploylint",
+        "tests",
+        "README.md",
+    ):
+        assert any(name.split("/", 1)[1].startswith(folder) for name in names if "/" in name), (
+            folder
+        )
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--quiet",
+            "-w",
+            str(tmp_path),
+            str(sdist),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    [rebuilt] = tmp_path.glob("deploylint-*.whl")
+    assert set(zipfile.ZipFile(rebuilt).namelist()) >= set(DATA)
+
+
+def test_one_version_everywhere(wheel: Path) -> None:
+    from deploylint import __version__
+
+    assert f"deploylint-{__version__}-" in wheel.name
+    assert deploylint_version() == f"deploylint {__version__}"
+    assert f"## {__version__}" in (REPO / "CHANGELOG.md").read_text()
+
+
+def deploylint_version() -> str:
+    run = subprocess.run(
+        [sys.executable, "-m", "deploylint", "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return run.stdout.strip()
 
 
 def test_the_wheel_carries_the_data_folders(wheel: Path) -> None:
