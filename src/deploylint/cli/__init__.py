@@ -1,0 +1,241 @@
+"""The command line: parse arguments, call the command, exit with its code. Nothing else.
+
+Shared option types and helpers live here; the commands are in the modules imported at
+the end (check; fleet, rules, explain, schema; audit; init, test-rubric).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from datetime import date, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Final, TextIO, cast
+
+import typer
+
+from deploylint import __version__
+from deploylint.findings import Severity
+from deploylint.reporters import REPORTERS, ColorSystem, RenderOptions
+
+if TYPE_CHECKING:
+    from deploylint.config import Config
+    from deploylint.rubric.model import Rubric
+
+EXIT_CODES: Final = (
+    "Exit codes: 0 = nothing at or above --fail-on (waived findings never count); "
+    "1 = at least one finding at or above --fail-on; "
+    "2 = usage, configuration or internal error, or a path that could not be read."
+)
+
+if TYPE_CHECKING:  # typer needs enums for choices; to mypy they are the strings they carry
+    Format = str
+    FailOn = str
+else:
+    Format = StrEnum("Format", [(name, name) for name in REPORTERS])
+    FailOn = StrEnum("FailOn", [s.label for s in sorted(Severity, reverse=True)] + ["none"])
+
+
+class ViewFormat(StrEnum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+class RowsFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+Paths = Annotated[
+    list[str] | None,
+    typer.Argument(
+        metavar="[PATH]...",
+        help="Files, folders (searched for *.yaml and *.yml, hidden folders skipped) or - "
+        "for standard input. Default: the current folder.",
+        show_default=False,
+    ),
+]
+FailOnOption = Annotated[
+    FailOn,
+    typer.Option(
+        "--fail-on",
+        help="Exit 1 when an unwaived finding is at or above this severity; none never fails.",
+    ),
+]
+Today = Annotated[
+    datetime | None,
+    typer.Option(
+        formats=["%Y-%m-%d"],
+        help="Grade dates (test age, waiver expiry) as of this day. Default: today.",
+        show_default=False,
+    ),
+]
+
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        help="A config file (.deploylint.yaml or pyproject.toml). Default: the nearest one "
+        "from here up to the repository root.",
+        show_default=False,
+    ),
+]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output", "-o", help="Write to this file instead of stdout.", show_default=False
+    ),
+]
+NoConfigOption = Annotated[bool, typer.Option("--no-config", help="Ignore config files.")]
+RubricOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--rubric",
+        help="An extra rubric folder or area file, added to the default (repeatable).",
+        show_default=False,
+    ),
+]
+RubricOnlyOption = Annotated[
+    bool,
+    typer.Option(
+        "--rubric-only",
+        help="Use only the --rubric rules (and deploylint's own), not the default rubric.",
+    ),
+]
+
+app = typer.Typer(
+    name="deploylint",
+    help=(
+        "Lint AI-agent deployment authorization docs. Every finding names the gap, "
+        "its blast radius and the rollback unit.\n\n" + EXIT_CODES
+    ),
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"deploylint {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Lint AI-agent deployment authorization docs."""
+
+
+def choice_value(choice: Any) -> str:
+    """An enum choice's value (typer may also hand over the default as a plain string)."""
+    return str(choice.value if hasattr(choice, "value") else choice)
+
+
+def severity_threshold(choice: Any) -> Severity | None:
+    value = choice_value(choice)
+    return None if value == "none" else Severity.parse(value)
+
+
+def grading_day(today: datetime | None) -> date:
+    return today.date() if today else date.today()
+
+
+def render_options(chosen: str, *, quiet: bool = False, to_file: bool = False) -> RenderOptions:
+    """Terminal, colour and width as rich detects them (NO_COLOR, FORCE_COLOR, a pipe)."""
+    if chosen != "text" or to_file:
+        return RenderOptions(quiet=quiet, width=120 if to_file else None)
+    from rich.console import Console
+
+    console = Console(file=sys.stdout)
+    width = console.width if console.is_terminal or "COLUMNS" in os.environ else 120
+    system = None if console.no_color else cast("ColorSystem | None", console.color_system)
+    return RenderOptions(
+        quiet=quiet, terminal=console.is_terminal, color_system=system, width=width
+    )
+
+
+def command_rubric(
+    config: Path | None = None,
+    no_config: bool = False,
+    extra: list[Path] | None = None,
+    only: bool = False,
+) -> Rubric:
+    """The rubric a command uses: the default, the config's and --rubric's rules, customized."""
+    from deploylint.config import ConfigError
+    from deploylint.configure import rubric_for
+    from deploylint.rubric.load import RubricError
+
+    try:
+        return rubric_for(
+            command_config(config, no_config), tuple(extra or ()), replace_default=only
+        )
+    except (RubricError, ConfigError) as error:
+        sys.stderr.write(f"deploylint: error: {error}\n")
+        raise typer.Exit(2) from None
+
+
+def default_format(choice: Any) -> str:
+    """The chosen format; without one, GitHub annotations inside GitHub Actions, else text."""
+    if choice is not None:
+        return choice_value(choice)
+    in_actions = os.environ.get("GITHUB_ACTIONS") == "true" and "github" in REPORTERS
+    return "github" if in_actions else "text"
+
+
+def text_writer(text: str) -> Callable[[TextIO], int]:
+    def write(out: TextIO) -> int:
+        out.write(text)
+        return 0
+
+    return write
+
+
+def comma_list(text: str | None) -> tuple[str, ...]:
+    return tuple(part.strip() for part in (text or "").split(",") if part.strip())
+
+
+def command_config(path: Path | None, disabled: bool) -> Config:
+    from deploylint.config import ConfigError, resolve_config
+
+    try:
+        return resolve_config(path, disabled=disabled)
+    except ConfigError as error:
+        sys.stderr.write(f"deploylint: error: {error}\n")
+        raise typer.Exit(2) from None
+
+
+def write_output(output: Path | None, write: Callable[[TextIO], int]) -> int:
+    """Run ``write`` on stdout, or on the --output file (a file that can't be written: exit 2)."""
+    if output is None:
+        return write(sys.stdout)
+    try:
+        with output.open("w", encoding="utf-8") as stream:
+            return write(stream)
+    except OSError as error:
+        sys.stderr.write(f"deploylint: error: {output}: {error.strerror or error}\n")
+        return 2
+
+
+def main() -> None:
+    """Console-script entry point: never a traceback, always a documented exit code."""
+    try:
+        app(prog_name="deploylint")
+    except Exception as error:
+        if os.environ.get("DEPLOYLINT_DEBUG"):
+            raise
+        sys.stderr.write(f"deploylint: internal error: {type(error).__name__}: {error}\n")
+        sys.exit(2)
+
+
+# The commands register themselves on `app` when imported.
+from deploylint.cli import audit, authoring, check, views  # noqa: E402, F401

@@ -1,0 +1,86 @@
+"""Commands for doc and rubric authors: a starter doc, and checking a rubric's examples."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from deploylint.cli import (
+    Today,
+    app,
+    command_rubric,
+    grading_day,
+    text_writer,
+    write_output,
+)
+
+
+@app.command()
+def init(
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Write the doc here (refuses to overwrite).", show_default=False
+        ),
+    ] = None,
+    name: Annotated[str, typer.Option(help="The deployment's name.")] = "my-deployment",
+    agent: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--agent",
+            help="An agent's id (repeatable). Default: one agent, NAME-agent.",
+            show_default=False,
+        ),
+    ] = None,
+    agents: Annotated[
+        int, typer.Option(min=1, max=50, help="How many agents, when no --agent is given.")
+    ] = 1,
+    schema_ref: Annotated[
+        str, typer.Option("--schema", help="The $schema path or URL editors validate against.")
+    ] = "deploylint.schema.json",
+) -> None:
+    """Write a commented starter doc; `check` on it lists what remains to fill in."""
+    from deploylint.starter import starter_doc
+
+    ids = agent or [
+        f"{name}-agent" if agents == 1 else f"{name}-agent-{n}" for n in range(1, agents + 1)
+    ]
+    text = starter_doc(name, ids, schema=schema_ref, file=str(output or "<this file>"))
+    if output is not None and output.exists():
+        sys.stderr.write(f"deploylint: error: {output} exists; not overwriting it\n")
+        raise typer.Exit(2)
+    code = write_output(output, text_writer(text))
+    if output is not None and code == 0:
+        sys.stderr.write(
+            f"deploylint: wrote {output}; `deploylint check {output}` lists what to fill in\n"
+        )
+    raise typer.Exit(code)
+
+
+@app.command(
+    "test-rubric",
+    epilog="Exit codes: 0 = every example behaves; 1 = some don't; 2 = the rubric can't be read.",
+)
+def test_rubric(
+    paths: Annotated[
+        list[Path], typer.Argument(metavar="PATH...", help="Rubric folders or area files.")
+    ],
+    today: Today = None,
+) -> None:
+    """Run each rule's good and bad example (like `conftest verify`): bad fires, good doesn't."""
+    from deploylint.rubric.verify import verify
+
+    rubric = command_rubric(None, True, paths)
+    sources = {str(p.resolve()) for p in paths}
+    own = [r.id for r in rubric.rules.values() if any(r.source.startswith(s) for s in sources)]
+    verdicts = verify(rubric, own, grading_day(today))
+    for v in verdicts:
+        sys.stdout.write(
+            f"{'ok  ' if v.ok else 'FAIL'} {v.rule}{': ' + v.problem if v.problem else ''}\n"
+        )
+    failed = sum(not v.ok for v in verdicts)
+    sys.stdout.write(f"{len(verdicts)} rule(s), {failed} failing\n")
+    raise typer.Exit(1 if failed or not verdicts else 0)

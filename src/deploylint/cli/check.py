@@ -1,0 +1,152 @@
+"""`deploylint check`: the gate."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from deploylint.cli import (
+    EXIT_CODES,
+    ConfigOption,
+    FailOn,
+    Format,
+    NoConfigOption,
+    Paths,
+    RubricOnlyOption,
+    RubricOption,
+    Today,
+    app,
+    choice_value,
+    comma_list,
+    command_config,
+    default_format,
+    grading_day,
+    render_options,
+    severity_threshold,
+    write_output,
+)
+
+
+@app.command(epilog=EXIT_CODES)
+def check(
+    paths: Paths = None,
+    output_format: Annotated[
+        Format | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output format. Default: text (github inside GitHub Actions).",
+            show_default=False,
+        ),
+    ] = None,
+    fail_on: Annotated[
+        FailOn | None,
+        typer.Option(
+            "--fail-on",
+            help="Exit 1 when an unwaived finding is at or above this severity; none never "
+            "fails. Default: the config's fail_on, else high.",
+            show_default=False,
+        ),
+    ] = None,
+    today: Today = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Print only docs with findings, and no summary.")
+    ] = False,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write the report to this file instead of stdout.",
+            show_default=False,
+        ),
+    ] = None,
+    template: Annotated[
+        Path | None,
+        typer.Option(
+            "--template",
+            help="A jinja2 template to render the markdown or html report with.",
+            exists=True,
+            dir_okay=False,
+            show_default=False,
+        ),
+    ] = None,
+    config: ConfigOption = None,
+    no_config: NoConfigOption = False,
+    select: Annotated[
+        str | None,
+        typer.Option(
+            help="Only these rules: ids, id prefixes or areas, comma-separated.", show_default=False
+        ),
+    ] = None,
+    ignore: Annotated[
+        str | None,
+        typer.Option(
+            help="Never report these rules: ids, id prefixes or areas, comma-separated.",
+            show_default=False,
+        ),
+    ] = None,
+    rubric: RubricOption = None,
+    rubric_only: RubricOnlyOption = False,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(
+            help="Leave out findings recorded in this baseline file (stale entries are reported).",
+            show_default=False,
+        ),
+    ] = None,
+    write_baseline: Annotated[
+        Path | None,
+        typer.Option(
+            help="Record every unwaived finding of this run in a baseline file.", show_default=False
+        ),
+    ] = None,
+    diff_base: Annotated[
+        str | None,
+        typer.Option(
+            metavar="REF",
+            help="Report only findings new since the git ref REF (the same files, graded as "
+            "they were at REF).",
+            show_default=False,
+        ),
+    ] = None,
+    only_docs: Annotated[
+        bool,
+        typer.Option(
+            help="Skip YAML that isn't a deploylint doc even when named (for pre-commit)."
+        ),
+    ] = False,
+) -> None:
+    """Grade deployment docs against the rubric and report every gap."""
+    from deploylint.collect import Selection
+    from deploylint.run import Options, run
+
+    chosen = default_format(output_format)
+    render = render_options(chosen, quiet=quiet, to_file=output is not None)
+    threshold = choice_value(fail_on) if fail_on is not None else None
+    options = Options(
+        paths=tuple(paths or ["."]),
+        today=grading_day(today),
+        format=chosen,
+        fail_on=severity_threshold(threshold) if threshold not in (None, "none") else None,
+        never_fail=threshold == "none",
+        render=replace(render, template=template),
+        config=command_config(config, no_config),
+        selection=Selection(
+            tuple(rubric or ()), rubric_only, comma_list(select), comma_list(ignore)
+        ),
+        baseline=baseline,
+        write_baseline=write_baseline,
+        diff_base=diff_base,
+        only_docs=only_docs,
+    )
+    try:
+        code = write_output(output, lambda out: run(options, out=out, err=sys.stderr))
+    except KeyboardInterrupt:
+        sys.stderr.write("deploylint: interrupted\n")
+        code = 130
+    raise typer.Exit(code)
