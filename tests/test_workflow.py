@@ -199,3 +199,52 @@ def test_only_docs_skips_other_yaml_named_explicitly(write) -> None:
     code, report, _ = _check(other, "--no-config")
     assert code == 1  # named without --only-docs: graded
     assert _check(doc, "--no-config", "--only-docs")[0] == 1
+
+
+@pytest.mark.parametrize(
+    ("waiver", "fired", "waived"),
+    [
+        (
+            "{rule: KS002, reason: r, approved_by: tomas.r, expires: 2027-01-31}",
+            set(),
+            True,
+        ),  # waived
+        (
+            "{rule: KS002, reason: r, approved_by: tomas.r, expires: 2026-01-31}",
+            {"KS002", "WV001"},
+            False,
+        ),
+        ("{rule: KS002, reason: r, approved_by: tomas.r}", {"KS002", "WV003"}, False),  # invalid
+        ("{rule: KS002, approved_by: tomas.r, expires: 2027-01-31}", {"KS002", "WV003"}, False),
+        (
+            "{rule: KS002, reason: r, approved_by: support-reply-agent, expires: 2027-01-31}",
+            {"KS002", "WV004"},
+            False,
+        ),
+    ],
+)
+def test_waiver_states(write, waiver: str, fired: set[str], waived: bool) -> None:
+    path = write("doc.yaml", GAPPY.replace("waivers: []", f"waivers:\n  - {waiver}"))
+    code, report, _ = _check(path, "--no-config")
+    assert rules_fired(report) == fired
+    assert any(f["waived"] for f in report["findings"]) is waived
+    assert code == (0 if waived else 1)
+
+
+def test_an_unused_waiver_is_reported(write) -> None:
+    waiver = "{rule: KS009, reason: r, approved_by: tomas.r, expires: 2027-01-31}"
+    path = write("doc.yaml", PASSING.read_text().replace("waivers: []", f"waivers:\n  - {waiver}"))
+    _, report, _ = _check(path, "--no-config")
+    [finding] = report["findings"]
+    assert finding["rule"] == "WV002" and finding["path"] == "$.waivers[0].rule"
+
+
+def test_an_unknown_api_version_names_the_versions_understood(write) -> None:
+    path = write(
+        "doc.yaml",
+        PASSING.read_text().replace("apiVersion: deploylint/v1", "apiVersion: deploylint/v2"),
+    )
+    code, report, _ = _check(path, "--no-config")
+    [finding] = report["findings"]
+    assert code == 1 and finding["rule"] == "DL010" and finding["line"] == 3
+    assert "deploylint/v2 is not understood by this release (deploylint/v1)" in finding["gap"]
