@@ -14,6 +14,10 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+# The shipped rubric is validated against the rubric schema in tests (at run time it is
+# trusted: it can't change after the wheel is built). Set before deploylint is imported.
+os.environ["DEPLOYLINT_VALIDATE_RUBRIC"] = "1"
+
 from deploylint.cli import app
 
 REPO = Path(__file__).resolve().parents[1]

@@ -228,3 +228,12 @@ def test_random_bytes_never_raise(raw: bytes) -> None:
 @given(text=st.text(alphabet=":-[]{}&*!|>'\"#%@`, \n\tab?~", max_size=120))
 def test_random_yaml_punctuation_never_raises(text: str) -> None:
     assert load_text(text)
+
+
+def test_lone_surrogates_become_their_escape_so_every_output_can_write_them(write) -> None:
+    doc = _one('a: "\\ud800x"\n"\\udfff": 1\n')
+    assert doc.data == {"a": "\\ud800x", "\\udfff": 1}
+    path = write("s.yaml", PASSING.read_text().replace("name: support-replies", 'name: "x\\ud800"'))
+    for fmt in ("json", "text"):
+        run = deploylint_process("check", str(path), "--format", fmt, "--today", TODAY)
+        assert run.code == 0 and "Traceback" not in run.stderr, run.stderr

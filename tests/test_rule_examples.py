@@ -70,7 +70,7 @@ def test_rubric_files_take_the_fast_parser() -> None:
     from deploylint import loader
     from deploylint.resources import data_dir
 
-    if loader._CParser is None:
+    if loader.FAST_PARSER is None:
         pytest.skip("ruamel.yaml's C parser is not installed")
     for path in sorted(data_dir("rubrics").rglob("*.yaml")):
         if path.name == "_base.yaml":
@@ -86,3 +86,15 @@ def test_python_placeholder_pattern_matches_the_rubric_definition() -> None:
 
     [defs] = load_text((data_dir("rubrics") / "default" / "_defs.yaml").read_text())
     assert defs.data["declared_text"]["not"]["pattern"] == PLACEHOLDER.pattern
+
+
+def test_every_shipped_area_file_fits_the_rubric_schema() -> None:
+    from deploylint.loader import load_bytes
+    from deploylint.resources import data_dir
+    from deploylint.rubric.load import _validate
+
+    files = [p for p in sorted(data_dir("rubrics").rglob("*.yaml")) if not p.name.startswith("_")]
+    assert len(files) >= 15
+    for path in files:
+        [doc] = load_bytes(path.read_bytes())
+        _validate(path, doc)  # raises RubricError with file:line on a misfit

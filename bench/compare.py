@@ -1,0 +1,137 @@
+"""Benchmark deploylint against yamllint and check-jsonschema on the same generated docs.
+
+    pip install '.[bench]' && python bench/compare.py --sizes 1 100 1000 10000
+
+For each size it writes a corpus of docs shaped like the brief's example (a mix of clean and
+gappy ones, scopes written as `[orders:read]` as the brief does), then times, side by side
+and in alternation (A B C A B C ...), each tool over the same files as a whole process:
+deploylint doing parse, schema, full rubric and fleet; yamllint (relaxed); check-jsonschema
+with deploylint's schema. It prints medians, the ratios the issue sets targets for, and each
+tool's peak RSS. Benchmarks, not tests: nothing here asserts a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+BASE = (REPO / "rubrics" / "default" / "_base.yaml").read_text()
+SCHEMA = REPO / "schemas" / "deployment-doc.v1.schema.json"
+GAPS = [  # each a realistic way a doc goes wrong
+    ("  owner: oncall-payments\n", "  owner: TBD\n"),
+    ("meter: running", "meter: estimated"),
+    ("enforced_by: harness", "enforced_by: agent"),
+    ("  halts_in_flight: true\n", ""),
+    ("environment: production, under_load: true", "environment: staging, under_load: false"),
+    ("  owner: harness", "  owner: agent"),
+    ("identity: spiffe", "identity: shared_secret"),
+    ("rollback_key_holder: svc-ops-princess", "rollback_key_holder: agent-autocleanup-7"),
+]
+
+
+def corpus(folder: Path, count: int, seed: int = 11) -> list[Path]:
+    """`count` docs, each its own deployment (own agent, resource and lock), 60% with gaps."""
+    chance = random.Random(seed)
+    paths = []
+    for n in range(count):
+        text = BASE.replace("checkout-refund-runner", f"refund-runner-{n}")
+        text = text.replace("orders-db/checkout", f"orders-db/shard-{n}").replace(
+            "orders/checkout-write", f"orders/w-{n}"
+        )
+        text = text.replace("name: checkout-refunds", f"name: refunds-{n}")
+        if chance.random() < 0.6:
+            for old, new in chance.sample(GAPS, k=chance.randint(1, 3)):
+                text = text.replace(old, new)
+        path = folder / f"team-{n % 20:02}" / f"deploy-{n:05}.yaml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        paths.append(path)
+    return paths
+
+
+@dataclass
+class Tool:
+    name: str
+    command: list[str]
+    seconds: list[float]
+    peak_mb: float = 0.0
+
+
+def tools(folder: Path, files: list[Path]) -> list[Tool]:
+    named = [str(f) for f in files]
+    deploylint = [sys.executable, "-m", "deploylint", "check", str(folder), "--no-config", "-q"]
+    found = [
+        Tool("deploylint", [*deploylint, "--format", "json"], []),
+        Tool("yamllint", [shutil.which("yamllint") or "yamllint", "-d", "relaxed", *named], []),
+        Tool(
+            "check-jsonschema",
+            [
+                shutil.which("check-jsonschema") or "check-jsonschema",
+                "--schemafile",
+                str(SCHEMA),
+                *named,
+            ],
+            [],
+        ),
+    ]
+    return [tool for tool in found if tool.name == "deploylint" or shutil.which(tool.command[0])]
+
+
+def timed(command: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one run, measured with wait4 on the child."""
+    started = time.perf_counter()
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, _, usage = os.wait4(child.pid, 0)
+    return time.perf_counter() - started, usage.ru_maxrss / 1024
+
+
+def measure(size: int, rounds: int) -> list[Tool]:
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        files = corpus(folder, size)
+        measured = tools(folder, files)
+        for _ in range(rounds):  # in alternation, so drift hits every tool alike
+            for tool in measured:
+                seconds, peak = timed(tool.command)
+                tool.seconds.append(seconds)
+                tool.peak_mb = max(tool.peak_mb, peak)
+    return measured
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1, 100, 1000])
+    parser.add_argument("--rounds", type=int, default=0, help="runs per tool (default: by size)")
+    args = parser.parse_args()
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores")
+    for size in args.sizes:
+        rounds = args.rounds or (
+            15 if size == 1 else 5 if size <= 100 else 3 if size <= 1000 else 1
+        )
+        measured = measure(size, rounds)
+        medians = {t.name: statistics.median(t.seconds) for t in measured}
+        print(f"\n{size:,} doc(s), {rounds} round(s), medians:")
+        for tool in measured:
+            print(
+                f"  {tool.name:<17} {medians[tool.name]:8.3f} s   peak RSS {tool.peak_mb:6.0f} MB"
+            )
+        ours = medians["deploylint"]
+        for other in ("yamllint", "check-jsonschema"):
+            if other in medians:
+                print(f"  deploylint / {other:<17} {ours / medians[other]:6.2f}x")
+        print(f"  deploylint per doc: {1000 * ours / size:.2f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
