@@ -18,6 +18,7 @@ from deploylint.report import Report
 REPORTERS: Final[dict[str, str]] = {
     "text": "deploylint.reporters.text:TextReporter",
     "json": "deploylint.reporters.json_report:JsonReporter",
+    "markdown": "deploylint.reporters.markdown:MarkdownReporter",
 }
 
 

@@ -1,0 +1,69 @@
+"""Every report format on the examples: golden files, one registry, lazy imports, --output,
+--template, and the github default inside GitHub Actions."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from deploylint.reporters import REPORTERS
+from tests.conftest import FAILING, REPO, TODAY, deploylint
+from tests.test_golden import assert_golden
+
+GOLDEN_NAMES = {
+    "markdown": "examples.md",
+}
+
+
+@pytest.mark.parametrize("output_format", sorted(GOLDEN_NAMES))
+def test_golden_output_of_the_examples(monkeypatch, output_format: str) -> None:
+    monkeypatch.chdir(REPO)
+    run = deploylint("check", "examples", "--format", output_format, "--today", TODAY)
+    assert run.code == 1, run.stderr
+    assert_golden(GOLDEN_NAMES[output_format], run.stdout)
+
+
+def test_every_registered_reporter_is_a_format_choice() -> None:
+    assert set(GOLDEN_NAMES) | {"text", "json"} == set(REPORTERS)
+    help_text = deploylint("check", "--help", env={"COLUMNS": "200"}).stdout
+    for name in REPORTERS:
+        assert name in help_text
+
+
+@pytest.mark.parametrize("name", sorted(REPORTERS))
+def test_importing_a_reporter_loads_no_template_engine_or_terminal_library(name: str) -> None:
+    module = REPORTERS[name].partition(":")[0]
+    code = f"import sys, {module}; print(sorted(m for m in ('jinja2', 'rich') if m in sys.modules))"
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    # rich is what the text reporter renders with; nothing else may pull either in on import
+    assert loaded == ("['rich']" if name == "text" else "[]")
+
+
+@pytest.mark.parametrize("output_format", sorted(GOLDEN_NAMES))
+def test_output_file_holds_the_same_report(monkeypatch, tmp_path, output_format: str) -> None:
+    monkeypatch.chdir(REPO)
+    target = tmp_path / "report.out"
+    args = ("check", "examples", "-f", output_format, "--today", TODAY)
+    run = deploylint(*args, "--output", str(target))
+    assert run.code == 1 and run.stdout == ""
+    assert target.read_text(encoding="utf-8") == deploylint(*args).stdout
+
+
+def test_template_replaces_the_markdown_report(tmp_path) -> None:
+    template = tmp_path / "short.md.j2"
+    template.write_text(
+        "{{ gap.verdict }}\n{% for doc in gap.docs %}- {{ doc.label | md }}: {{ doc.verdict }}\n"
+        "{% endfor %}"
+    )
+    run = deploylint(
+        "check", str(FAILING), "-f", "markdown", "--template", str(template), "--today", TODAY
+    )
+    assert run.stdout == (
+        f"not authorized\n- {FAILING}: not authorized\n".replace(
+            str(FAILING), str(FAILING) + " · db-autoscaler"
+        )
+    )
