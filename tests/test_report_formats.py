@@ -9,11 +9,12 @@ import sys
 import pytest
 
 from deploylint.reporters import REPORTERS
-from tests.conftest import FAILING, REPO, TODAY, deploylint
+from tests.conftest import FAILING, PASSING, REPO, TODAY, deploylint
 from tests.test_golden import assert_golden
 
 GOLDEN_NAMES = {
     "markdown": "examples.md",
+    "html": "examples.html",
 }
 
 
@@ -67,3 +68,15 @@ def test_template_replaces_the_markdown_report(tmp_path) -> None:
             str(FAILING), str(FAILING) + " · db-autoscaler"
         )
     )
+
+
+def test_a_custom_html_template_is_autoescaped_and_can_include_the_shipped_partials(
+    tmp_path, write
+) -> None:
+    doc = write("<b>bold</b>.yaml", PASSING.read_text())
+    template = write("mine.html.j2", "<h1>{{ gap.docs[0].label }}</h1>")
+    run = deploylint("check", str(doc), "-f", "html", "--template", str(template), "--today", TODAY)
+    assert "&lt;b&gt;bold&lt;/b&gt;.yaml" in run.stdout and "<b>" not in run.stdout
+    wrapper = write("wrapper.html.j2", "<!-- mine -->\n{% include 'report.html.j2' %}")
+    run = deploylint("check", str(doc), "-f", "html", "--template", str(wrapper), "--today", TODAY)
+    assert run.stdout.startswith("<!-- mine -->") and "Authorized</span>" in run.stdout

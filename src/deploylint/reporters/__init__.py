@@ -19,6 +19,7 @@ REPORTERS: Final[dict[str, str]] = {
     "text": "deploylint.reporters.text:TextReporter",
     "json": "deploylint.reporters.json_report:JsonReporter",
     "markdown": "deploylint.reporters.markdown:MarkdownReporter",
+    "html": "deploylint.reporters.html:HtmlReporter",
 }
 
 
