@@ -15,6 +15,7 @@ from tests.test_golden import assert_golden
 GOLDEN_NAMES = {
     "markdown": "examples.md",
     "html": "examples.html",
+    "sarif": "examples.sarif.json",
 }
 
 

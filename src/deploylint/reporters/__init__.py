@@ -20,6 +20,7 @@ REPORTERS: Final[dict[str, str]] = {
     "json": "deploylint.reporters.json_report:JsonReporter",
     "markdown": "deploylint.reporters.markdown:MarkdownReporter",
     "html": "deploylint.reporters.html:HtmlReporter",
+    "sarif": "deploylint.reporters.sarif:SarifReporter",
 }
 
 
