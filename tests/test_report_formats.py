@@ -16,6 +16,7 @@ GOLDEN_NAMES = {
     "markdown": "examples.md",
     "html": "examples.html",
     "sarif": "examples.sarif.json",
+    "github": "examples.github.txt",
 }
 
 
@@ -43,6 +44,24 @@ def test_importing_a_reporter_loads_no_template_engine_or_terminal_library(name:
     ).stdout.strip()
     # rich is what the text reporter renders with; nothing else may pull either in on import
     assert loaded == ("['rich']" if name == "text" else "[]")
+
+
+def test_github_annotations_are_the_default_inside_github_actions() -> None:
+    run = deploylint("check", str(FAILING), "--today", TODAY, env={"GITHUB_ACTIONS": "true"})
+    assert run.code == 1
+    assert run.stdout.startswith("::error file=")
+    passing = deploylint("check", str(PASSING), "--today", TODAY, env={"GITHUB_ACTIONS": "true"})
+    assert passing.code == 0
+    assert passing.stdout.splitlines() == [
+        "deploylint: 1 document in 1 file: 0 findings. 0 at or above high: PASS."
+    ]
+
+
+def test_an_explicit_format_wins_inside_github_actions() -> None:
+    run = deploylint(
+        "check", str(FAILING), "-f", "sarif", "--today", TODAY, env={"GITHUB_ACTIONS": "true"}
+    )
+    assert run.stdout.startswith("{")
 
 
 @pytest.mark.parametrize("output_format", sorted(GOLDEN_NAMES))

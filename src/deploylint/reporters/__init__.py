@@ -21,6 +21,7 @@ REPORTERS: Final[dict[str, str]] = {
     "markdown": "deploylint.reporters.markdown:MarkdownReporter",
     "html": "deploylint.reporters.html:HtmlReporter",
     "sarif": "deploylint.reporters.sarif:SarifReporter",
+    "github": "deploylint.reporters.github:GithubReporter",
 }
 
 
