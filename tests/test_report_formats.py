@@ -17,6 +17,7 @@ GOLDEN_NAMES = {
     "html": "examples.html",
     "sarif": "examples.sarif.json",
     "github": "examples.github.txt",
+    "junit": "examples.junit.xml",
 }
 
 

@@ -22,6 +22,7 @@ REPORTERS: Final[dict[str, str]] = {
     "html": "deploylint.reporters.html:HtmlReporter",
     "sarif": "deploylint.reporters.sarif:SarifReporter",
     "github": "deploylint.reporters.github:GithubReporter",
+    "junit": "deploylint.reporters.junit:JunitReporter",
 }
 
 
