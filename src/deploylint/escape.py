@@ -1,4 +1,5 @@
-"""Make doc content inert wherever it is printed: terminal, Markdown, Mermaid.
+"""Make doc content inert wherever it is printed: terminal, Markdown, Mermaid, XML, and
+GitHub workflow commands. (HTML relies on jinja2's autoescape, after ``printable``.)
 
 Doc content is untrusted (anyone who opens a PR writes it); every reporter passes it through
 one of these before it reaches an output format that gives characters meaning.
@@ -9,13 +10,29 @@ from __future__ import annotations
 import re
 from typing import Final
 
-# C0 and C1 controls, DEL, and the bidirectional overrides used in "trojan source" tricks.
-_UNSAFE: Final = [*range(0x20), *range(0x7F, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+# C0 and C1 controls, DEL, the bidirectional overrides used in "trojan source" tricks, and
+# lone surrogates (a YAML "\ud800" escape makes one; no UTF-8 stream can be written with it).
+_UNSAFE: Final = [
+    *range(0x20),
+    *range(0x7F, 0xA0),
+    *range(0x202A, 0x202F),
+    *range(0x2066, 0x206A),
+    *range(0xD800, 0xE000),
+]
 _ESCAPES: Final = {code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" for code in _UNSAFE}
 # What Markdown and GitHub's extensions give meaning to inside a line or a table cell.
 _MARKDOWN_PUNCTUATION: Final = re.compile(r"([\\`*_~\[\]()<>&|!#{}+])")
 _WORD_JOINER: Final = "\u2060"
 _MERMAID_SAFE: Final = re.compile(r"[^A-Za-z0-9 _./:-]")
+# What XML 1.0 can't hold at all, even as a character reference, that `printable` leaves.
+_XML_FORBIDDEN: Final = re.compile("[\ufffe\uffff]")
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
+# GitHub's workflow-command escaping: the message part, and property values (which also
+# end at `:` and `,`). `%` goes first, so no escape is escaped twice.
+_WORKFLOW_DATA: Final = str.maketrans({"%": "%25", "\r": "%0D", "\n": "%0A"})
+_WORKFLOW_PROPERTY: Final = str.maketrans(
+    {"%": "%25", "\r": "%0D", "\n": "%0A", ":": "%3A", ",": "%2C"}
+)
 
 
 def printable(text: str) -> str:
@@ -34,3 +51,25 @@ def markdown(text: str) -> str:
 def mermaid(text: str) -> str:
     """Text for a quoted Mermaid label: everything but plain characters as #code; entities."""
     return _MERMAID_SAFE.sub(lambda m: f"#{ord(m.group())};", " ".join(text.split()))
+
+
+def xml(text: str) -> str:
+    """Text an XML 1.0 document can hold: controls and lone surrogates shown as escapes, and
+    U+FFFE and U+FFFF too. ElementTree escapes the markup itself."""
+    return _XML_FORBIDDEN.sub(lambda m: f"\\u{ord(m.group()):04x}", printable(text))
+
+
+def json_text(text: str) -> str:
+    """``json.dumps(..., ensure_ascii=False)`` output made writable as UTF-8: lone surrogates
+    (which can only stand inside strings) as the ``\\uXXXX`` escapes that mean the same."""
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def workflow_data(text: str) -> str:
+    """The message of a GitHub workflow command: one line, so it can't start another command."""
+    return text.translate(_WORKFLOW_DATA)
+
+
+def workflow_property(text: str) -> str:
+    """A property value of a GitHub workflow command (``file=``, ``title=``)."""
+    return text.translate(_WORKFLOW_PROPERTY)

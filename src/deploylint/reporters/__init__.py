@@ -18,6 +18,11 @@ from deploylint.report import Report
 REPORTERS: Final[dict[str, str]] = {
     "text": "deploylint.reporters.text:TextReporter",
     "json": "deploylint.reporters.json_report:JsonReporter",
+    "markdown": "deploylint.reporters.markdown:MarkdownReporter",
+    "html": "deploylint.reporters.html:HtmlReporter",
+    "sarif": "deploylint.reporters.sarif:SarifReporter",
+    "github": "deploylint.reporters.github:GithubReporter",
+    "junit": "deploylint.reporters.junit:JunitReporter",
 }
 
 

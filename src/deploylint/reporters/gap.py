@@ -1,0 +1,238 @@
+"""The gap report's content, shared by the Markdown and HTML reporters: a verdict per doc, a
+grade per area, the findings, the waivers and the fleet map, ready for a template.
+
+Verdicts and grades come from ``deploylint.verdict``; nothing here re-grades. jinja2 is
+imported only when a template is rendered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from deploylint.findings import Finding
+from deploylint.fleet.map import ResourceRow
+from deploylint.grade import DocResult
+from deploylint.report import Report
+from deploylint.reporters import RenderOptions
+from deploylint.rubric.model import Area, Rule
+from deploylint.verdict import AreaGrade, Grade, Verdict, area_grades, verdict
+from deploylint.waivers import ActiveWaiver
+
+FULL_REPORT = "deploylint check --format html --output report.html"
+
+
+def doc_label(file: str, name: str | None, index: int, of: int) -> str:
+    """How reports name a doc: its file, its metadata.name, and which document of the file."""
+    label = f"{file} · {name}" if name else file
+    return f"{label} (document {index} of {of})" if of > 1 else label
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+@dataclass(frozen=True, slots=True)
+class WaiverRow:
+    """A waiver the doc honours, and how many of its findings it accepts."""
+
+    rule: str
+    scope: str | None  # a key path; None: the whole doc
+    accepted: str  # reason, approver and expiry, as the doc states them
+    covers: int
+
+
+@dataclass(frozen=True, slots=True)
+class DocSection:
+    """One graded doc as the report shows it; ``findings`` may be cut to fit a size limit."""
+
+    number: int  # 1-based, in report order: anchors and cross-references
+    file: str
+    name: str | None
+    index: int
+    of: int  # documents in the file
+    verdict: Verdict
+    areas: tuple[AreaGrade, ...]
+    findings: tuple[Finding, ...]
+    total: int  # findings in the doc, shown or not
+    waived: int
+    waivers: tuple[WaiverRow, ...]  # honoured: complete, approved by a human, unexpired
+    waiver_problems: tuple[Finding, ...]  # waivers that can't be honoured (expired, ...)
+
+    @property
+    def label(self) -> str:
+        return doc_label(self.file, self.name, self.index, self.of)
+
+    @property
+    def hidden(self) -> int:
+        return self.total - len(self.findings)
+
+    @property
+    def met(self) -> int:
+        return sum(len(area.met) for area in self.areas)
+
+    @property
+    def applied(self) -> int:
+        return sum(len(a.met) + len(a.gaps) + len(a.waived) for a in self.areas)
+
+
+@dataclass(frozen=True, slots=True)
+class GapReport:
+    """Everything a gap-report template reads."""
+
+    report: Report
+    docs: tuple[DocSection, ...]  # every doc, for the summary table
+    detailed: int  # how many docs get a full section (all of them unless cut to fit)
+    verdict: Verdict
+    rules: Mapping[str, Rule]
+    areas: tuple[Area, ...]  # the graded areas, in the order every doc's grades come in
+    area_detail: bool = True  # each doc's rule lists per area (else only the grade matrix)
+    full_report: str = FULL_REPORT
+
+    @property
+    def shown(self) -> int:
+        return sum(len(doc.findings) for doc in self.docs[: self.detailed])
+
+    @property
+    def truncated(self) -> bool:
+        cut = self.shown < len(self.report.findings) or self.detailed < len(self.docs)
+        return cut or not self.area_detail
+
+    @property
+    def fleet(self) -> tuple[ResourceRow, ...]:
+        return self.report.fleet
+
+    @property
+    def summary(self) -> str:
+        return summary(self.report)
+
+    @property
+    def gate(self) -> str:
+        return gate(self.report)
+
+
+def summary(report: Report) -> str:
+    """Docs, findings by severity and waived ones, in one sentence (no doc content)."""
+    findings = report.findings
+    waived = sum(f.waived for f in findings)
+    counts = ", ".join(f"{n} {label}" for label, n in report.by_severity().items() if n)
+    text = f"{_plural(report.documents, 'document')} in {_plural(len(report.files), 'file')}"
+    text += f": {_plural(len(findings) - waived, 'finding')}" + (f" ({counts})" if counts else "")
+    return text + (f", {waived} waived as accepted risk." if waived else ".")
+
+
+def gate(report: Report) -> str:
+    """What the exit code says: the threshold, how many findings reach it, pass or fail."""
+    if report.fail_on is None:
+        return "Not gating (--fail-on none)."
+    failing = len(report.failing)
+    return f"{failing} at or above {report.fail_on.label}: {'FAIL' if failing else 'PASS'}."
+
+
+def overall(verdicts: list[Verdict]) -> Verdict:
+    """The run's verdict: the worst of its docs' (authorized when there are none)."""
+    order = [Verdict.AUTHORIZED, Verdict.ACCEPTED_RISK, Verdict.NOT_AUTHORIZED]
+    return max(verdicts, key=order.index, default=Verdict.AUTHORIZED)
+
+
+def _priority(found: Finding) -> tuple[bool, int, tuple[str, int, int, int, str, str]]:
+    return (found.waived, -found.severity, found.sort_key())
+
+
+def kept(report: Report, limit: int | None) -> set[int]:
+    """Positions (in ``report.findings``) of the ``limit`` findings a cut report keeps: open
+    before waived (accepted risk can wait), the most severe first, then in file order."""
+    findings = report.findings
+    if limit is None:
+        return set(range(len(findings)))
+    return set(sorted(range(len(findings)), key=lambda i: _priority(findings[i]))[:limit])
+
+
+def gap_report(
+    report: Report,
+    *,
+    area_detail: bool = True,
+    findings: int | None = None,
+    detailed: int | None = None,
+) -> GapReport:
+    """The report's content. To fit a size limit: without ``area_detail`` docs show no rule
+    lists per area, ``findings`` keeps only that many (the most severe), ``detailed`` gives a
+    full section to only the first that many docs."""
+    keep = kept(report, findings)
+    docs: list[DocSection] = []
+    position = 0
+    for result in report.files:
+        for doc in result.documents:
+            shown = tuple(f for i, f in enumerate(doc.findings, position) if i in keep)
+            position += len(doc.findings)
+            where = (len(docs) + 1, result.file, len(result.documents))
+            docs.append(_section(report, doc, where, shown))
+    rubric = report.rubric
+    return GapReport(
+        report=report,
+        docs=tuple(docs),
+        detailed=len(docs) if detailed is None else min(detailed, len(docs)),
+        verdict=overall([doc.verdict for doc in docs]),
+        rules=rubric.rules if rubric is not None else {},
+        areas=tuple(rubric.areas[a.area] for a in docs[0].areas) if docs and rubric else (),
+        area_detail=area_detail,
+    )
+
+
+def _section(
+    report: Report, doc: DocResult, where: tuple[int, str, int], shown: tuple[Finding, ...]
+) -> DocSection:
+    number, file, of = where
+    areas = tuple(area_grades(doc, report.rubric)) if report.rubric is not None else ()
+    return DocSection(
+        number=number,
+        file=file,
+        name=doc.name,
+        index=doc.index,
+        of=of,
+        verdict=verdict(doc, report.fail_on),
+        areas=areas,
+        findings=shown,
+        total=len(doc.findings),
+        waived=sum(f.waived for f in doc.findings),
+        waivers=tuple(_waiver_row(w, doc.findings) for w in doc.waivers),
+        waiver_problems=tuple(f for f in doc.findings if f.area == "waivers"),
+    )
+
+
+def _waiver_row(waiver: ActiveWaiver, findings: tuple[Finding, ...]) -> WaiverRow:
+    # the first matching waiver accepts a finding, and stamps its text on it
+    covers = sum(f.waiver_reason == waiver.accepted and waiver.covers(f) for f in findings)
+    return WaiverRow(waiver.rule, waiver.scope, waiver.accepted, covers)
+
+
+def load_template(
+    default: str,
+    options: RenderOptions,
+    *,
+    html: bool,
+    filters: Mapping[str, Callable[..., Any]],
+) -> Any:
+    """The report's own template (or ``--template``), with partials found beside either."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    from deploylint.resources import data_dir
+
+    folders: list[Path] = [data_dir("templates")]
+    name = default
+    if options.template is not None:
+        folders.insert(0, options.template.resolve().parent)
+        name = options.template.name
+    environment = Environment(
+        loader=FileSystemLoader(folders),
+        undefined=StrictUndefined,
+        autoescape=html,  # doc content can never become markup; Markdown escapes per value
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.filters.update(filters)
+    environment.globals.update(Grade=Grade, Verdict=Verdict)
+    return environment.get_template(name)
