@@ -117,3 +117,19 @@ def test_a_broken_installation_is_one_line_not_a_traceback(tmp_path) -> None:
     assert "Traceback" not in run.stderr
     assert "kill_switch.yaml:2:1: YAML syntax error" in run.stderr
     assert len(run.stderr.strip().splitlines()) == 1
+
+
+def test_a_file_name_that_is_not_utf8_is_shown_escaped_in_every_format(tmp_path) -> None:
+    import os
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    name = os.fsdecode(b"bad\xff.yaml")
+    (folder / name).write_text(PASSING.read_text())
+    for fmt in ("json", "text", "markdown", "html", "sarif", "github", "junit"):
+        out = tmp_path / f"report.{fmt}"
+        run = deploylint_process(
+            "check", str(folder), "--format", fmt, "-o", str(out), "--today", TODAY
+        )
+        assert run.code == 0, (fmt, run.stderr)
+        assert "xff.yaml" in out.read_text("utf-8") or fmt == "github", fmt

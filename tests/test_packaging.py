@@ -8,8 +8,6 @@ import tarfile
 import zipfile
 from pathlib import Path
 
-import pytest
-
 from tests.conftest import PASSING, REPO, TODAY
 
 DATA = [
@@ -37,24 +35,6 @@ def test_source_checkout_finds_the_top_level_folders(tmp_path) -> None:
         tmp_path,
     )
     assert Path(found) == REPO / "rubrics"
-
-
-@pytest.fixture(scope="module")
-def dist(tmp_path_factory) -> Path:
-    """`python -m build`: an sdist and a wheel, as a release would make them."""
-    out = tmp_path_factory.mktemp("dist")
-    subprocess.run(
-        [sys.executable, "-m", "build", "--outdir", str(out), str(REPO)],
-        check=True,
-        capture_output=True,
-    )
-    return out
-
-
-@pytest.fixture(scope="module")
-def wheel(dist: Path) -> Path:
-    [built] = dist.glob("deploylint-*.whl")
-    return built
 
 
 def test_the_sdist_builds_a_wheel_on_its_own(dist: Path, tmp_path) -> None:

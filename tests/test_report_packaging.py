@@ -10,19 +10,18 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PASSING, TODAY
-from tests.test_packaging import wheel  # noqa: F401 (a fixture)
 
 TEMPLATES = ("report.md.j2", "report.html.j2")
 
 
-def test_the_wheel_carries_the_report_templates(wheel: Path) -> None:  # noqa: F811
+def test_the_wheel_carries_the_report_templates(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {f"deploylint/_data/templates/{name}" for name in TEMPLATES} <= names
 
 
 @pytest.mark.parametrize(("output_format", "marker"), [("markdown", "## "), ("html", "<!DOCTYPE")])
 def test_an_unpacked_wheel_renders_the_gap_report(
-    wheel: Path,  # noqa: F811
+    wheel: Path,
     tmp_path: Path,
     output_format: str,
     marker: str,

@@ -65,14 +65,20 @@ def discover(arguments: Sequence[str], only: Filter | None = None) -> Discovery:
             if not found:
                 warnings.append(f"{argument}: no *.yaml or *.yml files in this folder")
             for file in found:
-                sources.setdefault(str(file), Source(str(file), file, found=True))
+                sources.setdefault(str(file), Source(display_name(file), file, found=True))
         elif path.is_file():
-            sources.setdefault(str(path), Source(str(path), path))
+            sources.setdefault(str(path), Source(display_name(path), path))
         elif path.exists() or path.is_symlink():
             errors.append(f"{argument}: not a regular file or folder (a broken link or a loop?)")
         else:
             errors.append(f"{argument}: no such file or folder")
     return Discovery(tuple(sources.values()), tuple(errors), tuple(warnings))
+
+
+def display_name(path: Path) -> str:
+    """The path as findings name it: valid text, with bytes the filesystem encoding can't
+    decode shown as escapes (``bad\\xff.yaml``), so every output format can write it."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def _walk(folder: Path) -> Iterator[Path]:
