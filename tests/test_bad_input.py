@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import PASSING, TODAY, deploylint, deploylint_process
+from tests.conftest import FAILING, PASSING, TODAY, deploylint, deploylint_process
 
 BAD_INPUTS = {
     # name: (content, rule, line)
@@ -125,11 +125,11 @@ def test_a_file_name_that_is_not_utf8_is_shown_escaped_in_every_format(tmp_path)
     folder = tmp_path / "docs"
     folder.mkdir()
     name = os.fsdecode(b"bad\xff.yaml")
-    (folder / name).write_text(PASSING.read_text())
+    (folder / name).write_text(FAILING.read_text())  # findings: every format names the file
     for fmt in ("json", "text", "markdown", "html", "sarif", "github", "junit"):
         out = tmp_path / f"report.{fmt}"
         run = deploylint_process(
             "check", str(folder), "--format", fmt, "-o", str(out), "--today", TODAY
         )
-        assert run.code == 0, (fmt, run.stderr)
-        assert "xff.yaml" in out.read_text("utf-8") or fmt == "github", fmt
+        assert run.code == 1, (fmt, run.stderr)
+        assert "xff.yaml" in out.read_text("utf-8"), fmt
