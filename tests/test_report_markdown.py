@@ -54,7 +54,7 @@ def test_the_examples_fit_whole_with_verdicts_grades_and_the_fleet(monkeypatch) 
     assert "## deploylint gap report: ❌ not authorized" in text
     assert "### 2. examples/support-replies.yaml · support-replies: ✅ authorized" in text
     assert "| Kill switch | ✅ met | 10 of 10: KS001, KS002" in text  # what is met, by id
-    assert "| KS003 | the whole doc |" in text and "until 2026-12-31" in text  # waiver, expiry
+    assert "| KS003 | the whole doc |" in text and "| ana.p | 2026-12-31 |" in text  # waiver, expiry
     assert "### Fleet map" in text and "collision: no shared lock" in text
 
 

@@ -33,7 +33,14 @@ class ActiveWaiver:
     path: KeyPath
     rule: str
     scope: str | None
-    accepted: str
+    reason: str
+    approved_by: str
+    expires: str
+
+    @property
+    def accepted(self) -> str:
+        """How a waived finding states its waiver."""
+        return f"{self.reason} (approved by {self.approved_by}, until {self.expires})"
 
     def covers(self, found: Finding) -> bool:
         if found.rule != self.rule or found.rule.startswith("WV"):
@@ -78,12 +85,15 @@ def review_waivers(
     for path, waiver in _waivers(data):
         problem = _problem(waiver, agents, today, unwaivable)
         if problem is None:
-            accepted = f"{waiver['reason']} (approved by {waiver['approved_by']}"
-            accepted += f", until {waiver['expires']})"
             scope = waiver.get("path")
             active.append(
                 ActiveWaiver(
-                    path, waiver["rule"], scope if isinstance(scope, str) else None, accepted
+                    path,
+                    waiver["rule"],
+                    scope if isinstance(scope, str) else None,
+                    str(waiver["reason"]),
+                    str(waiver["approved_by"]),
+                    str(waiver["expires"]),
                 )
             )
             continue

@@ -126,6 +126,9 @@ def check(
     from deploylint.run import Options, run
 
     chosen = default_format(output_format)
+    if template is not None and chosen not in ("markdown", "html"):
+        sys.stderr.write(f"deploylint: error: --template renders markdown or html, not {chosen}\n")
+        raise typer.Exit(2)
     render = render_options(chosen, quiet=quiet, to_file=output is not None)
     threshold = choice_value(fail_on) if fail_on is not None else None
     options = Options(

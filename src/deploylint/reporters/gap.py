@@ -40,7 +40,9 @@ class WaiverRow:
 
     rule: str
     scope: str | None  # a key path; None: the whole doc
-    accepted: str  # reason, approver and expiry, as the doc states them
+    reason: str
+    approved_by: str
+    expires: str
     covers: int
 
 
@@ -205,7 +207,9 @@ def _section(
 def _waiver_row(waiver: ActiveWaiver, findings: tuple[Finding, ...]) -> WaiverRow:
     # the first matching waiver accepts a finding, and stamps its text on it
     covers = sum(f.waiver_reason == waiver.accepted and waiver.covers(f) for f in findings)
-    return WaiverRow(waiver.rule, waiver.scope, waiver.accepted, covers)
+    return WaiverRow(
+        waiver.rule, waiver.scope, waiver.reason, waiver.approved_by, waiver.expires, covers
+    )
 
 
 def load_template(
