@@ -54,7 +54,8 @@ def test_the_examples_fit_whole_with_verdicts_grades_and_the_fleet(monkeypatch) 
     assert "## deploylint gap report: ❌ not authorized" in text
     assert "### 2. examples/support-replies.yaml · support-replies: ✅ authorized" in text
     assert "| Kill switch | ✅ met | 10 of 10: KS001, KS002" in text  # what is met, by id
-    assert "| KS003 | the whole doc |" in text and "| ana.p | 2026-12-31 |" in text  # waiver, expiry
+    assert "| KS003 | the whole doc |" in text  # the waiver...
+    assert "| ana.p | 2026-12-31 |" in text  # ...its approver and expiry
     assert "### Fleet map" in text and "collision: no shared lock" in text
 
 
