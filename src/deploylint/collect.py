@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -17,6 +18,8 @@ from deploylint.loader import Limits
 from deploylint.sources import Filter, Source, Unreadable, discover, read
 
 PROGRESS_FROM = 50  # files; a progress bar for fewer only flickers
+POOL_FROM = 200  # files; below this, starting worker processes costs more than it saves
+MAX_WORKERS = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +63,7 @@ def grade_paths(
     err: TextIO,
     only: Filter | None = None,
     only_docs: bool = False,
+    jobs: int | None = None,
 ) -> Graded:
     """Find the files, grade each (a failure in one doesn't stop the others), add the fleet.
 
@@ -72,7 +76,7 @@ def grade_paths(
     errors = list(discovery.errors)
     sources = [replace(s, found=True) if only_docs else s for s in discovery.sources]
     results: list[FileResult] = []
-    for result in _with_progress(sources, settings, err):
+    for result in _with_progress(sources, settings, err, jobs):
         if isinstance(result, str):
             errors.append(result)
         else:
@@ -88,21 +92,77 @@ def grade_paths(
 
 
 def _with_progress(
-    sources: list[Source], settings: Settings, err: TextIO
+    sources: list[Source], settings: Settings, err: TextIO, jobs: int | None
 ) -> list[FileResult | str]:
-    """Grade every source; a progress bar on stderr for long runs when stderr is a terminal."""
+    """Grade every source, in order; a progress bar on stderr for long runs on a terminal."""
+    graded = _graded(sources, settings, jobs)
     if len(sources) < PROGRESS_FROM or not err.isatty() or err is not sys.stderr:
-        return [grade_source(source, settings) for source in sources]
+        return list(graded)
     from rich.console import Console
     from rich.progress import Progress
 
+    results = []
     with Progress(transient=True, console=Console(file=err)) as progress:
         task = progress.add_task("grading", total=len(sources))
-        graded = []
-        for source in sources:
-            graded.append(grade_source(source, settings))
+        for result in graded:
+            results.append(result)
             progress.advance(task)
-    return graded
+    return results
+
+
+def workers_for(files: int, jobs: int | None) -> int:
+    """How many processes grade ``files`` files: --jobs, else one per core for large runs."""
+    if jobs is not None:
+        return max(1, jobs)
+    if files < POOL_FROM:
+        return 1
+    return min(os.cpu_count() or 1, MAX_WORKERS)
+
+
+_SETTINGS: list[Settings] = []  # a worker process's settings, set once by its initializer
+
+
+def _start_worker(settings: Settings) -> None:
+    _SETTINGS.append(settings)
+
+
+def _grade_in_worker(source: Source) -> FileResult | str:
+    return grade_source(source, _SETTINGS[0])
+
+
+def _graded(
+    sources: list[Source], settings: Settings, jobs: int | None
+) -> Iterator[FileResult | str]:
+    """Results in the sources' order, whatever the number of workers: output is identical.
+
+    With workers, every file is submitted (and every worker forked) before this returns, so
+    no thread (the progress bar's) exists yet when the process forks.
+    """
+    workers = workers_for(len(sources), jobs)
+    if workers == 1:
+        return (grade_source(source, settings) for source in sources)
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    # fork where the platform has it: workers inherit the loaded rubric instead of unpickling it
+    method = "fork" if "fork" in _start_methods() else None
+    chunk = max(1, min(64, len(sources) // (workers * 8)))
+    pool = ProcessPoolExecutor(workers, get_context(method), _start_worker, (settings,))
+    results = pool.map(_grade_in_worker, sources, chunksize=chunk)
+
+    def drained() -> Iterator[FileResult | str]:
+        try:
+            yield from results
+        finally:
+            pool.shutdown()
+
+    return drained()
+
+
+def _start_methods() -> list[str]:
+    from multiprocessing import get_all_start_methods
+
+    return get_all_start_methods()
 
 
 def grade_source(source: Source, settings: Settings) -> FileResult | str:

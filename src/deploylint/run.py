@@ -38,6 +38,7 @@ class Options:
     write_baseline: Path | None = None
     diff_base: str | None = None
     only_docs: bool = False
+    jobs: int | None = None  # worker processes; None: one per core for large runs
 
 
 class RunError(Exception):
@@ -59,7 +60,9 @@ def _prepare(options: Options, err: TextIO) -> tuple[Settings, Graded]:
         raise RunError(str(error)) from None
     config = options.config
     only = Filter(config.root, config.include, config.exclude)
-    graded = grade_paths(options.paths, settings, err=err, only=only, only_docs=options.only_docs)
+    graded = grade_paths(
+        options.paths, settings, err=err, only=only, only_docs=options.only_docs, jobs=options.jobs
+    )
     return settings, graded
 
 

@@ -114,6 +114,16 @@ def check(
             show_default=False,
         ),
     ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            help="Worker processes. Default: one per core (up to 8) for 200 files or more.",
+            show_default=False,
+        ),
+    ] = None,
     only_docs: Annotated[
         bool,
         typer.Option(
@@ -146,6 +156,7 @@ def check(
         write_baseline=write_baseline,
         diff_base=diff_base,
         only_docs=only_docs,
+        jobs=jobs,
     )
     try:
         code = write_output(output, lambda out: run(options, out=out, err=sys.stderr))

@@ -1,0 +1,59 @@
+"""The process pool: output identical to the serial run, for every format."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import EXAMPLES, FAILING, PASSING, TODAY
+
+
+def _corpus(folder: Path) -> Path:
+    for n in range(24):
+        text = (FAILING if n % 3 == 0 else PASSING).read_text()
+        text = text.replace("support-reply-agent", f"support-agent-{n}").replace(
+            "tier1", f"tier-{n % 5}"
+        )
+        (folder / f"team-{n % 4}").mkdir(exist_ok=True)
+        (folder / f"team-{n % 4}" / f"doc-{n:02}.yaml").write_text(text)
+    for doc in (EXAMPLES / "fleet-0217").glob("*.yaml"):  # collisions across docs
+        (folder / doc.name).write_text(doc.read_text())
+    (folder / "broken.yaml").write_text("apiVersion: deploylint/v1\nmetadata: {name: x\n")
+    return folder
+
+
+def _run(folder: Path, fmt: str, jobs: str) -> subprocess.CompletedProcess[bytes]:
+    command = [
+        sys.executable,
+        "-m",
+        "deploylint",
+        "check",
+        str(folder),
+        "--no-config",
+        "--format",
+        fmt,
+    ]
+    return subprocess.run(
+        [*command, "--today", TODAY, "--jobs", jobs], capture_output=True, check=False
+    )
+
+
+@pytest.mark.parametrize("fmt", ["json", "text", "sarif", "markdown", "junit"])
+def test_parallel_and_serial_runs_print_the_same_bytes(tmp_path, fmt: str) -> None:
+    folder = _corpus(tmp_path)
+    serial, parallel = _run(folder, fmt, "1"), _run(folder, fmt, "2")
+    assert serial.returncode == parallel.returncode == 1
+    assert serial.stdout == parallel.stdout
+    assert serial.stderr == parallel.stderr
+    assert b"FL001" in serial.stdout or fmt == "junit"
+
+
+def test_workers_default_by_size() -> None:
+    from deploylint.collect import POOL_FROM, workers_for
+
+    assert workers_for(10, None) == 1
+    assert workers_for(POOL_FROM, None) >= 1
+    assert workers_for(5, 3) == 3
