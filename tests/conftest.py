@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,8 @@ from typer.testing import CliRunner
 # The shipped rubric is validated against the rubric schema in tests (at run time it is
 # trusted: it can't change after the wheel is built). Set before deploylint is imported.
 os.environ["DEPLOYLINT_VALIDATE_RUBRIC"] = "1"
+# Tests never touch the user's cache: one fresh folder per test session.
+os.environ["DEPLOYLINT_CACHE_DIR"] = tempfile.mkdtemp(prefix="deploylint-cache-")
 
 from deploylint.cli import app
 

@@ -133,7 +133,7 @@ def _problem_hit(problem: ShapeProblem, rubric: Rubric) -> Hit:
 
 def with_fleet(results: list[FileResult], settings: Settings) -> list[FileResult]:
     """Add the cross-doc findings of a run to the docs they point at (waivers apply)."""
-    from deploylint.fleet import fleet_findings
+    from deploylint.fleet.findings import fleet_findings
 
     rubric = settings.rubric
     docs = [doc for result in results for doc in result.documents if doc.facts is not None]

@@ -6,12 +6,15 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from enum import IntEnum
+from typing import TYPE_CHECKING
 
 from deploylint import __version__
 from deploylint.findings import Finding, Severity
-from deploylint.fleet.map import ResourceRow
-from deploylint.grade import FileResult
-from deploylint.rubric.model import Rubric
+
+if TYPE_CHECKING:  # annotations only: importing these would pull grading into start-up
+    from deploylint.fleet.map import ResourceRow
+    from deploylint.grade import FileResult
+    from deploylint.rubric.model import Rubric
 
 
 class ExitCode(IntEnum):

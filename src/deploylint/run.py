@@ -13,7 +13,6 @@ from deploylint.baseline import BaselineError, Key, keys, read_baseline, suppres
 from deploylint.collect import Graded, Selection, grade_paths, settings_for
 from deploylint.config import Config, ConfigError
 from deploylint.findings import Severity
-from deploylint.fleet.map import fleet_map
 from deploylint.gitbase import GitError, GitRef
 from deploylint.grade import FileResult, Settings, grade_file, with_fleet
 from deploylint.report import ExitCode, Report
@@ -110,6 +109,8 @@ def run(options: Options, *, out: TextIO, err: TextIO) -> int:
         err.write(f"deploylint: error: {error}\n")
         return ExitCode.ERROR
     facts = [d.facts for r in results for d in r.documents if d.facts is not None]
+    from deploylint.fleet.map import fleet_map  # only needed when a run has a fleet
+
     report = Report(
         tuple(results),
         tuple(graded.errors),
@@ -125,7 +126,7 @@ def run(options: Options, *, out: TextIO, err: TextIO) -> int:
 
 def run_fleet(options: Options, *, out: TextIO, err: TextIO) -> int:
     """``deploylint fleet``: the map of resources, writers and locks; 0 unless an error."""
-    from deploylint.fleet.map import as_markdown, as_table
+    from deploylint.fleet.map import as_markdown, as_table, fleet_map
 
     try:
         _, graded = _prepare(options, err)

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from importlib import import_module
 from io import StringIO
 from pathlib import Path
-from typing import Any, Final, Literal, Protocol, TextIO
+from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, TextIO
 
-from deploylint.report import Report
+if TYPE_CHECKING:
+    from deploylint.report import Report
 
 REPORTERS: Final[dict[str, str]] = {
     "text": "deploylint.reporters.text:TextReporter",

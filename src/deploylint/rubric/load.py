@@ -9,6 +9,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Final
 
+from deploylint import cache as parsed_cache
 from deploylint.findings import Severity
 from deploylint.keypath import WILDCARD, KeyPath, format_path, parse_selector
 from deploylint.loader import LoadedDoc, load_bytes
@@ -85,18 +86,37 @@ def _area_files(source: Path) -> Iterable[Path]:
     if source.is_file():
         return [source]
     files = sorted(p for p in source.glob("*.yaml") if not p.name.startswith(("_", ".")))
-    order = (
-        _parse(source / ORDER_FILE).data.get("areas", []) if (source / ORDER_FILE).is_file() else []
-    )
+    order = _data(source / ORDER_FILE).get("areas", []) if (source / ORDER_FILE).is_file() else []
     rank = {name: index for index, name in enumerate(order)}
     return sorted(files, key=lambda p: (rank.get(p.stem, len(rank)), p.name))
 
 
-def _parse(path: Path) -> LoadedDoc:
+def _read(path: Path) -> bytes:
     try:
-        docs = load_bytes(path.read_bytes())
+        return path.read_bytes()
     except OSError as error:
         raise RubricError(f"{path}: {error.strerror or error}") from None
+
+
+def _data(path: Path, *, validate: bool = False) -> Any:
+    """A rubric file's data: from the content-hash cache, or parsed (and validated) and cached.
+
+    An entry exists only for bytes that parsed, and validated when that was asked.
+    """
+    raw = _read(path)
+    kind = "rubric-valid" if validate else "rubric"
+    data = parsed_cache.load(kind, raw)
+    if data is None:
+        doc = _parse(path, raw)
+        if validate:
+            _validate(path, doc)
+        data = doc.data
+        parsed_cache.store(kind, raw, data)
+    return data
+
+
+def _parse(path: Path, raw: bytes | None = None) -> LoadedDoc:
+    docs = load_bytes(raw if raw is not None else _read(path))
     problems = [p for doc in docs for p in doc.problems]
     if problems:
         first = problems[0]
@@ -109,8 +129,7 @@ def _parse(path: Path) -> LoadedDoc:
 def _read_defs(path: Path) -> Mapping[str, Any]:
     if not path.is_file():
         return {}
-    data = _parse(path).data
-    return dict(data)
+    return dict(_data(path))
 
 
 @cache
@@ -140,12 +159,9 @@ def _validate(path: Path, doc: LoadedDoc) -> None:
 def _read_area(
     path: Path, shared_defs: Mapping[str, Any], *, validate: bool = True
 ) -> tuple[Area, list[Rule]]:
-    doc = _parse(path)
-    if validate:
-        _validate(path, doc)
-    data = doc.data
+    data = _data(path, validate=validate)
     defs = {**shared_defs, **data.get("defs", {})}
-    rules = [_rule(raw, data["area"], defs, path, doc) for raw in data["rules"]]
+    rules = [_rule(raw, data["area"], defs, path) for raw in data["rules"]]
     for rule in rules:
         if not rule.id.startswith(data["prefix"]):
             raise RubricError(
@@ -163,9 +179,7 @@ def _read_area(
     return area, rules
 
 
-def _rule(
-    raw: Mapping[str, Any], area: str, defs: Mapping[str, Any], path: Path, doc: LoadedDoc
-) -> Rule:
+def _rule(raw: Mapping[str, Any], area: str, defs: Mapping[str, Any], path: Path) -> Rule:
     from deploylint.rubric.checks import CHECKS
 
     where = f"{path}: rule {raw['id']}"
