@@ -44,3 +44,19 @@ def test_sound_docs_produce_nothing_at_or_above_low(doc: Path) -> None:
     code, report = check_json(doc)
     assert code == 0
     assert [f["rule"] for f in report["findings"] if f["severity"] != "info"] == []
+
+
+@pytest.mark.parametrize(
+    "section", ["kill_switch", "retries", "rollback", "audit", "peer_auth", "metadata"]
+)
+def test_a_section_of_the_wrong_type_is_one_conversation_not_twenty(write, section: str) -> None:
+    from deploylint.rubric.load import load_default
+
+    text = load_default().base_text
+    start = text.index(f"\n{section}:") + 1
+    end = text.index("\n\n", start)
+    doc = write("doc.yaml", text[:start] + f"{section}: none" + text[end:])
+    _, report = check_json(doc)
+    about = [f for f in report["findings"] if f["path"].startswith(f"$.{section}")]
+    assert any(f["rule"] == "DL007" for f in about), about
+    assert len(about) <= 2, [(f["rule"], f["gap"]) for f in about]  # the schema, the section rule

@@ -64,7 +64,12 @@ def evaluate(
         if rule.engine or rule.id in skip:
             continue
         settings = rule.params
+        looks_inside = bool(rule.key) or rule.check is not None
         for path, node in select(data, rule.selector):
+            # A key is looked up, and a check reads, inside a mapping: a section of another
+            # type is the schema's finding (DL007), not "not declared" for every rule in it.
+            if looks_inside and not isinstance(node, dict):
+                continue
             if rule.when is not None and not _validator(rule, "when").is_valid(node):
                 continue
             applied.add(rule.id)
