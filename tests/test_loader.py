@@ -237,3 +237,15 @@ def test_lone_surrogates_become_their_escape_so_every_output_can_write_them(writ
     for fmt in ("json", "text"):
         run = deploylint_process("check", str(path), "--format", fmt, "--today", TODAY)
         assert run.code == 0 and "Traceback" not in run.stderr, run.stderr
+
+
+def test_numbers_too_large_to_mean_anything_are_a_finding_not_a_crash() -> None:
+    doc = _one("a: 0x" + "f" * 4000 + "\nb: " + "9" * 5000 + "\nc: 18446744073709551615\n")
+    assert [p.rule for p in doc.problems] == ["DL007", "DL007"]
+    assert doc.data["c"] == 2**64 - 1  # 64 bits: still a number
+    assert isinstance(doc.data["a"], str) and len(doc.data["a"]) < 50
+
+
+def test_an_escape_outside_unicode_is_a_syntax_finding() -> None:
+    [doc] = load_text('a: "\\U00110000"\n')
+    assert [p.rule for p in doc.problems] == ["DL001"]

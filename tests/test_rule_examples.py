@@ -98,3 +98,23 @@ def test_every_shipped_area_file_fits_the_rubric_schema() -> None:
     for path in files:
         [doc] = load_bytes(path.read_bytes())
         _validate(path, doc)  # raises RubricError with file:line on a misfit
+
+
+def test_no_template_falls_back_on_the_examples_or_fixtures(write) -> None:
+    """A rule's text that can't render says so instead of failing the file; on deploylint's
+    own examples and fixtures every template must render."""
+    from deploylint.rubric.render import NOT_RENDERED
+    from tests.conftest import EXAMPLES, FIXTURES
+
+    docs = [*EXAMPLES.rglob("*.yaml"), *(FIXTURES / "areas").glob("*.yaml")]
+    docs += [
+        write(f"{rule_id}.yaml", example_text(RUBRIC, RUBRIC.rules[rule_id].bad))
+        for rule_id in RULES
+    ]
+    for doc in docs:
+        _, report = check_json(doc, extra=("--no-config",))
+        for finding in report["findings"]:
+            assert (
+                NOT_RENDERED
+                not in finding["gap"] + finding["blast_radius"] + finding["rollback_unit"]
+            )

@@ -338,6 +338,15 @@ class _DocBuilder:
         except (ValueError, TypeError, AttributeError):
             self.problem("DL007", where, f"{text!r} is not a valid {_tag_name(tag)}")
             return text
+        if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
+            # No count or amount needs more; and Python won't even print one past 4,300 digits.
+            digits = len(text)
+            self.problem(
+                "DL007",
+                where,
+                f"a number of {digits:,} characters is too large to mean anything here",
+            )
+            return text[:40] + "..." if digits > 40 else text
         # NaN compares false with every bound, so no ceiling could be checked against it:
         # keep it as text and let the schema say it is not a number.
         return text if isinstance(value, float) and math.isnan(value) else value
@@ -392,16 +401,29 @@ def _build(events: Iterable[Any], limits: Limits) -> Iterator[LoadedDoc]:
                 return
 
 
+class _ParserFailure(Exception):
+    """A parser that raised something other than its YAML error (e.g. ValueError for an
+    escape like \\U00110000): still a syntax problem in the input, never an internal error."""
+
+
 def _events(text: str, *, pure: bool) -> Iterator[Any]:
     """Parser events: ruamel.yaml's pure YAML 1.2 parser, or the fast C one."""
-    if not pure and FAST_PARSER == "pyyaml":
-        yield from _pyyaml.parse(text, Loader=_pyyaml.CSafeLoader)
-    else:
-        yield from YAML(typ="safe", pure=pure).parse(text)
+    try:
+        if not pure and FAST_PARSER == "pyyaml":
+            yield from _pyyaml.parse(text, Loader=_pyyaml.CSafeLoader)
+        else:
+            yield from YAML(typ="safe", pure=pure).parse(text)
+    except (ValueError, OverflowError, UnicodeError) as error:  # from the parser, not from us
+        raise _ParserFailure(str(error) or type(error).__name__) from None
 
 
 # ruamel.yaml's parser asserts on some directives (`%YAML 1.3`) instead of raising YAMLError.
-_PARSE_ERRORS: Final[tuple[type[Exception], ...]] = (YAMLError, AssertionError, *_FAST_ERRORS)
+_PARSE_ERRORS: Final[tuple[type[Exception], ...]] = (
+    YAMLError,
+    AssertionError,
+    _ParserFailure,
+    *_FAST_ERRORS,
+)
 
 
 def _syntax_problem(error: Exception, index: int) -> LoadedDoc:

@@ -18,6 +18,7 @@ from deploylint.loader import load_bytes
 from deploylint.report import ExitCode
 from deploylint.reporters import RenderOptions, console
 from deploylint.reporters.json_report import FORMAT_VERSION, finding_record
+from deploylint.rubric.checks.base import listed
 from deploylint.rubric.model import Rubric
 from deploylint.rubric.render import build_finding
 
@@ -54,7 +55,7 @@ def spec_from_doc(path: str | None, rubric: Rubric) -> AuditSpec:
     agents = {
         str(a["id"])
         for d in docs
-        for a in d.data.get("agents") or []
+        for a in listed(d.data.get("agents"))
         if isinstance(a, dict) and "id" in a
     }
     chosen = (

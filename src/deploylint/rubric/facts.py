@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from deploylint.rubric.checks.base import declared as is_named
+from deploylint.rubric.checks.base import listed
 
 
 def and_list(items: Iterable[Any]) -> str:
@@ -92,15 +93,17 @@ def blast_radius(agents: Sequence[Mapping[str, Any]]) -> BlastRadius:
     for agent in agents:
         stated = _mapping(agent.get("blast_radius"))
         writes += _strings(
-            [w.get("resource") for w in agent.get("writes") or [] if isinstance(w, dict)]
+            [w.get("resource") for w in listed(agent.get("writes")) if isinstance(w, dict)]
         )
         reaches += _strings(stated.get("resources"))
-        for action in agent.get("actions") or []:
+        for action in listed(agent.get("actions")):
             per_action = _mapping(
                 _mapping(_mapping(action).get("side_effect_ceiling")).get("per_action")
             )
             effects += [f"{name} {_number(count)}" for name, count in per_action.items()]
-        tools += _strings([t.get("name") for t in agent.get("tools") or [] if isinstance(t, dict)])
+        tools += _strings(
+            [t.get("name") for t in listed(agent.get("tools")) if isinstance(t, dict)]
+        )
         affected = stated.get("users_affected")
         if is_named(affected) or (isinstance(affected, int) and not isinstance(affected, bool)):
             users.append(_number(affected))
@@ -159,7 +162,7 @@ class RollbackUnit:
 def rollback_unit(doc: Mapping[str, Any]) -> RollbackUnit:
     """Read the doc's rollback section."""
     section = doc.get("rollback")
-    agents = tuple(str(a.get("id")) for a in doc.get("agents") or [] if isinstance(a, dict))
+    agents = tuple(str(a.get("id")) for a in listed(doc.get("agents")) if isinstance(a, dict))
     if not isinstance(section, dict):
         return RollbackUnit(False, None, None, agents, None, None, None, None)
 

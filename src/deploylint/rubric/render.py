@@ -50,14 +50,28 @@ def _template(text: str) -> Any:
     return _environment().from_string(text)
 
 
+NOT_RENDERED = "could not be rendered from this doc"  # tests: never on a rule's examples
+
+
 def render_text(rule: Rule, column: str, text: str, context: Mapping[str, Any]) -> str:
-    """Render one template; collapse the whitespace YAML folding and jinja blocks leave."""
-    from jinja2 import TemplateError as JinjaError
+    """Render one template; collapse the whitespace YAML folding and jinja blocks leave.
+
+    A template that can't even compile is a broken rubric (TemplateError, exit 2). One that
+    fails on this doc's data (a list where text was expected, say) still gives the finding,
+    at its place, saying its text couldn't be rendered: hostile data never loses the file.
+    """
+    from jinja2 import TemplateSyntaxError
 
     try:
-        return " ".join(_template(text).render(context).split())
-    except JinjaError as error:
+        template = _template(text)
+    except TemplateSyntaxError as error:
         raise TemplateError(f"rule {rule.id}: {column} template: {error}") from None
+    try:
+        return " ".join(template.render(context).split())
+    except Exception as error:
+        return (
+            f"{rule.title}: the {column.replace('_', ' ')} {NOT_RENDERED} ({type(error).__name__})"
+        )
 
 
 def _agent_index(path: KeyPath) -> int | None:

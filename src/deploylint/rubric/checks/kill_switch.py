@@ -9,6 +9,7 @@ from deploylint.rubric.checks.base import (
     CheckInput,
     Fact,
     days_over_limit,
+    listed,
     mapping,
     parse_date,
 )
@@ -17,7 +18,7 @@ from deploylint.rubric.checks.base import (
 def kill_switch_test_age(given: CheckInput) -> Iterator[Fact]:
     """The newest recorded kill-switch test is older than ``max_age_days`` before --today."""
     tests = mapping(given.node).get("tests")
-    dates = [parse_date(t.get("date")) for t in tests or [] if isinstance(t, dict)]
+    dates = [parse_date(t.get("date")) for t in listed(tests) if isinstance(t, dict)]
     newest = max((d for d in dates if d is not None), default=None)
     age = days_over_limit(newest, given)
     if newest is not None and age is not None:
