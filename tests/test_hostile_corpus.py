@@ -52,6 +52,21 @@ EXPECTED: dict[str, tuple[int, set[str]]] = {
     "numbers.yaml": (1, {"DL007"}),
     "dates.yaml": (1, {"DL007"}),
     "yaml-1.1.yaml": (1, {"DL007"}),
+    "surrogate-escape.yaml": (1, set()),
+    "codepoint-out-of-range.yaml": (1, {"DL001"}),
+    "huge-hex-int.yaml": (1, {"DL007"}),
+    "empty-tagged-scalar.yaml": (1, {"DL007"}),
+}
+# Corpus files deploylint fails on today: the bug each shows (a strict xfail).
+BUGS = {
+    "surrogate-escape.yaml": "a \\ud800 escape reaches the UTF-8 writer: internal error, "
+    "no file named",
+    "codepoint-out-of-range.yaml": "a \\U00110000 escape raises ValueError in the scanner: "
+    "internal error",
+    "huge-hex-int.yaml": "a hex int over 4300 digits can't be rendered (int->str limit): "
+    "internal error",
+    "empty-tagged-scalar.yaml": "`!!int` or `!!float` on an empty value: IndexError in the "
+    "constructor",
 }
 
 
@@ -75,7 +90,19 @@ def test_every_corpus_file_has_an_expectation() -> None:
     assert on_disk == set(EXPECTED)
 
 
-@pytest.mark.parametrize("name", sorted(EXPECTED))
+def _cases(*, encoded: bool = True) -> list[Any]:
+    """Every corpus file, the buggy ones marked. In process (``encoded=False``) output is
+    never encoded to UTF-8, so a lone surrogate passes there."""
+    bugs = BUGS if encoded else {k: v for k, v in BUGS.items() if k != "surrogate-escape.yaml"}
+    return [
+        pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=bugs[name]))
+        if name in bugs
+        else name
+        for name in sorted(EXPECTED)
+    ]
+
+
+@pytest.mark.parametrize("name", _cases())
 def test_corpus_file_is_a_finding_naming_it(name: str) -> None:
     path = CORPUS / name
     code, rules = EXPECTED[name]
@@ -85,7 +112,7 @@ def test_corpus_file_is_a_finding_naming_it(name: str) -> None:
     assert report["summary"]["exit_code"] == code
 
 
-@pytest.mark.parametrize("name", sorted(EXPECTED))
+@pytest.mark.parametrize("name", _cases(encoded=False))
 def test_corpus_file_through_audit_doc_and_fleet(name: str, write) -> None:
     path = CORPUS / name
     rows = write("rows.jsonl", '{"lock_holder": "x"}\n')
