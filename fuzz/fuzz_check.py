@@ -23,6 +23,7 @@ import os
 import re
 import sys
 import tempfile
+import traceback
 from collections import Counter
 from datetime import date
 from io import StringIO
@@ -34,6 +35,7 @@ with atheris.instrument_imports():
     import ruamel.yaml  # noqa: F401
 
     from deploylint.audit.run import AuditOptions, run_audit
+    from deploylint.grade import Settings, grade_file
     from deploylint.reporters import RenderOptions
     from deploylint.rubric.load import load_default
     from deploylint.run import Options, run
@@ -98,7 +100,7 @@ def test_one_input(data: bytes) -> None:
         if not KEEP_GOING:
             raise
         kind = str(error) if isinstance(error, Failure) else f"{type(error).__name__}: {error}"
-        kind = kind[:120]
+        kind = f"{kind[:100]} at {_origin(data)}"
         if not counts[kind]:
             FAILURES.mkdir(exist_ok=True)
             name = f"failure-{len(counts) + 1}"
@@ -108,6 +110,17 @@ def test_one_input(data: bytes) -> None:
         _summary()
     if KEEP_GOING and tried["inputs"] % 500 == 0:
         _summary()
+
+
+def _origin(data: bytes) -> str:
+    """Where grading these bytes raises (file:line of the deepest frame), so that two bugs
+    with the same message count as two kinds; "-" when grading alone doesn't raise."""
+    try:
+        grade_file(data, file="doc.yaml", settings=Settings(load_default(), TODAY))
+    except Exception as error:
+        frame = traceback.extract_tb(error.__traceback__)[-1]
+        return f"{Path(frame.filename).name}:{frame.lineno}"
+    return "-"
 
 
 def _summary() -> None:
