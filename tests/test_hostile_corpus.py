@@ -164,6 +164,30 @@ def _plain(doc: Path) -> Any:
     return check(doc)
 
 
+# --- dates that are dates, but not real ---------------------------------------------------
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a kill-switch test or review dated after --today counts as fresh forever: "
+    "no finding (a policy call: flag it, or accept it)",
+)
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("{date: 2026-10-28,", "{date: 9999-12-31,"),
+        ("reviewed_on: 2026-11-10", "reviewed_on: 9999-12-31"),
+    ],
+    ids=["kill-switch-test", "review"],
+)
+def test_a_date_in_the_future_is_a_finding(old: str, new: str, write) -> None:
+    text = PASSING.read_text()
+    assert old in text
+    path = write("future.yaml", text.replace(old, new))
+    report = assert_kept_promises(check(path), path, 1)
+    assert any("9999-12-31" in f["gap"] for f in report["findings"])
+
+
 # --- limits -----------------------------------------------------------------------------
 
 MAX_BYTES = 1_048_576
