@@ -4,6 +4,9 @@ A case passes only if the child exits on its own within ``seconds`` (wall clock)
 peak resident memory of at most ``MEGABYTES``. The child's address space is also capped a
 little above that, so a runaway allocation fails fast (as a MemoryError the test then sees)
 instead of swapping the machine.
+
+With ``DEPLOYLINT_BOUNDED_LOG=FILE`` each run appends a line to FILE (seconds, peak MB,
+exit code, arguments): ``sort -n FILE | tail`` gives the slowest cases.
 """
 
 from __future__ import annotations
@@ -85,7 +88,7 @@ def bounded(
         elapsed = time.monotonic() - started
         out.seek(0)
         err.seek(0)
-        return Bounded(
+        run = Bounded(
             code,
             out.read().decode("utf-8", "replace"),
             err.read().decode("utf-8", "replace"),
@@ -93,6 +96,16 @@ def bounded(
             usage.ru_maxrss / 1024,  # kilobytes on Linux
             seconds,
         )
+    _log(run, args)
+    return run
+
+
+def _log(run: Bounded, args: tuple[str, ...]) -> None:
+    log = os.environ.get("DEPLOYLINT_BOUNDED_LOG")
+    if log:
+        with Path(log).open("a", encoding="utf-8") as stream:
+            shown = " ".join(Path(a).name if "/" in a else a for a in args)
+            stream.write(f"{run.seconds:6.2f} s {run.peak_mb:6.0f} MB  exit {run.code}  {shown}\n")
 
 
 def bounded_together(runs: Mapping[str, tuple[str, ...]]) -> dict[str, Bounded]:
