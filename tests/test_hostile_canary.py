@@ -8,6 +8,9 @@ multi-document stream, ``fleet``, and ``audit --doc``.
 
 from __future__ import annotations
 
+import importlib
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -112,11 +115,46 @@ def test_every_payload_at_once_in_a_real_process(canary: Path, write) -> None:
 def test_the_canaries_are_live(canary: Path) -> None:
     """Control: what the payloads call does leave the canary, so its absence above means
     the payload never ran."""
-    import importlib
-    import os
-
     assert os.system(f"touch {canary}") == 0 and canary.exists()
     canary.unlink()
     importlib.import_module("canary_mod")
     assert canary.exists()
     del sys.modules["canary_mod"]
+
+
+AUDIT_HOOK = """
+import os, sys
+_log = open(os.environ["DEPLOYLINT_EVENTS"], "a")
+_WATCHED = ("socket.", "subprocess.", "os.system", "os.exec", "os.posix_spawn", "os.spawn",
+            "os.fork", "os.kill", "urllib.", "http.", "ftplib.", "smtplib.", "webbrowser.",
+            "ctypes.")
+def _hook(event, args):
+    if event.startswith(_WATCHED):
+        _log.write(event + "\\n")
+        _log.flush()
+sys.addaudithook(_hook)
+"""
+
+
+def test_no_network_and_no_processes(tmp_path: Path, write) -> None:
+    """Python's audit hooks see every socket, process and ctypes call: none happens while
+    deploylint reads the whole hostile corpus with every command."""
+    (tmp_path / "hook").mkdir()
+    (tmp_path / "hook" / "sitecustomize.py").write_text(AUDIT_HOOK)
+    events = tmp_path / "events"
+    events.write_text("")
+    env = {"PYTHONPATH": str(tmp_path / "hook"), "DEPLOYLINT_EVENTS": str(events)}
+    corpus = Path(__file__).resolve().parent / "hostile"
+    evil = write("evil.yaml", _doc("apply-system", tmp_path / "canary"))
+    rows = write("rows.jsonl", '{"lock_holder": "x"}\n')
+    runs = [
+        deploylint_process("check", str(corpus), str(evil), "--today", TODAY, env=env),
+        deploylint_process("fleet", str(corpus), str(evil), "--format", "markdown", env=env),
+        deploylint_process("audit", str(rows), "--doc", str(evil), env=env),
+        deploylint_process("explain", "KS001", env=env),
+    ]
+    assert all(run.code in (0, 1, 2) and "Traceback" not in run.stderr for run in runs)
+    assert events.read_text() == ""
+    control = "import subprocess, sys; subprocess.run([sys.executable, '-c', ''])"
+    subprocess.run([sys.executable, "-c", control], env={**os.environ, **env}, check=True)
+    assert "subprocess.Popen" in events.read_text(), "the hook is live in a child"
