@@ -5,6 +5,9 @@ peak resident memory of at most ``MEGABYTES``. The child's address space is also
 little above that, so a runaway allocation fails fast (as a MemoryError the test then sees)
 instead of swapping the machine.
 
+The peak is the child's VmHWM, sampled every 10 ms while it runs: wait4's ru_maxrss would
+be wrong here, as Linux carries the forking parent's (pytest's) high-water mark across exec.
+
 With ``DEPLOYLINT_BOUNDED_LOG=FILE`` each run appends a line to FILE (seconds, peak MB,
 exit code, arguments): ``sort -n FILE | tail`` gives the slowest cases.
 """
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -84,7 +88,7 @@ def bounded(
             source.write(stdin)
             source.seek(0)
         started = time.monotonic()
-        code, usage = _run(args, source, out, err, env=env, deadline=started + seconds)
+        code, peak_kb = _run(args, source, out, err, env=env, deadline=started + seconds)
         elapsed = time.monotonic() - started
         out.seek(0)
         err.seek(0)
@@ -93,7 +97,7 @@ def bounded(
             out.read().decode("utf-8", "replace"),
             err.read().decode("utf-8", "replace"),
             elapsed,
-            usage.ru_maxrss / 1024,  # kilobytes on Linux
+            peak_kb / 1024,
             seconds,
         )
     _log(run, args)
@@ -124,7 +128,7 @@ def _run(
     *,
     env: Mapping[str, str] | None,
     deadline: float,
-) -> tuple[int | None, Any]:
+) -> tuple[int | None, int]:
     inherited = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
     child = subprocess.Popen(
         [sys.executable, "-m", "deploylint", *args],
@@ -137,16 +141,26 @@ def _run(
     return _wait(child, deadline)
 
 
-def _wait(child: subprocess.Popen[bytes], deadline: float) -> tuple[int | None, Any]:
-    """Reap the child by the deadline (or kill it there); its exit code and rusage."""
+def _wait(child: subprocess.Popen[bytes], deadline: float) -> tuple[int | None, int]:
+    """Reap the child by the deadline (or kill it there); its exit code and peak RSS (kB)."""
+    peak = 0
     while True:
-        pid, status, usage = os.wait4(child.pid, os.WNOHANG)
+        peak = max(peak, _high_water_kb(child.pid))
+        pid, status, _ = os.wait4(child.pid, os.WNOHANG)
         if pid:
             child.returncode = os.waitstatus_to_exitcode(status)
-            return child.returncode, usage
+            return child.returncode, peak
         if time.monotonic() > deadline:
             child.kill()
-            _, status, usage = os.wait4(child.pid, 0)
-            child.returncode = os.waitstatus_to_exitcode(status)
-            return None, usage
+            child.wait()
+            return None, peak
         time.sleep(0.01)
+
+
+def _high_water_kb(pid: int) -> int:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    found = re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE)
+    return int(found.group(1)) if found else 0  # none once it is a zombie
