@@ -55,7 +55,7 @@ EXPECTED: dict[str, tuple[int, set[str]]] = {
     "surrogate-escape.yaml": (1, set()),
     "codepoint-out-of-range.yaml": (1, {"DL001"}),
     "huge-hex-int.yaml": (1, {"DL007"}),
-    "empty-tagged-scalar.yaml": (1, {"DL007"}),
+    "tagged-scalars.yaml": (1, {"DL007"}),
 }
 # Corpus files deploylint fails on today: the bug each shows (a strict xfail).
 BUGS = {
@@ -65,8 +65,8 @@ BUGS = {
     "internal error",
     "huge-hex-int.yaml": "a hex int over 4300 digits can't be rendered (int->str limit): "
     "internal error",
-    "empty-tagged-scalar.yaml": "`!!int` or `!!float` on an empty value: IndexError in the "
-    "constructor",
+    "tagged-scalars.yaml": "`!!int`/`!!float` on an empty value (IndexError) or `!!bool maybe` "
+    "(KeyError) escape the loader",
 }
 
 
