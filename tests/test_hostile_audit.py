@@ -63,11 +63,6 @@ def test_an_unreadable_doc_is_a_one_line_error_naming_it(name: str, write) -> No
     assert len(run.stderr.splitlines()) == 1
 
 
-def _bug(reason: str) -> pytest.MarkDecorator:
-    return pytest.mark.xfail(strict=True, reason=reason)
-
-
-@_bug("a row holding an int over 4300 digits raises ValueError: internal error, no more rows")
 @pytest.mark.parametrize("shape", ["lines", "array"])
 def test_a_row_with_a_huge_integer_is_a_finding(shape: str, write) -> None:
     huge = '{"lock_holder": 1' + "0" * 5000 + "}"
@@ -76,13 +71,11 @@ def test_a_row_with_a_huge_integer_is_a_finding(shape: str, write) -> None:
     assert _rules_at(run) == [("AR001", 1)]
 
 
-@_bug("a JSON array is read whole with a list of every newline: 16 MB of it takes > 500 MB")
 def test_a_json_array_of_whitespace_is_bounded(write) -> None:
     run = _audit(write("rows.json", b"[" + b"\n" * 16_000_000 + b"]"))
     assert run.problems() == [] and run.code == 0, run.stderr
 
 
-@_bug("--doc is read whole, with no size limit: a 600 MB doc takes > 600 MB")
 def test_an_oversized_doc_is_not_read(tmp_path: Path, write) -> None:
     doc = tmp_path / "huge.yaml"
     with doc.open("wb") as handle:
@@ -95,16 +88,8 @@ def test_an_oversized_doc_is_not_read(tmp_path: Path, write) -> None:
 @pytest.mark.parametrize(
     "doc",
     [
-        pytest.param(
-            "agents: 5\n",
-            id="agents-not-a-list",
-            marks=_bug("--doc with `agents: 5` is a TypeError: internal error, no file named"),
-        ),
-        pytest.param(
-            "agents: [{id: 0x" + "f" * 4000 + "}]\n",
-            id="huge-agent-id",
-            marks=_bug("--doc with a 4800-digit agent id: ValueError, internal error"),
-        ),
+        pytest.param("agents: 5\n", id="agents-not-a-list"),
+        pytest.param("agents: [{id: 0x" + "f" * 4000 + "}]\n", id="huge-agent-id"),
         pytest.param("agents: {id: x}\naudit: {columns: x}\n", id="mapping-and-text"),
         pytest.param("agents: [null, 1, {id: [a]}]\naudit: {columns: [1, null, [x]]}\n", id="odd"),
     ],

@@ -127,9 +127,6 @@ def test_check_json_carries_content_exactly_and_escaped(evil_doc: Path) -> None:
 # --- stderr --------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True, reason="errors on stderr print file names raw: ANSI and ::workflow commands"
-)
 def test_error_lines_escape_file_names(tmp_path: Path) -> None:
     folder = tmp_path / "docs"
     folder.mkdir()
@@ -154,10 +151,7 @@ def test_file_names_are_escaped_in_the_report(tmp_path: Path) -> None:
 
 # --- lone surrogates: valid YAML and JSON escapes, not encodable as UTF-8 ------------------
 
-_SURROGATE = "surrogates in doc or row text crash the UTF-8 writer: exit 2, output lost"
 
-
-@pytest.mark.xfail(strict=True, reason=_SURROGATE)
 @pytest.mark.parametrize("output", ["json", "text"])
 def test_a_lone_surrogate_in_a_doc_is_reported(output: str, write) -> None:
     doc = write("surrogate.yaml", hostile_doc("\ud800"))
@@ -166,7 +160,6 @@ def test_a_lone_surrogate_in_a_doc_is_reported(output: str, write) -> None:
     assert run.code == 1 and str(doc) in run.stdout
 
 
-@pytest.mark.xfail(strict=True, reason=_SURROGATE)
 def test_a_lone_surrogate_in_the_fleet_map(write) -> None:
     doc = write("surrogate.yaml", hostile_doc("\ud800"))
     other = write("other.yaml", hostile_doc("x").replace("agent-x", "agent-y"))
@@ -266,7 +259,6 @@ def test_audit_json_is_strict_and_exact(write) -> None:
     assert "/dashboard/" + " ".join(EVIL.split()) in gaps
 
 
-@pytest.mark.xfail(strict=True, reason=_SURROGATE)
 @pytest.mark.parametrize("output", ["json", "text"])
 def test_a_lone_surrogate_in_an_audit_row(output: str, write) -> None:
     rows = write("rows.jsonl", '{"lock_holder": "x", "rollback_path": "/dashboard/\\ud800"}\n')

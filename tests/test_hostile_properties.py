@@ -18,7 +18,7 @@ from datetime import date
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
@@ -96,16 +96,9 @@ TREES = st.recursive(
 )
 
 
-def _known_bug(path: KeyPath, value: Any) -> bool:
-    """Whether this value at this path is a crash KNOWN below (shown by its strict xfail)."""
-    kind = {bool: "int", int: "int", float: "int", str: "text", list: "list", dict: "mapping"}
-    return (format_path(path), kind.get(type(value), "")) in KNOWN
-
-
 @PROPERTY
 @given(path=st.sampled_from(PATHS), value=TREES, flow=st.booleans())
 def test_any_value_anywhere_in_a_sound_doc(path: KeyPath, value: Any, flow: bool) -> None:
-    assume(not _known_bug(path, value))
     text = _dump(_set(SOUND.data, path, value), flow=flow)
     run = deploylint("check", "-", "--format", "json", "--today", TODAY, stdin=text)
     assert_documented(run)
@@ -123,7 +116,6 @@ def test_any_mapping_as_a_doc(data: dict[str, Any], header: bool) -> None:
 @PROPERTY
 @given(docs=st.lists(st.sampled_from(PATHS).flatmap(lambda p: TREES.map(lambda v: (p, v)))))
 def test_any_stream_of_changed_docs_is_one_fleet(docs: list[tuple[KeyPath, Any]]) -> None:
-    assume(not any(_known_bug(path, value) for path, value in docs[:4]))
     text = "---\n".join(_dump(_set(SOUND.data, path, value)) for path, value in docs[:4])
     run = deploylint("check", "-", "--format", "json", "--today", TODAY, stdin=text)
     assert_documented(run)
@@ -190,25 +182,11 @@ def _value(path: KeyPath) -> Any:
     return value
 
 
-_NOT_ITERABLE = "a number where a list is expected is iterated: TypeError, internal error"
-_UNHASHABLE = "a list or mapping as a kill-switch test environment: unhashable TypeError"
-KNOWN = {
-    ("$.agents", "int"): _NOT_ITERABLE,
-    ("$.agents[0].tools", "int"): _NOT_ITERABLE,
-    ("$.agents[0].writes", "int"): _NOT_ITERABLE,
-    ("$.agents[0].actions", "int"): _NOT_ITERABLE,
-    ("$.kill_switch.tests", "int"): _NOT_ITERABLE,
-    ("$.kill_switch.tests[1].environment", "list"): _UNHASHABLE,
-    ("$.kill_switch.tests[1].environment", "mapping"): _UNHASHABLE,
-}
 SWEEP = [
     pytest.param(
         path,
         kind,
         id=f"{format_path(path)}={kind}",
-        marks=[pytest.mark.xfail(strict=True, reason=KNOWN[(format_path(path), kind)])]
-        if (format_path(path), kind) in KNOWN
-        else [],
     )
     for path in PATHS
     for kind in _kinds(_value(path))

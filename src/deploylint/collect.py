@@ -15,6 +15,7 @@ from deploylint.configure import ignored_rules, rubric_for, unwaivable_rules
 from deploylint.fleet.facts import DocFacts
 from deploylint.grade import FileResult, Settings, grade_file, with_fleet
 from deploylint.loader import Limits
+from deploylint.messages import say
 from deploylint.sources import Filter, Source, Unreadable, discover, read
 
 PROGRESS_FROM = 50  # files; a progress bar for fewer only flickers
@@ -72,7 +73,7 @@ def grade_paths(
     """
     discovery = discover(paths, only)
     for warning in discovery.warnings:
-        err.write(f"deploylint: warning: {warning}\n")
+        say(err, warning, "warning")
     errors = list(discovery.errors)
     sources = [replace(s, found=True) if only_docs else s for s in discovery.sources]
     results: list[FileResult] = []
@@ -87,7 +88,7 @@ def grade_paths(
         note = f" ({skipped} YAML document(s) skipped: not deploylint docs)" if skipped else ""
         errors.append(f"no deploylint docs found in {' '.join(paths)}{note}")
     for message in errors:
-        err.write(f"deploylint: error: {message}\n")
+        say(err, message)
     return Graded(results, errors)
 
 

@@ -9,14 +9,15 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Final
 
 from deploylint.docschema import api_version_problem, is_deploylint_doc, shape_problems
-from deploylint.findings import Finding
+from deploylint.findings import Finding, Position
 from deploylint.fleet.facts import DocFacts, doc_facts
 from deploylint.loader import Limits, LoadedDoc, ShapeProblem, load_bytes, oversized
 from deploylint.rubric.engine import Hit, evaluate
 from deploylint.rubric.model import Rubric
-from deploylint.rubric.render import finding
+from deploylint.rubric.render import DocView, finding
 from deploylint.waivers import ActiveWaiver, apply_waivers, mark_waived
 
 
@@ -104,8 +105,9 @@ def grade_doc(doc: LoadedDoc, *, file: str, settings: Settings) -> DocResult:
             applied |= evaluation.applied
         if doc.data.get("waivers"):
             applied |= {rule.id for rule in rules if rule.area == "waivers"}
-    hits = [_problem_hit(p, settings.rubric) for p in problems] + hits
-    findings = [finding(doc, hit, file=file, today=settings.today) for hit in hits]
+    hits = _capped([_problem_hit(p, settings.rubric) for p in problems] + hits, doc, settings)
+    view = DocView(doc, settings.today)
+    findings = [finding(doc, hit, file=file, today=settings.today, view=view) for hit in hits]
     active: list[ActiveWaiver] = []
     if doc.gradable:
         findings, active = apply_waivers(doc, findings, file=file, settings=settings)
@@ -122,6 +124,27 @@ def grade_doc(doc: LoadedDoc, *, file: str, settings: Settings) -> DocResult:
         facts=doc_facts(doc, file=file, name=name) if doc.gradable else None,
         waivers=tuple(active),
     )
+
+
+MAX_FINDINGS: Final = 1_000  # per document; past that, one DL011 says how many more
+
+
+def _capped(hits: list[Hit], doc: LoadedDoc, settings: Settings) -> list[Hit]:
+    """The first MAX_FINDINGS hits in file order, and a DL011 hit counting the rest."""
+    if len(hits) <= MAX_FINDINGS:
+        return hits
+    placed = sorted(((hit.where or doc.locate(hit.path), hit) for hit in hits), key=_in_file)
+    where = placed[MAX_FINDINGS][0]
+    message = (
+        f"{len(hits) - MAX_FINDINGS:,} more findings in this document are not listed "
+        f"(the first {MAX_FINDINGS:,} are)"
+    )
+    limit = _problem_hit(ShapeProblem("DL011", where, (), message), settings.rubric)
+    return [hit for _, hit in placed[:MAX_FINDINGS]] + [limit]
+
+
+def _in_file(placed: tuple[Position, Hit]) -> tuple[int, int]:
+    return placed[0].line, placed[0].column
 
 
 def _problem_hit(problem: ShapeProblem, rubric: Rubric) -> Hit:

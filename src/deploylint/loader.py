@@ -52,7 +52,9 @@ class Limits:
 
     max_bytes: int = 1_048_576
     max_depth: int = 100
-    max_nodes: int = 100_000
+    max_nodes: int = 100_000  # keys and values; a long string counts once per 256 characters
+    max_documents: int = 1_000  # per file
+    max_problems: int = 200  # YAML problems per document (duplicate keys, tags, ...)
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +169,9 @@ class _DocBuilder:
         path = self.stack[-1].path if self.stack and self.stack[-1].path is not None else ()
         found = ShapeProblem(rule, where, path, message)
         self.problems.append(found)
+        if len(self.problems) == self.limits.max_problems:
+            message = f"{self.limits.max_problems} YAML problems; not graded from here on"
+            raise _Abort(self.problem("DL011", where, message))
         return found
 
     def feed(self, event: Any) -> None:
@@ -188,16 +193,18 @@ class _DocBuilder:
         if tag is None or tag == "!":
             plain = event.implicit[0] and tag is None
             tag = self._resolve(text) if plain else STR
+        size = 1 + len(text) // 256  # so aliases of one long string can't multiply it
         if self._expecting_key():
             if event.anchor:
-                self.anchors[event.anchor] = (text, 1)
+                self.anchors[event.anchor] = (text, size)
+            self._count(size)
             self._key(text, tag, where)
             return
         path = self._child_path(where)
         value = self._construct(tag, text, where)
         if event.anchor:
-            self.anchors[event.anchor] = (value, 1)
-        self._attach(value, 1, path)
+            self.anchors[event.anchor] = (value, size)
+        self._attach(value, size, path)
 
     def _alias(self, event: Any) -> None:
         where = position(event.start_mark)
@@ -206,6 +213,7 @@ class _DocBuilder:
             raise _Abort(self.problem("DL001", where, message))
         value, size = self.anchors[event.anchor]
         if self._expecting_key():
+            self._count(size)
             self._key(value if isinstance(value, str) else None, STR, where)
             return
         self._attach(value, size, self._child_path(where))
@@ -335,8 +343,9 @@ class _DocBuilder:
             return text
         try:
             value = _constructor().yaml_constructors[tag](_constructor(), ScalarNode(tag, text))
-        except (ValueError, TypeError, AttributeError):
-            self.problem("DL007", where, f"{text!r} is not a valid {_tag_name(tag)}")
+        except (ValueError, TypeError, AttributeError, IndexError, KeyError):
+            # e.g. `!!int ""` (IndexError) or `!!bool maybe` (KeyError) in ruamel.yaml
+            self.problem("DL007", where, f"{text!r:.80} is not a valid {_tag_name(tag)}")
             return text
         if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
             # No count or amount needs more; and Python won't even print one past 4,300 digits.
@@ -351,14 +360,18 @@ class _DocBuilder:
         # keep it as text and let the schema say it is not a number.
         return text if isinstance(value, float) and math.isnan(value) else value
 
+    def _top(self, rule: str, message: str) -> ShapeProblem:
+        return ShapeProblem(rule, self.start, (), message)  # never past the problem cap
+
     def finish(self) -> LoadedDoc:
         gradable = not self.aborted
         if gradable and self.root is None:
-            self.problem("DL002", self.start, "the document is empty: nothing to grade")
+            self.problems.append(self._top("DL002", "the document is empty: nothing to grade"))
             gradable = False
         elif gradable and not isinstance(self.root, dict):
             kind = "a list" if isinstance(self.root, list) else f"a scalar ({self.root!r:.40})"
-            self.problem("DL003", self.start, f"the top level must be a mapping, not {kind}")
+            message = f"the top level must be a mapping, not {kind}"
+            self.problems.append(self._top("DL003", message))
             gradable = False
         data = None if self.aborted else self.root  # kept for tests; `gradable` gates grading
         problems = tuple(self.problems)
@@ -389,6 +402,11 @@ def _build(events: Iterable[Any], limits: Limits) -> Iterator[LoadedDoc]:
             index += 1
             version = tuple(event.version) if event.version else (1, 2)
             where = position(event.start_mark)
+            if index > limits.max_documents:
+                message = f"more than {limits.max_documents:,} documents; the rest are not read"
+                problem = ShapeProblem("DL011", where, (), message)
+                yield LoadedDoc(index, None, {(): where}, (problem,), where, gradable=False)
+                return
             builder = _DocBuilder(index, where, version, limits)
         elif kind == "DocumentEndEvent" and builder is not None:
             yield builder.finish()

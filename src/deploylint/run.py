@@ -15,6 +15,7 @@ from deploylint.config import Config, ConfigError
 from deploylint.findings import Severity
 from deploylint.gitbase import GitError, GitRef
 from deploylint.grade import FileResult, Settings, grade_file, with_fleet
+from deploylint.messages import say
 from deploylint.report import ExitCode, Report
 from deploylint.reporters import RenderOptions, render_rich, reporter
 from deploylint.rubric.load import RubricError
@@ -94,19 +95,17 @@ def run(options: Options, *, out: TextIO, err: TextIO) -> int:
         results, left_out = graded.results, 0
         if options.write_baseline is not None:
             written = write_baseline(options.write_baseline, results)
-            err.write(
-                f"deploylint: wrote {written} finding(s) to the baseline {options.write_baseline}\n"
-            )
+            say(err, f"wrote {written} finding(s) to the baseline {options.write_baseline}", None)
         if options.baseline is not None or options.diff_base is not None:
             known, folder, what = _known(options, settings)
             trimmed = suppress(results, known, folder)
             results, left_out = trimmed.results, trimmed.count
             for rule, file, key_path in trimmed.stale if options.baseline is not None else ():
-                err.write(f"deploylint: warning: stale baseline entry {rule} {file} {key_path}\n")
+                say(err, f"stale baseline entry {rule} {file} {key_path}", "warning")
             if left_out:
-                err.write(f"deploylint: {left_out} finding(s) left out: known in the {what}\n")
+                say(err, f"{left_out} finding(s) left out: known in the {what}", None)
     except (RunError, BaselineError, GitError) as error:
-        err.write(f"deploylint: error: {error}\n")
+        say(err, str(error))
         return ExitCode.ERROR
     facts = [d.facts for r in results for d in r.documents if d.facts is not None]
     from deploylint.fleet.map import fleet_map  # only needed when a run has a fleet
@@ -131,13 +130,23 @@ def run_fleet(options: Options, *, out: TextIO, err: TextIO) -> int:
     try:
         _, graded = _prepare(options, err)
     except RunError as error:
-        err.write(f"deploylint: error: {error}\n")
+        say(err, str(error))
         return ExitCode.ERROR
     rows = fleet_map(graded.facts())
+    unread = [
+        f"{result.file}:{found.line}:{found.column}: {found.rule} {found.gap} (this doc's "
+        "agents and writes are not in the map)"
+        for result in graded.results
+        for doc in result.documents
+        if not doc.graded
+        for found in doc.findings[:1]
+    ]
+    for message in unread:
+        say(err, message)
     if options.format == "json":
         out.write(json.dumps([row.record() for row in rows], indent=2, ensure_ascii=False) + "\n")
     elif options.format == "markdown":
         out.write(as_markdown(rows))
     else:
         out.write(render_rich([as_table(rows)], options.render))
-    return ExitCode.ERROR if graded.errors else ExitCode.CLEAN
+    return ExitCode.ERROR if graded.errors or unread else ExitCode.CLEAN

@@ -42,8 +42,8 @@ class Filter:
     exclude: tuple[str, ...] = ()
 
     def keeps(self, path: Path) -> bool:
-        try:
-            name = path.resolve().relative_to(self.root.resolve()).as_posix()
+        try:  # the path as walked (a link's target doesn't decide where it belongs)
+            name = path.absolute().relative_to(self.root.absolute()).as_posix()
         except ValueError:
             name = path.as_posix()
         if self.include and not any(fnmatch(name, glob) for glob in self.include):
@@ -61,7 +61,14 @@ def discover(arguments: Sequence[str], only: Filter | None = None) -> Discovery:
         if argument == STDIN:
             sources.setdefault(STDIN, Source("<stdin>", None))
         elif path.is_dir():
-            found = [file for file in _walk(path) if only is None or only.keeps(file)]
+            found = []
+            for file, problem in _walk(path):
+                if problem is not None:
+                    (errors if problem.startswith(NOT_REGULAR) else warnings).append(
+                        f"{display_name(file)}: {problem}"
+                    )
+                elif only is None or only.keeps(file):
+                    found.append(file)
             if not found:
                 warnings.append(f"{argument}: no *.yaml or *.yml files in this folder")
             for file in found:
@@ -69,7 +76,7 @@ def discover(arguments: Sequence[str], only: Filter | None = None) -> Discovery:
         elif path.is_file():
             sources.setdefault(str(path), Source(display_name(path), path))
         elif path.exists() or path.is_symlink():
-            errors.append(f"{argument}: not a regular file or folder (a broken link or a loop?)")
+            errors.append(f"{argument}: {NOT_REGULAR} (a broken link, a loop, a pipe or a device?)")
         else:
             errors.append(f"{argument}: no such file or folder")
     return Discovery(tuple(sources.values()), tuple(errors), tuple(warnings))
@@ -81,13 +88,34 @@ def display_name(path: Path) -> str:
     return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
-def _walk(folder: Path) -> Iterator[Path]:
-    # os.walk doesn't follow links to folders, so a symlink loop can't trap it.
+NOT_REGULAR: Final = "not a regular file"
+OUTSIDE: Final = "skipped: a link to a file outside the folder (name the file to read it)"
+
+
+def _walk(folder: Path) -> Iterator[tuple[Path, str | None]]:
+    """*.yaml / *.yml files below ``folder``, each with a reason not to read it, or None.
+
+    os.walk doesn't follow links to folders, so a loop can't trap it. Only regular files
+    are read (opening a FIFO would block forever), and a link that leads out of the folder
+    is not followed: a pull request could otherwise make CI read, and quote, a file such
+    as ../.git/config.
+    """
+    inside = os.path.realpath(folder)
     for root, folders, files in os.walk(folder):
         folders[:] = sorted(name for name in folders if not name.startswith("."))
         for name in sorted(files):
             if name.endswith(YAML_SUFFIXES) and not name.startswith("."):
-                yield Path(root) / name
+                path = Path(root) / name
+                yield path, _reason_not_to_read(path, inside)
+
+
+def _reason_not_to_read(path: Path, inside: str) -> str | None:
+    if not path.is_file():  # follows links: a FIFO, socket, device, broken link or loop
+        return f"{NOT_REGULAR} (a broken link, a loop, a pipe or a device?)"
+    target = os.path.realpath(path)
+    if path.is_symlink() and os.path.commonpath([target, inside]) != inside:
+        return OUTSIDE
+    return None
 
 
 class Unreadable(Exception):

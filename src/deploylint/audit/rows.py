@@ -1,19 +1,29 @@
 """Read audit rows one at a time, with their line numbers: JSON Lines streamed, or a JSON array.
 
 JSON Lines is read line by line, each line capped, so a million rows (or one enormous line)
-take constant memory. A JSON array is read whole and decoded element by element.
+take constant memory. A JSON array is read whole (up to MAX_ARRAY_BYTES) and decoded element
+by element, its lines counted as it goes.
 """
 
 from __future__ import annotations
 
-import bisect
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, Any, Final
 
 MAX_ROW_BYTES: Final = 1_048_576
-_DECODER: Final = json.JSONDecoder()
+MAX_ARRAY_BYTES: Final = 256 * 2**20
+MAX_DIGITS: Final = 4000  # Python refuses to convert longer integers (sys.int_info)
+
+
+def _integer(text: str) -> int:
+    if len(text) > MAX_DIGITS:
+        raise ValueError(f"a number of {len(text):,} digits (more than {MAX_DIGITS:,})")
+    return int(text)
+
+
+_DECODER: Final = json.JSONDecoder(parse_int=_integer)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,16 +40,26 @@ class Row:
 
 def _row(line: int, index: int, text: str, column: int) -> Row:
     try:
-        value = json.loads(text)
+        value = _DECODER.decode(text)
     except json.JSONDecodeError as error:
         problem = f"not valid JSON ({error.msg} at column {error.colno + column - 1})"
         return Row(line, index, text, None, problem, column)
     except RecursionError:
         return Row(line, index, text, None, "nested too deeply to read", column)
+    except ValueError as error:  # from _integer
+        return Row(line, index, text, None, _unreadable(error), column)
     if not isinstance(value, dict):
         problem = f"a row must be a JSON object, not {type(value).__name__}"
         return Row(line, index, text, None, problem, column)
     return Row(line, index, text, value, None, column)
+
+
+def _unreadable(error: ValueError | RecursionError) -> str:
+    if isinstance(error, json.JSONDecodeError):
+        return f"not valid JSON ({error.msg})"
+    if isinstance(error, RecursionError):
+        return "nested too deeply to read"
+    return f"can't be read ({error})"
 
 
 def _skip_rest_of_line(stream: IO[bytes]) -> None:
@@ -77,20 +97,21 @@ def json_lines(stream: IO[bytes]) -> Iterator[Row]:
 
 def json_array(text: str) -> Iterator[Row]:
     """Rows of a JSON array, each with the line it starts on."""
-    breaks = [i for i, char in enumerate(text) if char == "\n"]
     position = text.index("[") + 1
+    line, counted, line_start = 1, 0, 0  # newlines before `counted` are in `line`
     for index in range(2**63):
         while position < len(text) and text[position] in " \t\r\n,":
             position += 1
         if position >= len(text) or text[position] == "]":
             return
-        line = bisect.bisect_right(breaks, position - 1) + 1
-        column = position - (breaks[line - 2] if line > 1 else -1)
+        line += text.count("\n", counted, position)
+        line_start = max(line_start, text.rfind("\n", counted, position) + 1)
+        counted = position
+        column = position - line_start + 1
         try:
             value, end = _DECODER.raw_decode(text, position)
-        except (json.JSONDecodeError, RecursionError) as error:
-            reason = error.msg if isinstance(error, json.JSONDecodeError) else "nested too deeply"
-            problem = f"not valid JSON ({reason}); the rest of the array is unreadable"
+        except (ValueError, RecursionError) as error:
+            problem = f"{_unreadable(error)}; the rest of the array is unreadable"
             yield Row(line, index, "", None, problem, column)
             return
         row_text = text[position:end]
@@ -106,6 +127,11 @@ def read_rows(stream: IO[bytes]) -> Iterator[Row]:
     """JSON array if the file starts with `[`, JSON Lines otherwise."""
     head = stream.peek(64) if hasattr(stream, "peek") else b""
     if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"["):
-        yield from json_array(stream.read().decode("utf-8-sig", errors="replace"))
+        raw = stream.read(MAX_ARRAY_BYTES + 1)
+        if len(raw) > MAX_ARRAY_BYTES:
+            problem = f"a JSON array over {MAX_ARRAY_BYTES:,} bytes: write rows as JSON Lines"
+            yield Row(1, 0, "", None, problem)
+            return
+        yield from json_array(raw.decode("utf-8-sig", errors="replace"))
     else:
         yield from json_lines(stream)

@@ -13,14 +13,17 @@ from typing import IO, Any, TextIO
 from deploylint import __version__
 from deploylint.audit.check import DEFAULT_COLUMNS, AuditSpec, RowHit, check_row
 from deploylint.audit.rows import Row, read_rows
+from deploylint.escape import json_text
 from deploylint.findings import Finding, Position, Severity
-from deploylint.loader import load_bytes
+from deploylint.loader import Limits, load_bytes
+from deploylint.messages import say
 from deploylint.report import ExitCode
 from deploylint.reporters import RenderOptions, console
 from deploylint.reporters.json_report import FORMAT_VERSION, finding_record
 from deploylint.rubric.checks.base import listed
 from deploylint.rubric.model import Rubric
 from deploylint.rubric.render import build_finding
+from deploylint.sources import Source, Unreadable, read
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,10 +44,15 @@ def spec_from_doc(path: str | None, rubric: Rubric) -> AuditSpec:
     params = {rule_id: rubric.rule(rule_id).params for rule_id in ("AR005", "AR006")}
     if path is None:
         return AuditSpec(params=params)
+    limit = Limits().max_bytes
     try:
-        docs = [d for d in load_bytes(Path(path).read_bytes()) if d.gradable]
-    except OSError as error:
-        raise AuditError(f"{path}: {error.strerror or error}") from None
+        raw = read(Source(path, Path(path)), limit)
+    except Unreadable as error:
+        raise AuditError(str(error)) from None
+    if isinstance(raw, int) or len(raw) > limit:
+        size = raw if isinstance(raw, int) else len(raw)
+        raise AuditError(f"{path}: {size:,} bytes, over the {limit:,}-byte limit for a doc")
+    docs = [d for d in load_bytes(raw) if d.gradable]
     if not docs:
         raise AuditError(f"{path}: no deployment doc could be read (run deploylint check on it)")
     columns = (
@@ -126,9 +134,8 @@ class _JsonStream:
         )
 
     def write(self, found: Finding) -> None:
-        record = json.dumps(finding_record(found), indent=2, ensure_ascii=False).replace(
-            "\n", "\n    "
-        )
+        record = json_text(json.dumps(finding_record(found), indent=2, ensure_ascii=False))
+        record = record.replace("\n", "\n    ")
         self.out.write(("\n    " if self.first else ",\n    ") + record)
         self.first = False
 
@@ -171,7 +178,7 @@ def run_audit(options: AuditOptions, rubric: Rubric, *, out: TextIO, err: TextIO
         spec = spec_from_doc(options.doc, rubric)
         stream = open_rows(options.file)
     except AuditError as error:
-        err.write(f"deploylint: error: {error}\n")
+        say(err, str(error))
         return ExitCode.ERROR
     writer = (
         _JsonStream(out, options.file)

@@ -18,6 +18,7 @@ import typer
 
 from deploylint import __version__
 from deploylint.findings import Severity
+from deploylint.messages import say
 from deploylint.reporters import REPORTERS, ColorSystem, RenderOptions
 
 if TYPE_CHECKING:
@@ -180,7 +181,7 @@ def command_rubric(
             command_config(config, no_config), tuple(extra or ()), replace_default=only
         )
     except (RubricError, ConfigError) as error:
-        sys.stderr.write(f"deploylint: error: {error}\n")
+        say(sys.stderr, str(error))
         raise typer.Exit(2) from None
 
 
@@ -210,7 +211,7 @@ def command_config(path: Path | None, disabled: bool) -> Config:
     try:
         return resolve_config(path, disabled=disabled)
     except ConfigError as error:
-        sys.stderr.write(f"deploylint: error: {error}\n")
+        say(sys.stderr, str(error))
         raise typer.Exit(2) from None
 
 
@@ -222,7 +223,7 @@ def write_output(output: Path | None, write: Callable[[TextIO], int]) -> int:
         with output.open("w", encoding="utf-8") as stream:
             return write(stream)
     except OSError as error:
-        sys.stderr.write(f"deploylint: error: {output}: {error.strerror or error}\n")
+        say(sys.stderr, f"{output}: {error.strerror or error}")
         return 2
 
 
@@ -233,7 +234,7 @@ def main() -> None:
     except Exception as error:
         if os.environ.get("DEPLOYLINT_DEBUG"):
             raise
-        sys.stderr.write(f"deploylint: internal error: {type(error).__name__}: {error}\n")
+        say(sys.stderr, f"{type(error).__name__}: {error}", "internal error")
         sys.exit(2)
 
 

@@ -16,6 +16,7 @@ from deploylint.cli import (
     text_writer,
     write_output,
 )
+from deploylint.messages import say
 
 
 @app.command()
@@ -50,13 +51,11 @@ def init(
     ]
     text = starter_doc(name, ids, schema=schema_ref, file=str(output or "<this file>"))
     if output is not None and output.exists():
-        sys.stderr.write(f"deploylint: error: {output} exists; not overwriting it\n")
+        say(sys.stderr, f"{output} exists; not overwriting it")
         raise typer.Exit(2)
     code = write_output(output, text_writer(text))
     if output is not None and code == 0:
-        sys.stderr.write(
-            f"deploylint: wrote {output}; `deploylint check {output}` lists what to fill in\n"
-        )
+        say(sys.stderr, f"wrote {output}; `deploylint check {output}` lists what to fill in", None)
     raise typer.Exit(code)
 
 

@@ -29,6 +29,7 @@ from deploylint.cli import (
     severity_threshold,
     write_output,
 )
+from deploylint.messages import say
 
 
 @app.command(epilog=EXIT_CODES)
@@ -137,7 +138,7 @@ def check(
 
     chosen = default_format(output_format)
     if template is not None and chosen not in ("markdown", "html"):
-        sys.stderr.write(f"deploylint: error: --template renders markdown or html, not {chosen}\n")
+        say(sys.stderr, f"--template renders markdown or html, not {chosen}")
         raise typer.Exit(2)
     render = render_options(chosen, quiet=quiet, to_file=output is not None)
     threshold = choice_value(fail_on) if fail_on is not None else None
@@ -161,6 +162,6 @@ def check(
     try:
         code = write_output(output, lambda out: run(options, out=out, err=sys.stderr))
     except KeyboardInterrupt:
-        sys.stderr.write("deploylint: interrupted\n")
+        say(sys.stderr, "interrupted", None)
         code = 130
     raise typer.Exit(code)

@@ -27,6 +27,7 @@ from deploylint.cli import (
     text_writer,
     write_output,
 )
+from deploylint.messages import say
 
 
 @app.command(
@@ -94,7 +95,7 @@ def explain(
     try:
         rule = find_rule(rubric, rule_id)
     except UnknownRule as error:
-        sys.stderr.write(f"deploylint: error: {error}\n")
+        say(sys.stderr, str(error))
         raise typer.Exit(2) from None
     sys.stdout.write(explain(rubric, rule, grading_day(today)))
 

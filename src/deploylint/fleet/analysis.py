@@ -66,6 +66,24 @@ class Fleet:
         return self.by_doc[_doc(site)].label
 
 
+SHOWN = 10  # names listed in one finding; a fleet of 2,000 writers must not list 2,000 each
+
+
+def some(items: Sequence[str]) -> list[str]:
+    """At most SHOWN of ``items``, then one entry that counts the rest."""
+    if len(items) <= SHOWN:
+        return list(items)
+    return [*items[:SHOWN], f"{len(items) - SHOWN:,} more"]
+
+
+def _others(named: Sequence[str], total: int, number: int) -> list[str]:
+    """Like ``some``, for the ``total`` items but the one at ``number``; ``named`` need only
+    hold the first SHOWN + 1, so each call costs the same however many there are."""
+    head = [name for i, name in enumerate(named[: SHOWN + 1]) if i != number][:SHOWN]
+    rest = total - 1 - len(head)
+    return [*head, f"{rest:,} more"] if rest > 0 else head
+
+
 def _spans_docs(writes: Sequence[WriteFact]) -> bool:
     return len({_doc(w.site) for w in writes}) > 1
 
@@ -86,26 +104,26 @@ def collisions(fleet: Fleet) -> Iterator[FleetHit]:
         if not _spans_docs(writes) or len({w.agent for w in writes}) < 2:
             continue
         shared = shared_lock(writes, locks.get(resource, []))
-        keys = sorted({w.lock for w in writes if w.lock})
-        for write in writes:
-            others = [f"{w.agent} in {fleet.label(w.site)}" for w in writes if w is not write]
-            values = {
-                "resource": resource,
-                "agent": write.agent,
-                "others": others,
-                "writers": sorted({w.agent for w in writes}),
-                "locks": keys,
-                "docs": len({_doc(w.site) for w in writes}),
-            }
-            if not shared:
-                yield FleetHit("FL001", write.site, values)
-            elif len({objectives.get(w.agent) for w in writes}) > 1 and not any(
-                lock.cooldown or lock.coordination for lock in shared
-            ):
-                objective_list = [
-                    f"{w.agent}: {objectives.get(w.agent) or 'no objective'}" for w in writes
-                ]
-                yield FleetHit("FL004", write.site, values | {"objectives": objective_list})
+        opposed = len({objectives.get(w.agent) for w in writes}) > 1 and not any(
+            lock.cooldown or lock.coordination for lock in shared
+        )
+        if shared and not opposed:
+            continue
+        common = {
+            "resource": resource,
+            "writers": some(sorted({w.agent for w in writes})),
+            "locks": some(sorted({w.lock for w in writes if w.lock})),
+            "docs": len({_doc(w.site) for w in writes}),
+        }
+        if shared:
+            common["objectives"] = some(
+                [f"{w.agent}: {objectives.get(w.agent) or 'no objective'}" for w in writes]
+            )
+        named = [f"{w.agent} in {fleet.label(w.site)}" for w in writes[: SHOWN + 1]]
+        for number, write in enumerate(writes):
+            others = _others(named, len(writes), number)
+            values = {**common, "agent": write.agent, "others": others}
+            yield FleetHit("FL001" if not shared else "FL004", write.site, values)
 
 
 def _described(lock: LockFact, fleet: Fleet) -> str:
@@ -123,20 +141,25 @@ def lock_conflicts(fleet: Fleet) -> Iterator[FleetHit]:
         }
         if len(docs) < 2:
             continue
+        by_key: dict[str | None, list[LockFact]] = defaultdict(list)
         for lock in locks:
-            same_key = [other for other in locks if other.key == lock.key and other is not lock]
-            others = [_described(other, fleet) for other in same_key]
-            values = {
-                "resource": resource,
-                "key": lock.key,
-                "holder": lock.holder,
-                "writers": sorted(writers),
-                "others": others,
-            }
-            if lock.holder and lock.holder not in writers:
-                yield FleetHit("FL002", lock.site, values)
-            if any(other.holder != lock.holder for other in same_key):
-                yield FleetHit("FL003", lock.site, values)
+            by_key[lock.key].append(lock)
+        shown_writers = some(sorted(writers))
+        for key, same_key in by_key.items():
+            described = [_described(other, fleet) for other in same_key[: SHOWN + 1]]
+            disputed = len({lock.holder for lock in same_key}) > 1
+            for number, lock in enumerate(same_key):
+                values = {
+                    "resource": resource,
+                    "key": key,
+                    "holder": lock.holder,
+                    "writers": shown_writers,
+                    "others": _others(described, len(same_key), number),
+                }
+                if lock.holder and lock.holder not in writers:
+                    yield FleetHit("FL002", lock.site, values)
+                if disputed:  # another lock of this key names another holder
+                    yield FleetHit("FL003", lock.site, values)
 
 
 def agent_key_holders(fleet: Fleet) -> Iterator[FleetHit]:

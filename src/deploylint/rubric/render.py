@@ -10,12 +10,12 @@ import json
 from collections.abc import Mapping
 from datetime import date
 from functools import cache
-from typing import Any
+from typing import Any, Final
 
 from deploylint.findings import Finding, Position
 from deploylint.keypath import KeyPath, format_path
 from deploylint.loader import LoadedDoc
-from deploylint.rubric.checks.base import agent_ids, human_queues
+from deploylint.rubric.checks.base import agent_ids, human_queues, listed
 from deploylint.rubric.engine import Hit
 from deploylint.rubric.facts import and_list, blast_radius, rollback_unit
 from deploylint.rubric.model import Rule
@@ -67,11 +67,20 @@ def render_text(rule: Rule, column: str, text: str, context: Mapping[str, Any]) 
     except TemplateSyntaxError as error:
         raise TemplateError(f"rule {rule.id}: {column} template: {error}") from None
     try:
-        return " ".join(template.render(context).split())
+        return _clipped(" ".join(template.render(context).split()))
     except Exception as error:
         return (
             f"{rule.title}: the {column.replace('_', ' ')} {NOT_RENDERED} ({type(error).__name__})"
         )
+
+
+MAX_COLUMN: Final = 2_000  # characters of one column: a 1 MB doc value is quoted in part
+
+
+def _clipped(text: str) -> str:
+    if len(text) <= MAX_COLUMN:
+        return text
+    return f"{text[:MAX_COLUMN]}... ({len(text) - MAX_COLUMN:,} more characters)"
 
 
 def _agent_index(path: KeyPath) -> int | None:
@@ -80,42 +89,62 @@ def _agent_index(path: KeyPath) -> int | None:
     return None
 
 
-def context(doc: LoadedDoc, hit: Hit, today: date) -> dict[str, Any]:
-    """The variables a rule's templates see for one hit."""
-    data: Mapping[str, Any] = doc.data if isinstance(doc.data, dict) else {}
-    raw_agents = data.get("agents")
-    listed: list[Any] = raw_agents if isinstance(raw_agents, list) else []
-    agents = [a for a in listed if isinstance(a, dict)]
-    index = _agent_index(hit.path)
-    agent = listed[index] if index is not None and isinstance(listed[index], dict) else None
-    action = None
-    if agent is not None and len(hit.path) >= 4 and isinstance(hit.path[3], int):
-        action = agent["actions"][hit.path[3]] if hit.path[2] == "actions" else None
-    concerned = [agent] if agent is not None else agents
-    return {
-        **hit.values,
-        "value": hit.value,
-        "node": hit.node,
-        "path": format_path(hit.path),
-        "key": next((k for k in reversed(hit.path) if isinstance(k, str)), ""),
-        "agent": agent,
-        "action": action,
-        "blast": blast_radius(concerned),
-        "rollback": rollback_unit(data),
-        "queues": sorted(human_queues(data)),
-        "agent_ids": sorted(agent_ids(data)),
-        "doc": data,
-        "today": today.isoformat(),
-    }
+def _item(items: Any, index: int) -> Any:
+    """``items[index]`` if that is a mapping in a list, else None (hostile docs have neither)."""
+    if isinstance(items, list) and 0 <= index < len(items) and isinstance(items[index], dict):
+        return items[index]
+    return None
 
 
-def finding(doc: LoadedDoc, hit: Hit, *, file: str, today: date) -> Finding:
-    """Turn a hit into the finding record, with all three columns filled."""
+class DocView:
+    """What every finding of one doc shares, worked out once: a doc with thousands of
+    findings would otherwise walk all its agents again for each one."""
+
+    def __init__(self, doc: LoadedDoc, today: date) -> None:
+        self.data: Mapping[str, Any] = doc.data if isinstance(doc.data, dict) else {}
+        self.agents: Any = self.data.get("agents")
+        self.shared = {
+            "blast": blast_radius([a for a in listed(self.agents) if isinstance(a, dict)]),
+            "rollback": rollback_unit(self.data),
+            "queues": sorted(human_queues(self.data)),
+            "agent_ids": sorted(agent_ids(self.data)),
+            "doc": self.data,
+            "today": today.isoformat(),
+        }
+
+    def context(self, hit: Hit) -> dict[str, Any]:
+        """The variables a rule's templates see for one hit."""
+        index = _agent_index(hit.path)
+        agent = _item(self.agents, index) if index is not None else None
+        action = None
+        if agent is not None and len(hit.path) >= 4 and hit.path[2] == "actions":
+            number = hit.path[3]
+            action = _item(agent.get("actions"), number) if isinstance(number, int) else None
+        variables = {
+            **hit.values,
+            **self.shared,
+            "value": hit.value,
+            "node": hit.node,
+            "path": format_path(hit.path),
+            "key": next((k for k in reversed(hit.path) if isinstance(k, str)), ""),
+            "agent": agent,
+            "action": action,
+        }
+        if agent is not None:
+            variables["blast"] = blast_radius([agent])
+        return variables
+
+
+def finding(
+    doc: LoadedDoc, hit: Hit, *, file: str, today: date, view: DocView | None = None
+) -> Finding:
+    """Turn a hit into the finding record, with all three columns filled (``view``: the
+    doc's shared variables, when the caller renders many findings of one doc)."""
     where = hit.where or doc.locate(hit.path)
     return build_finding(
         hit.rule,
         missing=hit.missing,
-        variables=context(doc, hit, today),
+        variables=(view or DocView(doc, today)).context(hit),
         file=file,
         document=doc.index,
         where=where,

@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, TypeGuard
+from typing import Any, Final, TypeGuard
 
 from deploylint.keypath import KeyPath
 
@@ -54,12 +54,17 @@ def declared(value: Any) -> TypeGuard[str]:
     return isinstance(value, str) and not PLACEHOLDER.match(value)
 
 
+FUTURE_GRACE_DAYS: Final = 1  # a date written in a time zone ahead of the grader's
+
+
 def days_over_limit(day: date | None, given: CheckInput) -> int | None:
-    """How many days ``day`` lies before --today, when that is over ``max_age_days``."""
+    """How many days ``day`` lies before --today, when that is over ``max_age_days``; or a
+    negative number for a date after --today, which would otherwise count as fresh forever
+    (a typo, or 9999-12-31 written to silence the rule)."""
     if day is None:
         return None
     age = (given.today - day).days
-    return age if age > given.params["max_age_days"] else None
+    return age if age > given.params["max_age_days"] or age < -FUTURE_GRACE_DAYS else None
 
 
 def listed(value: Any) -> list[Any]:

@@ -1,0 +1,14 @@
+"""The one-line messages deploylint writes to stderr, escaped: they quote file names and
+doc content, which come from the checkout and must not drive a terminal or a CI runner."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from deploylint.escape import printable
+
+
+def say(stream: TextIO, text: str, kind: str | None = "error") -> None:
+    """Write ``deploylint: <kind>: <text>`` as one line, control characters escaped."""
+    prefix = f"deploylint: {kind}: " if kind else "deploylint: "
+    stream.write(prefix + printable(text) + "\n")
