@@ -6,8 +6,10 @@ For each size it writes a corpus of docs shaped like the brief's example (a mix 
 gappy ones, scopes written as `[orders:read]` as the brief does), then times, side by side
 and in alternation (A B C A B C ...), each tool over the same files as a whole process:
 deploylint doing parse, schema, full rubric and fleet; yamllint (relaxed); check-jsonschema
-with deploylint's schema. It prints medians, the ratios the issue sets targets for, and each
-tool's peak RSS. Benchmarks, not tests: nothing here asserts a time.
+with deploylint's schema. It prints medians, the ratios the issue sets targets for, each
+tool's peak RSS (the largest single process: with a process pool, the parent or one worker),
+and deploylint's per-doc cost beside composing the doc with PyYAML's C parser. Benchmarks,
+not tests: nothing here asserts a time.
 """
 
 from __future__ import annotations
@@ -95,7 +97,21 @@ def timed(command: list[str]) -> tuple[float, float]:
     return time.perf_counter() - started, usage.ru_maxrss / 1024
 
 
-def measure(size: int, rounds: int) -> list[Tool]:
+def compose_ms(files: list[Path]) -> float:
+    """Median ms to compose one doc (nodes with marks) with PyYAML's C parser, in process:
+    the floor the issue compares deploylint's per-doc cost with."""
+    import yaml  # PyYAML: a deploylint dependency
+
+    texts = [f.read_text() for f in files[:200]]
+    times = []
+    for text in texts * max(1, 200 // len(texts)):
+        started = time.perf_counter()
+        yaml.compose(text, Loader=yaml.CSafeLoader)
+        times.append(time.perf_counter() - started)
+    return 1000 * statistics.median(times)
+
+
+def measure(size: int, rounds: int) -> tuple[list[Tool], float]:
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         files = corpus(folder, size)
@@ -105,7 +121,7 @@ def measure(size: int, rounds: int) -> list[Tool]:
                 seconds, peak = timed(tool.command)
                 tool.seconds.append(seconds)
                 tool.peak_mb = max(tool.peak_mb, peak)
-    return measured
+        return measured, compose_ms(files)
 
 
 def main() -> int:
@@ -118,7 +134,7 @@ def main() -> int:
         rounds = args.rounds or (
             15 if size == 1 else 5 if size <= 100 else 3 if size <= 1000 else 1
         )
-        measured = measure(size, rounds)
+        measured, compose = measure(size, rounds)
         medians = {t.name: statistics.median(t.seconds) for t in measured}
         print(f"\n{size:,} doc(s), {rounds} round(s), medians:")
         for tool in measured:
@@ -129,7 +145,11 @@ def main() -> int:
         for other in ("yamllint", "check-jsonschema"):
             if other in medians:
                 print(f"  deploylint / {other:<17} {ours / medians[other]:6.2f}x")
-        print(f"  deploylint per doc: {1000 * ours / size:.2f} ms")
+        per_doc = 1000 * ours / size
+        print(
+            f"  deploylint per doc: {per_doc:.2f} ms (wall / docs, start-up included); "
+            f"C-parser compose: {compose:.2f} ms ({per_doc / compose:.1f}x)"
+        )
     return 0
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -101,3 +102,19 @@ def test_a_custom_html_template_is_autoescaped_and_can_include_the_shipped_parti
     wrapper = write("wrapper.html.j2", "<!-- mine -->\n{% include 'report.html.j2' %}")
     run = deploylint("check", str(doc), "-f", "html", "--template", str(wrapper), "--today", TODAY)
     assert run.stdout.startswith("<!-- mine -->") and "Authorized</span>" in run.stdout
+
+
+def test_json_is_exactly_what_json_dumps_writes() -> None:
+    """The JSON reporter builds its text a finding at a time (to bound memory on large
+    runs): byte for byte what ``json.dumps(indent=2)`` writes for the same object."""
+    run = deploylint("check", str(FAILING.parent), "--format", "json", "--today", TODAY)
+    report = json.loads(run.stdout)
+    assert len(report["findings"]) > 10 and report["fleet"]
+    assert run.stdout == json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+
+
+def test_json_with_no_findings_is_exactly_what_json_dumps_writes() -> None:
+    run = deploylint("check", str(PASSING), "--format", "json", "--today", TODAY)
+    report = json.loads(run.stdout)
+    assert run.code == 0 and report["findings"] == []
+    assert run.stdout == json.dumps(report, indent=2, ensure_ascii=False) + "\n"

@@ -96,7 +96,7 @@ def _with_progress(
     sources: list[Source], settings: Settings, err: TextIO, jobs: int | None
 ) -> list[FileResult | str]:
     """Grade every source, in order; a progress bar on stderr for long runs on a terminal."""
-    graded = _graded(sources, settings, jobs)
+    graded = _shared(_graded(sources, settings, jobs))
     if len(sources) < PROGRESS_FROM or not err.isatty() or err is not sys.stderr:
         return list(graded)
     from rich.console import Console
@@ -109,6 +109,21 @@ def _with_progress(
             results.append(result)
             progress.advance(task)
     return results
+
+
+def _shared(results: Iterator[FileResult | str]) -> Iterator[FileResult | str]:
+    """The results, equal sets of applied rules made one object: most docs meet the same
+    hundred-odd rules, and 10,000 copies of that set (more once unpickled from a worker,
+    each id its own string) were most of a large run's memory."""
+    seen: dict[frozenset[str], frozenset[str]] = {}
+    for result in results:
+        if isinstance(result, FileResult):
+            documents = tuple(
+                replace(doc, applied=seen.setdefault(doc.applied, doc.applied))
+                for doc in result.documents
+            )
+            result = replace(result, documents=documents)
+        yield result
 
 
 def workers_for(files: int, jobs: int | None) -> int:

@@ -169,9 +169,16 @@ def with_fleet(results: list[FileResult], settings: Settings) -> list[FileResult
     fleet_rules = frozenset(r.id for r in rubric.rules.values() if r.area == "fleet")
     fleet_rules -= settings.ignored
 
+    unions: dict[frozenset[str], frozenset[str]] = {}  # docs share equal sets (see collect)
+
+    def applied(doc: DocResult) -> frozenset[str]:
+        if doc.applied not in unions:
+            unions[doc.applied] = doc.applied | fleet_rules
+        return unions[doc.applied]
+
     def merged(result: FileResult) -> FileResult:
         documents = [
-            _merged(doc, found.get((result.file, doc.index), []), fleet_rules)
+            _merged(doc, found.get((result.file, doc.index), []), applied(doc))
             if doc.facts is not None
             else doc
             for doc in result.documents
@@ -181,7 +188,7 @@ def with_fleet(results: list[FileResult], settings: Settings) -> list[FileResult
     return [merged(result) for result in results]
 
 
-def _merged(doc: DocResult, extra: list[Finding], fleet_rules: frozenset[str]) -> DocResult:
+def _merged(doc: DocResult, extra: list[Finding], applied: frozenset[str]) -> DocResult:
     marked, _ = mark_waived(extra, doc.waivers)
     findings = tuple(sorted((*doc.findings, *marked), key=Finding.sort_key))
-    return replace(doc, findings=findings, applied=doc.applied | fleet_rules)
+    return replace(doc, findings=findings, applied=applied)

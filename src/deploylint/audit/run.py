@@ -19,7 +19,7 @@ from deploylint.loader import Limits, load_bytes
 from deploylint.messages import say
 from deploylint.report import ExitCode
 from deploylint.reporters import RenderOptions, console
-from deploylint.reporters.json_report import FORMAT_VERSION, finding_record
+from deploylint.reporters.json_report import FORMAT_VERSION, indented_record
 from deploylint.rubric.checks.base import listed
 from deploylint.rubric.model import Rubric
 from deploylint.rubric.render import build_finding
@@ -134,8 +134,7 @@ class _JsonStream:
         )
 
     def write(self, found: Finding) -> None:
-        record = json_text(json.dumps(finding_record(found), indent=2, ensure_ascii=False))
-        record = record.replace("\n", "\n    ")
+        record = json_text(indented_record(found))
         self.out.write(("\n    " if self.first else ",\n    ") + record)
         self.first = False
 

@@ -33,7 +33,7 @@ def finding_record(finding: Finding) -> dict[str, Any]:
     }
 
 
-def report_record(report: Report) -> dict[str, Any]:
+def report_record(report: Report, *, with_findings: bool = True) -> dict[str, Any]:
     findings = report.findings
     return {
         "format_version": FORMAT_VERSION,
@@ -56,7 +56,7 @@ def report_record(report: Report) -> dict[str, Any]:
             }
             for result in report.files
         ],
-        "findings": [finding_record(f) for f in findings],
+        "findings": [finding_record(f) for f in findings] if with_findings else [],
         "fleet": [row.record() for row in report.fleet],
         "errors": list(report.errors),
         "summary": {
@@ -72,6 +72,22 @@ def report_record(report: Report) -> dict[str, Any]:
     }
 
 
+_FINDINGS: Final = '\n  "findings": []'  # the top-level key: no string can hold a bare `"`
+
+
+def indented_record(finding: Finding) -> str:
+    """One finding as an element of the top-level findings array (indent 2, nested once)."""
+    return json.dumps(finding_record(finding), indent=2, ensure_ascii=False).replace("\n", "\n    ")
+
+
 class JsonReporter:
     def render(self, report: Report, options: RenderOptions) -> str:
-        return json.dumps(report_record(report), indent=2, ensure_ascii=False) + "\n"
+        """The same text as ``json.dumps(report_record(report), indent=2)``, built a finding
+        at a time: with an indent, json encodes in Python, as millions of small strings held
+        at once (10,000 docs: ~100 MB for a 21 MB report)."""
+        record = report_record(report, with_findings=False)
+        head, _, tail = json.dumps(record, indent=2, ensure_ascii=False).partition(_FINDINGS)
+        if not report.findings:
+            return f"{head}{_FINDINGS}{tail}\n"
+        body = ",\n    ".join(indented_record(f) for f in report.findings)
+        return f'{head}\n  "findings": [\n    {body}\n  ]{tail}\n'
