@@ -10,6 +10,7 @@ from functools import cache
 from typing import Any, Final
 
 from deploylint.findings import Position
+from deploylint.inline import inline_refs
 from deploylint.keypath import KeyPath
 from deploylint.loader import LoadedDoc, ShapeProblem
 from deploylint.resources import data_dir
@@ -40,7 +41,8 @@ def doc_validator() -> Any:
     """A validator built once per run: jsonschema.validate() re-checks the schema each call."""
     from jsonschema import Draft202012Validator
 
-    return Draft202012Validator(doc_schema(), format_checker=Draft202012Validator.FORMAT_CHECKER)
+    schema = inline_refs(doc_schema())
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
 def is_deploylint_doc(data: Any) -> bool:

@@ -9,6 +9,7 @@ from functools import cache
 from typing import Any
 
 from deploylint.findings import Position
+from deploylint.inline import inline_refs
 from deploylint.keypath import KeyPath, lookup, select
 from deploylint.rubric.checks import CHECKS, CheckInput
 from deploylint.rubric.model import Rule
@@ -35,7 +36,9 @@ def _validator(rule: Rule, which: str) -> Any:
     schema = dict(getattr(rule, which))
     if rule.defs:
         schema["$defs"] = {**rule.defs, **schema.get("$defs", {})}
-    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    return Draft202012Validator(
+        inline_refs(schema), format_checker=Draft202012Validator.FORMAT_CHECKER
+    )
 
 
 @dataclass(frozen=True, slots=True)
