@@ -17,7 +17,7 @@ from deploylint.gitbase import GitError, GitRef
 from deploylint.grade import FileResult, Settings, grade_file, with_fleet
 from deploylint.messages import say
 from deploylint.report import ExitCode, Report
-from deploylint.reporters import RenderOptions, render_rich, reporter
+from deploylint.reporters import RenderOptions, render_rich, reporter, write_report
 from deploylint.rubric.load import RubricError
 from deploylint.sources import Filter, discover
 
@@ -119,7 +119,7 @@ def run(options: Options, *, out: TextIO, err: TextIO) -> int:
         rubric=settings.rubric,
         left_out=left_out,
     )
-    out.write(reporter(options.format).render(report, options.render))
+    write_report(reporter(options.format), report, options.render, out)
     return report.exit_code
 
 

@@ -69,6 +69,16 @@ class Reporter(Protocol):
     def render(self, report: Report, options: RenderOptions) -> str: ...
 
 
+def write_report(chosen: Reporter, report: Report, options: RenderOptions, out: TextIO) -> None:
+    """Write the report to ``out``: piece by piece where the reporter can (text and JSON, the
+    formats large runs use), so 10,000 docs' report is never held whole; else rendered."""
+    stream = getattr(chosen, "write", None)
+    if stream is not None:
+        stream(report, options, out)
+    else:
+        out.write(chosen.render(report, options))
+
+
 def reporter(name: str) -> Reporter:
     """Instantiate the reporter registered as ``name``."""
     module, _, cls = REPORTERS[name].partition(":")

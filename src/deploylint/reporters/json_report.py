@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Final
+from io import StringIO
+from typing import Any, Final, TextIO
 
 from deploylint.findings import Finding
 from deploylint.report import Report
@@ -82,12 +83,20 @@ def indented_record(finding: Finding) -> str:
 
 class JsonReporter:
     def render(self, report: Report, options: RenderOptions) -> str:
-        """The same text as ``json.dumps(report_record(report), indent=2)``, built a finding
-        at a time: with an indent, json encodes in Python, as millions of small strings held
-        at once (10,000 docs: ~100 MB for a 21 MB report)."""
+        text = StringIO()
+        self.write(report, options, text)
+        return text.getvalue()
+
+    def write(self, report: Report, options: RenderOptions, out: TextIO) -> None:
+        """The same text as ``json.dumps(report_record(report), indent=2)``, written a
+        finding at a time: with an indent, json encodes in Python, as millions of small
+        strings held at once (10,000 docs: ~100 MB for a 21 MB report)."""
         record = report_record(report, with_findings=False)
         head, _, tail = json.dumps(record, indent=2, ensure_ascii=False).partition(_FINDINGS)
         if not report.findings:
-            return f"{head}{_FINDINGS}{tail}\n"
-        body = ",\n    ".join(indented_record(f) for f in report.findings)
-        return f'{head}\n  "findings": [\n    {body}\n  ]{tail}\n'
+            out.write(f"{head}{_FINDINGS}{tail}\n")
+            return
+        out.write(f'{head}\n  "findings": [')
+        for number, found in enumerate(report.findings):
+            out.write(("\n    " if number == 0 else ",\n    ") + indented_record(found))
+        out.write(f"\n  ]{tail}\n")

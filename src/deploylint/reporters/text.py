@@ -5,7 +5,8 @@ markup, and control characters are shown escaped instead of reaching the termina
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, Final
+from io import StringIO
+from typing import Any, Final, TextIO
 
 from rich import box
 from rich.console import Group, RenderableType
@@ -16,7 +17,7 @@ from deploylint.escape import printable
 from deploylint.findings import Finding, Severity
 from deploylint.grade import DocResult
 from deploylint.report import Report
-from deploylint.reporters import RenderOptions, render_rich
+from deploylint.reporters import RenderOptions, console
 
 WIDE: Final = 110  # below this many columns, six columns can't be read: stack each finding
 
@@ -36,8 +37,15 @@ def cell(text: str, style: str = "") -> Text:
 
 class TextReporter:
     def render(self, report: Report, options: RenderOptions) -> str:
+        text = StringIO()
+        self.write(report, options, text)
+        return text.getvalue()
+
+    def write(self, report: Report, options: RenderOptions, out: TextIO) -> None:
         wide = (options.width or 100) >= WIDE
-        return render_rich(self._renderables(report, options, wide), options)
+        printer = console(out, options)
+        for renderable in self._renderables(report, options, wide):
+            printer.print(renderable)
 
     def _renderables(self, report: Report, options: RenderOptions, wide: bool) -> Iterator[Any]:
         layout = _table if wide else stacked
