@@ -226,3 +226,15 @@ def test_output_to_an_unwritable_place_is_a_one_line_error(tmp_path) -> None:
     run = deploylint("check", str(PASSING), "-o", str(tmp_path / "no" / "such" / "dir.txt"))
     assert run.code == 2
     assert run.stderr.strip().endswith("No such file or directory")
+
+
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [("false", "halts only new actions"), ("maybe", "halts_in_flight: maybe, not true")],
+)
+def test_a_gap_says_what_the_doc_wrote_not_what_it_assumed(value: str, says: str, write) -> None:
+    doc = PASSING.read_text().replace("halts_in_flight: true", f"halts_in_flight: {value}")
+    [gap] = [
+        f["gap"] for f in check_json(write("doc.yaml", doc))[1]["findings"] if f["rule"] == "KS010"
+    ]
+    assert says in gap
