@@ -402,3 +402,34 @@ def test_a_link_to_an_endless_device_is_never_read(tmp_path: Path) -> None:
     assert walked.problems() == [] and walked.code == 2, walked.stderr
     assert walked.stderr.startswith(f"deploylint: error: {zero}: not a regular file")
     assert [f["file"] for f in walked.json()["files"]] == [str(folder / "agent.yaml")]
+
+
+# --- caps that a config or a second doc must not get around --------------------------------
+
+
+def test_the_findings_cap_holds_for_fleet_findings(write) -> None:
+    writers = "".join(f"- {{id: a-{i}, writes: [{{resource: db}}]}}\n" for i in range(1500))
+    many = write("many.yaml", _doc("agents:\n" + writers))
+    other = write("other.yaml", _doc("agents:\n- {id: b, writes: [{resource: db}]}\n"))
+    report = assert_kept_promises(check(many, other), many, 1)
+    mine = [f for f in report["findings"] if f["file"] == str(many)]
+    assert len(mine) <= 1_002, len(mine)  # the cap, its DL011, and the fleet's DL011
+    details = [f["gap"] for f in mine if f["rule"] == "DL011"]
+    assert any("more fleet findings" in d for d in details), details
+
+
+def test_ignored_findings_dont_take_the_place_of_reported_ones(write) -> None:
+    text = PASSING.read_text().replace("  halts_in_flight: true\n", "")  # one KS010
+    flood = "".join(f"kill_swich_{i}: 1\n" for i in range(1_100))  # 1,100 DL005
+    path = write("flood.yaml", text + flood)
+    report = assert_kept_promises(check(path, "--ignore", "DL005", "--fail-on", "medium"), path, 1)
+    assert {f["rule"] for f in report["findings"]} == {"KS010"}
+
+
+def test_aliases_of_a_mapping_count_its_keys(write) -> None:
+    keys = "".join(f"  ? {'k' * 2_550}{i:05}\n  : 1\n" for i in range(300))  # explicit: long
+    aliases = "".join("  - *big\n" for _ in range(310))
+    path = write("keys.yaml", _doc(f"x-big: &big\n{keys}x-copies:\n{aliases}"))
+    assert path.stat().st_size <= MAX_BYTES
+    report = assert_kept_promises(check(path), path, 1)
+    assert "DL011" in {f["rule"] for f in report["findings"]}

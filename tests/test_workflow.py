@@ -128,6 +128,9 @@ def test_include_and_exclude_apply_to_walked_folders(tmp_path) -> None:
     ]
     named = tmp_path / "deploy" / "legacy" / "old.yaml"
     assert len(_check(named, cwd=tmp_path)[1]["files"]) == 1  # named files always count
+    (tmp_path / "sub").mkdir()  # walked as ../deploy: the globs match the path, `..` collapsed
+    _, report, _ = _check(Path("..") / "deploy", cwd=tmp_path / "sub")
+    assert [Path(f["file"]).name for f in report["files"]] == ["a.yaml"]
 
 
 def test_unwaivable_rules(write) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Final
+from typing import Any, Final
 
 from deploylint.docschema import api_version_problem, is_deploylint_doc, shape_problems
 from deploylint.findings import Finding, Position
@@ -17,7 +17,7 @@ from deploylint.fleet.facts import DocFacts, doc_facts
 from deploylint.loader import Limits, LoadedDoc, ShapeProblem, load_bytes, oversized
 from deploylint.rubric.engine import Hit, evaluate
 from deploylint.rubric.model import Rubric
-from deploylint.rubric.render import DocView, finding
+from deploylint.rubric.render import DocView, build_finding, finding
 from deploylint.waivers import ActiveWaiver, apply_waivers, mark_waived
 
 
@@ -105,7 +105,12 @@ def grade_doc(doc: LoadedDoc, *, file: str, settings: Settings) -> DocResult:
             applied |= evaluation.applied
         if doc.data.get("waivers"):
             applied |= {rule.id for rule in rules if rule.area == "waivers"}
-    hits = _capped([_problem_hit(p, settings.rubric) for p in problems] + hits, doc, settings)
+    hits = [_problem_hit(p, settings.rubric) for p in problems] + hits
+    # An ignored rule's hits matter only to a waiver naming it (else WV002: "not needed"),
+    # and must not take the place of reported findings under the cap.
+    waived = _waived_rules(doc)
+    hits = [h for h in hits if h.rule.id not in settings.ignored or h.rule.id in waived]
+    hits = _capped(hits, doc, settings)
     view = DocView(doc, settings.today)
     findings = [finding(doc, hit, file=file, today=settings.today, view=view) for hit in hits]
     active: list[ActiveWaiver] = []
@@ -135,12 +140,22 @@ def _capped(hits: list[Hit], doc: LoadedDoc, settings: Settings) -> list[Hit]:
         return hits
     placed = sorted(((hit.where or doc.locate(hit.path), hit) for hit in hits), key=_in_file)
     where = placed[MAX_FINDINGS][0]
-    message = (
-        f"{len(hits) - MAX_FINDINGS:,} more findings in this document are not listed "
-        f"(the first {MAX_FINDINGS:,} are)"
-    )
+    message = _over_limit(len(hits) - MAX_FINDINGS, "findings")
     limit = _problem_hit(ShapeProblem("DL011", where, (), message), settings.rubric)
     return [hit for _, hit in placed[:MAX_FINDINGS]] + [limit]
+
+
+def _waived_rules(doc: LoadedDoc) -> set[Any]:
+    waivers = doc.data.get("waivers") if doc.gradable else None
+    return (
+        {w.get("rule") for w in waivers if isinstance(w, dict)}
+        if isinstance(waivers, list)
+        else set()
+    )
+
+
+def _over_limit(count: int, kind: str) -> str:
+    return f"{count:,} more {kind} in this document are not listed (the first {MAX_FINDINGS:,} are)"
 
 
 def _in_file(placed: tuple[Position, Hit]) -> tuple[int, int]:
@@ -178,7 +193,7 @@ def with_fleet(results: list[FileResult], settings: Settings) -> list[FileResult
 
     def merged(result: FileResult) -> FileResult:
         documents = [
-            _merged(doc, found.get((result.file, doc.index), []), applied(doc))
+            _merged(doc, found.get((result.file, doc.index), []), applied(doc), rubric)
             if doc.facts is not None
             else doc
             for doc in result.documents
@@ -188,7 +203,23 @@ def with_fleet(results: list[FileResult], settings: Settings) -> list[FileResult
     return [merged(result) for result in results]
 
 
-def _merged(doc: DocResult, extra: list[Finding], applied: frozenset[str]) -> DocResult:
+def _merged(
+    doc: DocResult, extra: list[Finding], applied: frozenset[str], rubric: Rubric
+) -> DocResult:
     marked, _ = mark_waived(extra, doc.waivers)
+    room = max(0, MAX_FINDINGS - len(doc.findings))
+    if len(marked) > room:  # the cap holds for fleet findings too
+        marked.sort(key=Finding.sort_key)
+        first = marked[room]
+        limit = build_finding(
+            rubric.rule("DL011"),
+            missing=False,
+            variables={"detail": _over_limit(len(marked) - room, "fleet findings")},
+            file=first.file,
+            document=first.document,
+            where=Position(first.line, first.column),
+            path=(),
+        )
+        marked = [*marked[:room], limit]
     findings = tuple(sorted((*doc.findings, *marked), key=Finding.sort_key))
     return replace(doc, findings=findings, applied=applied)

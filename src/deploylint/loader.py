@@ -198,6 +198,7 @@ class _DocBuilder:
             if event.anchor:
                 self.anchors[event.anchor] = (text, size)
             self._count(size)
+            self.stack[-1].size += size  # so an alias of this mapping counts its keys too
             self._key(text, tag, where)
             return
         path = self._child_path(where)
@@ -214,6 +215,7 @@ class _DocBuilder:
         value, size = self.anchors[event.anchor]
         if self._expecting_key():
             self._count(size)
+            self.stack[-1].size += size
             self._key(value if isinstance(value, str) else None, STR, where)
             return
         self._attach(value, size, self._child_path(where))

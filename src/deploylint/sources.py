@@ -42,8 +42,9 @@ class Filter:
     exclude: tuple[str, ...] = ()
 
     def keeps(self, path: Path) -> bool:
-        try:  # the path as walked (a link's target doesn't decide where it belongs)
-            name = path.absolute().relative_to(self.root.absolute()).as_posix()
+        try:  # the path as walked, `..` collapsed (a link's target doesn't decide where it belongs)
+            walked = Path(os.path.normpath(path.absolute()))
+            name = walked.relative_to(os.path.normpath(self.root.absolute())).as_posix()
         except ValueError:
             name = path.as_posix()
         if self.include and not any(fnmatch(name, glob) for glob in self.include):

@@ -18,8 +18,9 @@ MAX_DIGITS: Final = 4000  # Python refuses to convert longer integers (sys.int_i
 
 
 def _integer(text: str) -> int:
-    if len(text) > MAX_DIGITS:
-        raise ValueError(f"a number of {len(text):,} digits (more than {MAX_DIGITS:,})")
+    digits = len(text.lstrip("-"))
+    if digits > MAX_DIGITS:
+        raise ValueError(f"a number of {digits:,} digits (more than {MAX_DIGITS:,})")
     return int(text)
 
 
