@@ -197,9 +197,7 @@ class _DocBuilder:
         if self._expecting_key():
             if event.anchor:
                 self.anchors[event.anchor] = (text, size)
-            self._count(size)
-            self.stack[-1].size += size  # so an alias of this mapping counts its keys too
-            self._key(text, tag, where)
+            self._key(text, tag, where, size)
             return
         path = self._child_path(where)
         value = self._construct(tag, text, where)
@@ -214,9 +212,7 @@ class _DocBuilder:
             raise _Abort(self.problem("DL001", where, message))
         value, size = self.anchors[event.anchor]
         if self._expecting_key():
-            self._count(size)
-            self.stack[-1].size += size
-            self._key(value if isinstance(value, str) else None, STR, where)
+            self._key(value if isinstance(value, str) else None, STR, where, size)
             return
         self._attach(value, size, self._child_path(where))
 
@@ -258,9 +254,11 @@ class _DocBuilder:
     def _set_key(self, key: str | _Key) -> None:
         self.stack[-1].key = key
 
-    def _key(self, text: str | None, tag: str, where: Position) -> None:
+    def _key(self, text: str | None, tag: str, where: Position, size: int) -> None:
         frame = self.stack[-1]
         assert isinstance(frame.container, dict)
+        self._count(size)
+        frame.size += size  # so an alias of this mapping counts its keys too
         if text is None:
             self.problem("DL012", where, "a mapping or list used as a key is not supported")
             self._set_key(_DROP)

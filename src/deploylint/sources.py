@@ -65,7 +65,7 @@ def discover(arguments: Sequence[str], only: Filter | None = None) -> Discovery:
             found = []
             for file, problem in _walk(path):
                 if problem is not None:
-                    (errors if problem.startswith(NOT_REGULAR) else warnings).append(
+                    (warnings if problem == OUTSIDE else errors).append(
                         f"{display_name(file)}: {problem}"
                     )
                 elif only is None or only.keeps(file):
@@ -77,7 +77,7 @@ def discover(arguments: Sequence[str], only: Filter | None = None) -> Discovery:
         elif path.is_file():
             sources.setdefault(str(path), Source(display_name(path), path))
         elif path.exists() or path.is_symlink():
-            errors.append(f"{argument}: {NOT_REGULAR} (a broken link, a loop, a pipe or a device?)")
+            errors.append(f"{argument}: {NOT_REGULAR}")
         else:
             errors.append(f"{argument}: no such file or folder")
     return Discovery(tuple(sources.values()), tuple(errors), tuple(warnings))
@@ -89,7 +89,7 @@ def display_name(path: Path) -> str:
     return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
-NOT_REGULAR: Final = "not a regular file"
+NOT_REGULAR: Final = "not a regular file (a broken link, a loop, a pipe or a device?)"
 OUTSIDE: Final = "skipped: a link to a file outside the folder (name the file to read it)"
 
 
@@ -112,9 +112,8 @@ def _walk(folder: Path) -> Iterator[tuple[Path, str | None]]:
 
 def _reason_not_to_read(path: Path, inside: str) -> str | None:
     if not path.is_file():  # follows links: a FIFO, socket, device, broken link or loop
-        return f"{NOT_REGULAR} (a broken link, a loop, a pipe or a device?)"
-    target = os.path.realpath(path)
-    if path.is_symlink() and os.path.commonpath([target, inside]) != inside:
+        return NOT_REGULAR
+    if path.is_symlink() and os.path.commonpath([os.path.realpath(path), inside]) != inside:
         return OUTSIDE
     return None
 
@@ -124,7 +123,9 @@ class Unreadable(Exception):
 
 
 def read(source: Source, max_bytes: int) -> bytes | int:
-    """The file's bytes, or its size when that is over ``max_bytes`` (read nothing then)."""
+    """The file's bytes, or its size when that is over ``max_bytes`` (then nothing is read
+    when the size is known up front; a pipe, a device or a growing file stops one byte past
+    the limit)."""
     try:
         if source.path is None:
             raw = sys.stdin.buffer.read(max_bytes + 1)
@@ -132,7 +133,8 @@ def read(source: Source, max_bytes: int) -> bytes | int:
         size = source.path.stat().st_size
         if size > max_bytes:
             return size
-        with source.path.open("rb") as handle:
-            return handle.read(max_bytes + 1)
+        with source.path.open("rb") as handle:  # a file can grow after stat()
+            raw = handle.read(max_bytes + 1)
+        return len(raw) if len(raw) > max_bytes else raw
     except OSError as error:
         raise Unreadable(f"{source.name}: {error.strerror or error}") from None

@@ -49,9 +49,8 @@ def spec_from_doc(path: str | None, rubric: Rubric) -> AuditSpec:
         raw = read(Source(path, Path(path)), limit)
     except Unreadable as error:
         raise AuditError(str(error)) from None
-    if isinstance(raw, int) or len(raw) > limit:
-        size = raw if isinstance(raw, int) else len(raw)
-        raise AuditError(f"{path}: {size:,} bytes, over the {limit:,}-byte limit for a doc")
+    if isinstance(raw, int):
+        raise AuditError(f"{path}: {raw:,} bytes, over the {limit:,}-byte limit for a doc")
     docs = [d for d in load_bytes(raw) if d.gradable]
     if not docs:
         raise AuditError(f"{path}: no deployment doc could be read (run deploylint check on it)")
