@@ -10,8 +10,9 @@ never fails a gate (see ``rubric.render.build_finding``).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Final
 
 # Words are split on anything that isn't a letter or digit, and between camelCase humps.
@@ -160,9 +161,21 @@ def component_role(component: str) -> Guess | None:
     return None
 
 
-def looks_open_ended(name: str, vocabulary: Iterable[str]) -> Guess | None:
-    """Whether a tool's name suggests it runs any command or fetches any URL."""
-    word = _has_word(name, vocabulary)
-    if word is None:
-        return None
-    return Guess(word, f"the word '{word}' in {name}", f"`open_ended:` on tool {name}")
+def name_matches(
+    name: str, kinds: Mapping[str, Iterable[str]], *, settle: str, flags: int = 0
+) -> Guess | None:
+    """The first kind whose patterns (a rule's parameters: data) match ``name``, as a guess.
+
+    Rules that keep their vocabularies as parameters (PM004's `kinds`, RB010's `agent_like`)
+    still read names only through here, so every such reading says it is a guess.
+    """
+    for kind, patterns in kinds.items():
+        for pattern in [patterns] if isinstance(patterns, str) else patterns:
+            if _compiled(pattern, flags).search(name[:1_000]):
+                return Guess(kind, f"the name {name}", settle)
+    return None
+
+
+@cache
+def _compiled(pattern: str, flags: int) -> re.Pattern[str]:
+    return re.compile(pattern, flags)

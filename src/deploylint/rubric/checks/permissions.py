@@ -73,23 +73,24 @@ def open_ended_tool(given: CheckInput) -> Iterator[Fact]:
     if declared is False or not isinstance(name, str):
         return
     kinds: Mapping[str, str] = given.params["kinds"]
-    found = next((kind for kind, pattern in kinds.items() if _matches(pattern, name)), None)
+    guess = names.name_matches(name, kinds, settle=f"`open_ended:` on tool {name}")
     # A scope is a permission the doc declares: `shell:exec` says the tool runs commands.
     # (`http:GET` says less: a fetcher may still be pinned to named hosts.)
     scopes = [s for s in listed(raw.get("scopes")) if isinstance(s, str)]
     shell = kinds.get("shell")
-    granted = "shell" if shell and any(_matches(shell, s) for s in scopes) else None
-    if granted is not None:
-        yield Fact((*given.path, "name"), values={"tool": name, "kind": granted})
+    if shell and any(_matches(shell, s) for s in scopes):
+        kind, guess = "shell", None
     elif declared is True or raw.get("effect") == "execute":
-        kind = found or ("shell" if raw.get("effect") == "execute" else "arbitrary-URL")
-        yield Fact((*given.path, "name"), values={"tool": name, "kind": kind})
-    elif found is not None or scopes:
-        found = found or next((k for s in scopes for k, p in kinds.items() if _matches(p, s)), None)
-        if found is None:
-            return
-        guess = Guess(found, f"the name {name}", f"`open_ended:` on tool {name}")
-        yield Fact((*given.path, "name"), values={"tool": name, "kind": found}, guess=guess)
+        named = guess.value if guess is not None else None
+        kind, guess = (
+            named or ("shell" if raw.get("effect") == "execute" else "arbitrary-URL"),
+            None,
+        )
+    elif guess is not None:
+        kind = guess.value
+    else:
+        return
+    yield Fact((*given.path, "name"), values={"tool": name, "kind": kind}, guess=guess)
 
 
 def read_tool_with_write_scope(given: CheckInput) -> Iterator[Fact]:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
 from functools import cache
 from typing import Any, Final
 
+from deploylint.rubric import names
 from deploylint.rubric.checks.base import (
     Check,
     CheckInput,
@@ -40,10 +42,6 @@ def _compiled(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
 
-def _first_match(text: str, patterns: Iterable[str]) -> str | None:
-    return next((p for p in patterns if _compiled(p).search(text)), None)
-
-
 def _declared_kind(name: str, doc: Mapping[str, Any]) -> str | None:
     """Why the doc's own data says ``name`` is not a human queue with a rotation, or None."""
     if name in agent_ids(doc):
@@ -56,12 +54,14 @@ def _declared_kind(name: str, doc: Mapping[str, Any]) -> str | None:
     return None
 
 
-def _named_like(name: str, params: Mapping[str, Any]) -> str | None:
-    if _first_match(name, params.get("agent_like", ())):
-        return AGENT_LIKE
-    if _first_match(name, params.get("vendor_portal", ())):
-        return VENDOR_PORTAL
-    return None
+def _named_like(name: str, params: Mapping[str, Any]) -> Guess | None:
+    """What the name alone suggests: an agent or script, or a vendor-portal button."""
+    kinds = {
+        AGENT_LIKE: params.get("agent_like", ()),
+        VENDOR_PORTAL: params.get("vendor_portal", ()),
+    }
+    settle = f"the human queue behind {name} in `humans.queues`, with its rotation"
+    return names.name_matches(name, kinds, settle=settle, flags=re.IGNORECASE)
 
 
 _LOOKS_LIKE: Final = {AGENT_LIKE: "an agent or script", VENDOR_PORTAL: "a vendor-portal button"}
@@ -75,12 +75,11 @@ def _holder_fact(given: CheckInput, field: str, kinds: tuple[str, ...]) -> Itera
     guess = None
     if kind not in kinds:
         # What the name suggests, where the doc's own data gave this rule nothing to report.
-        kind = _named_like(name, given.params)
-        if kind is not None:
-            guess = Guess(
-                kind, f"the name {name}, which looks like {_LOOKS_LIKE[kind]}",
-                f"the human queue behind {name} in `humans.queues`, with its rotation",
-            )  # fmt: skip
+        guess = _named_like(name, given.params)
+        kind = guess.value if guess is not None else None
+        if guess is not None:
+            looks = _LOOKS_LIKE[guess.value]
+            guess = replace(guess, basis=f"{guess.basis}, which looks like {looks}")
     if kind in kinds:
         queue = human_queues(given.doc).get(name, {})
         values = {"holder": name, "kind": kind, "rotation": queue.get("rotation")}
