@@ -115,7 +115,10 @@ def main() -> int:
     parser.add_argument("corpus", nargs="?", type=Path, default=CORPUS)
     args = parser.parse_args()
     result = score(args.corpus)
-    print(json.dumps(result, indent=2) if args.json else _table(result))
+    try:
+        print(json.dumps(result, indent=2) if args.json else _table(result))
+    except BrokenPipeError:  # `| head`: the reader has what it wanted
+        sys.stderr.close()
     return 0
 
 

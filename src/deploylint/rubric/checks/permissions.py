@@ -94,15 +94,23 @@ def open_ended_tool(given: CheckInput) -> Iterator[Fact]:
 
 
 def read_tool_with_write_scope(given: CheckInput) -> Iterator[Fact]:
-    """A tool named for reading holds a scope that writes, updates or deletes."""
+    """A tool named for reading (a guess, unless it declares `effect: read`) holds a scope
+    that writes, updates or deletes."""
     tool = mapping(given.node)
-    if not _matches(given.params["read_tool"], tool.get("name")):
+    name = tool.get("name")
+    if not isinstance(name, str):
         return
+    guess = None
+    if tool.get("effect") != "read":
+        settle = f"`effect:` on tool {name}"
+        guess = names.name_matches(name, {"read": given.params["read_tool"]}, settle=settle)
+        if guess is None:
+            return
     scopes = listed(tool.get("scopes"))
     for index, scope in enumerate(scopes):
         if _matches(given.params["write_scope"], scope):
-            values = {"tool": tool.get("name"), "scope": scope}
-            yield Fact((*given.path, "scopes", index), values=values)
+            values = {"tool": name, "scope": scope}
+            yield Fact((*given.path, "scopes", index), values=values, guess=guess)
             return
 
 
