@@ -77,8 +77,7 @@ def open_ended_tool(given: CheckInput) -> Iterator[Fact]:
     # A scope is a permission the doc declares: `shell:exec` says the tool runs commands.
     # (`http:GET` says less: a fetcher may still be pinned to named hosts.)
     scopes = [s for s in listed(raw.get("scopes")) if isinstance(s, str)]
-    shell = kinds.get("shell")
-    if shell and any(_matches(shell, s) for s in scopes):
+    if any(_matches(given.params["shell_scopes"], s) for s in scopes):
         kind, guess = "shell", None
     elif declared is True or raw.get("effect") == "execute":
         named = guess.value if guess is not None else None

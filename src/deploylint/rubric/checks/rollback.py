@@ -25,6 +25,7 @@ from deploylint.rubric.names import Guess
 # Words of a route: split on anything not a letter or digit, and between camelCase humps.
 _WORD_BREAK = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z])(?=[A-Z])")
 
+_URL_HOST = re.compile(r"https?://(([A-Za-z0-9-]+)\.[A-Za-z0-9.-]+)")
 # "Settings -> Agents -> Pause": a path through a UI's menus, not a route.
 _CLICK_PATHS = ("->", "\u2192", "\u00bb", " > ")
 
@@ -119,11 +120,20 @@ def route_problem(path: str, params: Mapping[str, Any]) -> tuple[str, str | None
     route = _leading_route(text, params.get("routes", ()))
     word = next((w for w in _words(text) if w in screens), None)
     word = word or next((a for a in _CLICK_PATHS if a in text), None)
+    word = word or _page_host(route or "", params.get("screen_hosts", ()))
     if word is not None:
         return ("screen", word)
     if route is None:
         return ("not_a_route", None)
     return None
+
+
+def _page_host(route: str, hosts: Iterable[str]) -> str | None:
+    """The first label of a URL's host when it names a web app, not an API (``app.``)."""
+    found = _URL_HOST.search(route)
+    if found is None or found.group(2).lower() not in {str(h).lower() for h in hosts}:
+        return None
+    return f"web app ({found.group(1)})"
 
 
 def _leading_route(text: str, patterns: Iterable[str]) -> str | None:
