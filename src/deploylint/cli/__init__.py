@@ -158,7 +158,7 @@ def render_options(chosen: str, *, quiet: bool = False, to_file: bool = False) -
     from rich.console import Console
 
     console = Console(file=sys.stdout)
-    width = console.width if console.is_terminal or "COLUMNS" in os.environ else 120
+    width = console.width if console.is_terminal or "COLUMNS" in os.environ else None
     system = None if console.no_color else cast("ColorSystem | None", console.color_system)
     return RenderOptions(
         quiet=quiet, terminal=console.is_terminal, color_system=system, width=width
