@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Final, TextIO, cast
 import typer
 
 from deploylint import __version__
+from deploylint.cli.usage import OneLineErrors
 from deploylint.findings import Severity
 from deploylint.messages import say
 from deploylint.reporters import REPORTERS, ColorSystem, RenderOptions
@@ -109,6 +110,7 @@ RubricOnlyOption = Annotated[
 
 app = typer.Typer(
     name="deploylint",
+    cls=OneLineErrors,
     help=(
         "Lint AI-agent deployment authorization docs. Every finding names the gap, "
         "its blast radius and the rollback unit.\n\n" + EXIT_CODES
