@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Final, TextIO, cast
 import typer
 
 from deploylint import __version__
+from deploylint.cli import completion
 from deploylint.cli.usage import OneLineErrors
 from deploylint.findings import Severity
 from deploylint.messages import say
@@ -116,6 +117,7 @@ app = typer.Typer(
         "its blast radius and the rollback unit.\n\n" + EXIT_CODES
     ),
     no_args_is_help=True,
+    add_completion=False,  # ours (cli/completion.py) honours the shell named
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -127,6 +129,12 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _shell_option(callback: Callable[[completion.Shell | None], None], help: str) -> Any:
+    return typer.Option(
+        metavar="SHELL", callback=callback, is_eager=True, help=help, show_default=False
+    )
+
+
 @app.callback()
 def _main(
     version: Annotated[
@@ -135,6 +143,14 @@ def _main(
             "--version", callback=_version, is_eager=True, help="Print the version and exit."
         ),
     ] = False,
+    install_completion: Annotated[
+        completion.Shell | None,
+        _shell_option(completion.install, "Install completion for SHELL (bash, zsh, fish, ...)."),
+    ] = None,
+    show_completion: Annotated[
+        completion.Shell | None,
+        _shell_option(completion.show, "Print the completion script for SHELL."),
+    ] = None,
 ) -> None:
     """Lint AI-agent deployment authorization docs."""
 

@@ -14,6 +14,7 @@ from typer._click.types import DateTime
 from typer._types import TyperChoice
 from typer.core import TyperGroup
 
+from deploylint.cli import completion
 from deploylint.messages import say
 
 USAGE_ERROR: Final = 2
@@ -33,6 +34,7 @@ class OneLineErrors(TyperGroup):
         windows_expand_args: bool = True,
         **extra: Any,
     ) -> Any:
+        completion.prepare()
         try:
             code = super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
         except _click.exceptions.NoArgsIsHelpError as error:  # `deploylint` alone: the help
