@@ -72,7 +72,11 @@ Today = Annotated[
     datetime | None,
     typer.Option(
         formats=["%Y-%m-%d"],
-        help="Grade dates (test age, waiver expiry) as of this day. Default: today.",
+        metavar="YYYY-MM-DD",
+        # the environment variable pins the day for a whole session (tests, CI replays)
+        envvar="DEPLOYLINT_TODAY",
+        help="Grade dates (test age, waiver expiry) as of this day. Default: "
+        "$DEPLOYLINT_TODAY, else today.",
         show_default=False,
     ),
 ]

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Any, Final
 
 from typer import Abort, _click
+from typer._click.core import ParameterSource
 from typer._click.types import DateTime
 from typer._types import TyperChoice
 from typer.core import TyperGroup
@@ -81,11 +82,19 @@ def _bad_value(error: _click.exceptions.BadParameter, param: _click.Parameter) -
         kind = "option" if param.param_type_name == "option" else "argument"
         choices = f" (one of {_choices(param)})" if _choices(param) else ""
         return f"missing {kind} {name}{choices}"
+    if _from_environment(error, param):
+        name += f" (from ${param.envvar})"
     given = _GIVEN.match(error.message)
     allowed = _allowed(param)
     if given is None or allowed is None:
         return f"{name}: {_flat(error.message)}"
     return f"{name}: {given.group('given')} is not {allowed}"
+
+
+def _from_environment(error: _click.exceptions.BadParameter, param: _click.Parameter) -> bool:
+    if error.ctx is None or param.name is None or not param.envvar:
+        return False
+    return error.ctx.get_parameter_source(param.name) is ParameterSource.ENVIRONMENT
 
 
 def _name(param: _click.Parameter) -> str:
