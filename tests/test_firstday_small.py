@@ -1,0 +1,48 @@
+"""Smaller first-day trips: --write-baseline in a `set -e` script, `init`'s schema line,
+code spans in the HTML report's fixes, and `audit` on a YAML file."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import FAILING, TODAY, deploylint
+
+
+def test_write_baseline_exits_0_so_a_set_e_adoption_script_goes_on(tmp_path: Path) -> None:
+    deploy = tmp_path / "deploy"
+    deploy.mkdir()
+    (deploy / "doc.yaml").write_text(FAILING.read_text())
+    script = (
+        "set -e\n"
+        f"{sys.executable} -m deploylint check deploy/ --write-baseline base.json -q\n"
+        f"{sys.executable} -m deploylint check deploy/ --baseline base.json -q\n"
+        "echo adopted\n"
+    )
+    run = subprocess.run(
+        ["bash", "-c", script], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert run.returncode == 0 and run.stdout.strip().endswith("adopted"), run.stderr
+    assert (tmp_path / "base.json").exists()
+    missing = deploylint("check", str(tmp_path / "nope"), "--write-baseline", str(tmp_path / "b"))
+    assert missing.code == 2  # an error is still an error
+
+
+def test_the_html_report_shows_code_spans_in_fixes_as_code_escaped(write) -> None:
+    from tests.test_integrations import CUSTOM_AREA
+
+    hostile = CUSTOM_AREA.replace(
+        "remediation: List the agent's reads.",
+        "remediation: 'Set `<b>reads</b>` & keep `a` plain'",
+    )
+    area = write("ours/dr.yaml", hostile)
+    doc = write("doc.yaml", FAILING.read_text().replace("    reads:", "    x-reads:"))
+    html = deploylint(
+        "check", str(doc), "-f", "html", "--rubric", str(area.parent), "--today", TODAY
+    ).stdout
+    assert "Fix: Set <code>&lt;b&gt;reads&lt;/b&gt;</code> &amp; keep <code>a</code> plain" in html
+    assert "<b>reads" not in html
+    shipped = deploylint("check", str(FAILING), "-f", "html", "--today", TODAY).stdout
+    assert "<code>kill_switch.owner</code>" in shipped and "Fix: Name" in shipped
+    assert not [line for line in shipped.splitlines() if "Fix:" in line and "`" in line]
