@@ -46,3 +46,20 @@ def test_the_html_report_shows_code_spans_in_fixes_as_code_escaped(write) -> Non
     shipped = deploylint("check", str(FAILING), "-f", "html", "--today", TODAY).stdout
     assert "<code>kill_switch.owner</code>" in shipped and "Fix: Name" in shipped
     assert not [line for line in shipped.splitlines() if "Fix:" in line and "`" in line]
+
+
+def test_audit_on_a_yaml_file_is_one_finding_saying_it_isnt_json_lines() -> None:
+    run = deploylint("audit", str(FAILING), "--format", "json")
+    findings = run.json()["findings"]
+    assert run.code == 1 and len(findings) == 1
+    assert findings[0]["rule"] == "AR001" and "not JSON Lines" in findings[0]["gap"]
+    text = deploylint("audit", str(FAILING))
+    assert text.stdout.rstrip().endswith("1 row: 1 finding (1 high). 1 at or above high: FAIL")
+
+
+def test_audit_still_reports_each_bad_line_of_real_json_lines(write) -> None:
+    good = '{"agent": "a", "lock_holder": "h"}'
+    rows = write("rows.jsonl", "not json\n" + f"{good}\n" + "{broken\n" + f"{good}\n")
+    findings = deploylint("audit", str(rows), "--format", "json").json()["findings"]
+    bad = [f for f in findings if f["rule"] == "AR001"]
+    assert [f["line"] for f in bad] == [1, 3] and "not JSON Lines" not in bad[0]["gap"]

@@ -163,7 +163,8 @@ class _TextStream:
 
     def close(self, summary: dict[str, Any]) -> None:
         counts = ", ".join(f"{n} {s}" for s, n in summary["by_severity"].items() if n)
-        line = f"{summary['rows']} rows: {summary['findings']} findings"
+        rows, found = summary["rows"], summary["findings"]
+        line = f"{rows} row{'' if rows == 1 else 's'}: {found} finding{'' if found == 1 else 's'}"
         line += f" ({counts})" if counts else ""
         gate = "FAIL" if summary["failing"] else "PASS"
         if summary["fail_on"] != "none":
