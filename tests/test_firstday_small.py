@@ -63,3 +63,22 @@ def test_audit_still_reports_each_bad_line_of_real_json_lines(write) -> None:
     findings = deploylint("audit", str(rows), "--format", "json").json()["findings"]
     bad = [f for f in findings if f["rule"] == "AR001"]
     assert [f["line"] for f in bad] == [1, 3] and "not JSON Lines" not in bad[0]["gap"]
+
+
+def test_init_writes_the_schema_its_first_line_names_beside_the_doc(tmp_path: Path) -> None:
+    import json
+
+    doc = tmp_path / "deploy" / "refunds.yaml"
+    doc.parent.mkdir()
+    run = deploylint("init", "-o", str(doc))
+    assert run.code == 0
+    first = doc.read_text().splitlines()[0]
+    assert first == "# yaml-language-server: $schema=deploylint.schema.json"
+    schema = doc.parent / "deploylint.schema.json"
+    assert json.loads(schema.read_text()) == json.loads(deploylint("schema", "doc").stdout)
+    assert f"wrote {schema}" in run.stderr
+    schema.write_text("{}")  # a schema already there is the team's: never overwritten
+    assert deploylint("init", "-o", str(doc.parent / "other.yaml")).code == 0
+    assert schema.read_text() == "{}"
+    url = deploylint("init", "--schema", "https://example.com/s.json").stdout
+    assert "`deploylint init -o` writes it" not in url  # a URL: nothing to write, no note
