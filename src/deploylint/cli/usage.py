@@ -45,6 +45,9 @@ class OneLineErrors(TyperGroup):
         except _click.exceptions.UsageError as error:
             say(sys.stderr, one_line(error))
             code = USAGE_ERROR
+        except _click.exceptions.ClickException as error:  # e.g. a file option can't be opened
+            say(sys.stderr, _flat(error.format_message()))
+            code = error.exit_code
         except Abort:
             say(sys.stderr, "aborted")
             code = 1
