@@ -164,7 +164,7 @@ def test_stdin_text_output_and_errors(write) -> None:
     run = deploylint_process("audit", "-", stdin=row)
     assert run.code == 1
     assert "<stdin>" not in run.stderr and "-:1:1" in run.stdout and "AR002" in run.stdout
-    assert "1 rows: 1 findings" in run.stdout
+    assert "1 row: 1 finding" in run.stdout
     missing = deploylint_process("audit", "nope.jsonl")
     assert (
         missing.code == 2

@@ -7,6 +7,7 @@ graded in any order (or in worker processes) and give the same result.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Final
@@ -173,16 +174,20 @@ def _problem_hit(problem: ShapeProblem, rubric: Rubric) -> Hit:
     )
 
 
-def with_fleet(results: list[FileResult], settings: Settings) -> list[FileResult]:
-    """Add the cross-doc findings of a run to the docs they point at (waivers apply)."""
+def with_fleet(
+    results: list[FileResult], settings: Settings, context: Sequence[DocFacts] = ()
+) -> list[FileResult]:
+    """Add the cross-doc findings of a run to the docs they point at (waivers apply).
+    ``context``: other docs' facts (--fleet-context), seen by the fleet rules, never reported."""
     from deploylint.fleet.findings import fleet_findings
 
     rubric = settings.rubric
     docs = [doc for result in results for doc in result.documents if doc.facts is not None]
-    if len(docs) < 2:
+    if not docs or len(docs) + len(context) < 2:
         return results
     found: dict[tuple[str, int], list[Finding]] = defaultdict(list)
-    for extra in fleet_findings([doc.facts for doc in docs if doc.facts is not None], rubric):
+    fleet = [doc.facts for doc in docs if doc.facts is not None] + list(context)
+    for extra in fleet_findings(fleet, rubric):
         if extra.rule not in settings.ignored:
             found[(extra.file, extra.document)].append(extra)
     fleet_rules = frozenset(r.id for r in rubric.rules.values() if r.area == "fleet")
