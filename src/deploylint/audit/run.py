@@ -107,6 +107,7 @@ def findings(rows: Iterator[Row], spec: AuditSpec, rubric: Rubric, file: str) ->
                 document=1,
                 where=_where(row, hit.field),
                 path=path,
+                guess=hit.guess,
             )
 
 
