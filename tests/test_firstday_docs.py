@@ -119,16 +119,19 @@ def test_the_quick_start_and_the_checkout_install_route_run_as_written(tmp_path:
     quick_start = _bash(block.group(1), clone)
     assert quick_start.returncode == 1, quick_start.stdout[-2000:] + quick_start.stderr[-2000:]
     assert "5 files, 5 documents" in quick_start.stdout and ": FAIL" in quick_start.stdout
-    # docs/ci.md's route from a checkout: deploylint kept at tools/deploylint
+    # docs/ci.md's route from a checkout: deploylint kept at tools/deploylint, installed in
+    # the project's own new venv (a venv can't be moved: its scripts name where it was
+    # made, and a moved one would fall through to, and install into, the running one)
     project = tmp_path / "project"
-    (project / "tools").mkdir(parents=True)
-    clone.rename(project / "tools" / "deploylint")
+    _clone(project / "tools" / "deploylint")
     [install, *_] = [
         c for c, _ in commands("docs/ci.md") if c.endswith("pip install ./tools/deploylint")
     ]
-    venv = project / "tools" / "deploylint" / ".venv" / "bin"
-    installed = _bash(f". {venv}/activate && {install} && deploylint --version", project)
+    venv = project / ".venv"
+    command = f"python3 -m venv {venv} && . {venv}/bin/activate && {install}"
+    installed = _bash(f"{command} && deploylint --version", project)
     assert installed.returncode == 0 and "deploylint " in installed.stdout, installed.stderr[-2000:]
+    assert (venv / "bin" / "deploylint").exists()  # installed there, not in the test's venv
 
 
 def test_no_doc_names_a_release_or_tag_that_does_not_exist() -> None:
