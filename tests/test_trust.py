@@ -432,3 +432,182 @@ def test_explain_shows_precision_and_how_a_guess_is_settled() -> None:
     assert "Where the doc is silent" in text
     assert "counts_against" in text
     assert "Where the doc is silent" not in deploylint("explain", "KS001").stdout
+
+
+# --- the second read: each defect it reproduced ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("route", "fires"),
+    [
+        ("POST /internal/flags/refunds.enabled/toggle", False),
+        ("PATCH /api/v1/agents/checkout-refund-runner/settings", False),
+        ("POST https://ui.internal.acme.net/api/rollback", False),
+        ("/ops/rollback?screen=all", False),
+        ("/internal/checkout/admin/rollback (the settings table lists the flags)", False),
+        ("https://app.leadwise.io/workspaces/halyard/agents/qualifier/history", True),
+        ("the settings page of the agent", True),
+    ],
+)
+def test_an_api_path_is_a_route_whatever_its_words(write, route: str, fires: bool) -> None:
+    doc = _base()
+    doc["rollback"]["rollback_path"] = route
+    assert bool(_found(_graded(write, doc), "RB008")) is fires
+
+
+def test_declared_writes_beat_a_name_that_looks_like_an_orchestrator(write) -> None:
+    doc = _base()
+    doc["checkpoints"].append(
+        {"component": "traffic-router", "writes": True, "mechanism": "snapshot",
+         "cadence": "per_step", "recovery_time_objective_min": 5}
+    )  # fmt: skip
+    report = _graded(write, doc)
+    assert [f["severity"] for f in _found(report, "CP004")] == ["medium"]
+    doc["checkpoints"] = [doc["checkpoints"][0], doc["checkpoints"][-1]]
+    assert _found(_graded(write, doc, "again.yaml"), "CP002") == []
+
+
+def test_effect_execute_runs_a_job_and_is_not_open_ended(write) -> None:
+    doc = _base()
+    _agent(doc)["tools"].append(
+        {"name": "dbt.build_models", "scopes": ["dbt:jobs:trigger"], "effect": "execute",
+         "counts_against": ["payments.refund"]}
+    )  # fmt: skip
+    assert _found(_graded(write, doc), "PM004") == []
+
+
+def test_a_waiver_of_an_ignored_rule_is_not_reported_as_unneeded(write) -> None:
+    doc = _base()
+    doc["peer_auth"]["discovery"] = "static_config"
+    doc["waivers"] = [
+        {"rule": "PA003", "reason": "registry lands in Q1", "approved_by": "jun.t",
+         "expires": "2027-01-31"}
+    ]  # fmt: skip
+    path = write("doc.yaml", yaml.safe_dump(doc, sort_keys=False))
+    code, report = check_json(path, extra=("--ignore", "PA003", "--fail-on", "low"))
+    assert [f["rule"] for f in report["findings"]] == [] and code == 0
+
+
+def test_money_the_agent_declares_for_its_one_action_needs_a_usd_threshold(write) -> None:
+    doc = _base()
+    _agent(doc)["actions"][0]["approval"] = {
+        "required_above_count": 10, "approver_queue": "svc-ops-princess"
+    }  # fmt: skip
+    [finding] = _found(_graded(write, doc), "PM005")
+    assert finding["severity"] == "high" and "required_above_usd" in finding["gap"]
+
+
+def test_a_threshold_above_the_agents_figure_is_a_guess_that_it_never_fires(write) -> None:
+    doc = _base()
+    _agent(doc)["actions"][0]["approval"]["required_above_usd"] = 600  # at risk: 500
+    [finding] = _found(_graded(write, doc), "PM005")
+    assert finding["severity"] == "info" and "never fires" in finding["gap"]
+    assert "`max_usd_moved`" in finding["gap"]
+
+
+def test_an_agent_whose_actions_all_lack_an_approval_is_one_finding(write) -> None:
+    doc = _base()
+    agent = _agent(doc)
+    del agent["actions"][0]["approval"]
+    lookup = copy.deepcopy(agent["actions"][0])
+    lookup.update(name="lookup_order")
+    lookup["side_effect_ceiling"] = {"per_action": {"lookups": 5}, "per_hour": {"lookups": 900}}
+    agent["actions"].append(lookup)
+    found = _found(_graded(write, doc), "PM005")
+    assert [(f["severity"], f["path"]) for f in found] == [
+        ("high", "$.agents[0].blast_radius.max_usd_per_action")
+    ]
+
+
+def test_a_covers_key_that_is_no_cap_counts_nothing(write) -> None:
+    doc = _base()
+    _agent(doc)["tools"].append({"name": "slack.post", "scopes": ["chat:write"], "effect": "send"})
+    _agent(doc)["actions"][0]["side_effect_ceiling"]["covers"] = {"slack_posts": ["slack.post"]}
+    [finding] = _found(_graded(write, doc), "SE007")
+    assert finding["severity"] == "medium"
+
+
+def test_a_declared_sender_counted_by_a_large_cap_is_bulk_messaging(write) -> None:
+    doc = _base()
+    agent = _agent(doc)
+    agent["tools"].append({"name": "mailer.blast", "scopes": ["mail:send"], "effect": "send",
+                           "counts_against": ["announcements"]})  # fmt: skip
+    notify = copy.deepcopy(agent["actions"][0])
+    del notify["approval"]
+    notify.update(name="announce", max_usd_moved=0)
+    notify["side_effect_ceiling"] = {
+        "per_action": {"announcements": 5000},
+        "per_hour": {"announcements": 5000},
+    }
+    agent["actions"].append(notify)
+    found = _found(_graded(write, doc), "PM005")
+    assert [(f["severity"], f["path"]) for f in found] == [
+        ("high", "$.agents[0].actions[1].approval")
+    ]
+
+
+def test_an_effect_capped_only_per_action_beside_a_windowed_one_is_reported_at_info(
+    write,
+) -> None:
+    doc = _base()
+    _agent(doc)["actions"][0]["side_effect_ceiling"]["per_action"]["slack_messages"] = 50
+    [finding] = _found(_graded(write, doc), "SE004")
+    assert (
+        finding["severity"] == "info"
+        and "per_hour or per_day cap on slack_messages" in (finding["gap"])
+    )
+
+
+@pytest.mark.parametrize(
+    ("where", "key", "value", "rule"),
+    [
+        ("approval", "required_above_usd", "200", "PM005"),
+        ("retries", "retry_budget_ratio", "0.1", "RT007"),
+    ],
+)
+def test_a_mistyped_value_is_not_also_reported_as_absent(
+    write, where: str, key: str, value: str, rule: str
+) -> None:
+    doc = _base()
+    if where == "retries":
+        del doc["retries"]["retry_budget_per_action"]
+        doc["retries"][key] = value
+    else:
+        _agent(doc)["actions"][0]["approval"][key] = value
+    report = _graded(write, doc)
+    assert _found(report, rule) == [] and _found(report, "DL007")
+
+
+def test_a_ratio_beside_a_count_is_still_checked(write) -> None:
+    doc = _base()
+    doc["retries"]["retry_budget_ratio"] = 1.0
+    assert _found(_graded(write, doc), "RT007")
+
+
+def test_a_read_only_scope_of_an_admin_api_is_not_broad(write) -> None:
+    doc = _base()
+    _agent(doc)["tools"].append(
+        {"name": "gdir.lookup", "scopes": ["admin.directory.user.readonly"], "effect": "read"}
+    )
+    assert _found(_graded(write, doc), "PM003") == []
+
+
+def test_thousands_of_tools_and_caps_are_matched_in_bounded_time(write) -> None:
+    """Which cap counts which tool is indexed once per agent, not tried pair by pair."""
+    from tests.hostile.bounded import bounded
+
+    doc = _base()
+    count = 3_000
+    agent = _agent(doc)
+    agent["tools"] = [
+        {"name": f"svc{n}.update_record", "scopes": [f"svc{n}:write"], "effect": "write"}
+        for n in range(count)
+    ]
+    agent["actions"][0]["side_effect_ceiling"] = {
+        "per_action": {f"writes_{n}": 1 for n in range(count)},
+        "per_hour": {f"writes_{n}": 10 for n in range(count)},
+    }
+    path = write("many.yaml", yaml.safe_dump(doc, sort_keys=False))
+    run = bounded("check", str(path), "--format", "json", "--today", "2026-11-22")
+    assert run.problems() == [], run.stderr[-500:]
+    assert [f for f in run.json()["findings"] if f["rule"] == "SE007"]

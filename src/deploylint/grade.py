@@ -102,14 +102,14 @@ def grade_doc(doc: LoadedDoc, *, file: str, settings: Settings) -> DocResult:
             problems.append(unknown_version)
         else:
             problems += shape_problems(doc)
-            # Ignored rules run too, so that a placeholder they would report stays theirs
-            # (quiet with them) rather than turning up as RV011; their hits are dropped below.
+            # Ignored rules run too: a placeholder they report stays theirs (quiet with
+            # them) rather than turning up as RV011, and a waiver naming one still matches.
             evaluation = evaluate(doc.data, rules, today=settings.today)
             hits = evaluation.hits
             applied |= evaluation.applied
         if doc.data.get("waivers"):
             applied |= {rule.id for rule in rules if rule.area == "waivers"}
-    hits = [h for h in one_each(hits, problems, doc.locate) if h.rule.id not in settings.ignored]
+    hits = one_each(hits, problems, doc.locate)
     hits = [_problem_hit(p, settings.rubric) for p in problems] + hits
     # An ignored rule's hits matter only to a waiver naming it (else WV002: "not needed"),
     # and must not take the place of reported findings under the cap.

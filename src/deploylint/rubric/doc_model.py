@@ -16,7 +16,7 @@ from typing import Any
 from deploylint.rubric import names
 from deploylint.rubric.names import Guess
 
-SCOPES = ("per_action", "per_hour", "per_day")
+SCOPES = ("per_action", "per_hour", "per_day")  # a side-effect ceiling's, narrowest first
 
 
 def _mapping(value: Any) -> dict[str, Any]:
@@ -78,11 +78,13 @@ class Action:
     compute_usd: float | None  # the cost ceiling: spend on the model and tools, not money moved
     caps: Mapping[str, Mapping[str, float | None]]  # scope -> effect key -> cap
     covers: Mapping[str, tuple[str, ...]]  # cap key -> tools it declares it counts
+    has_approval: bool  # it declares an `approval` mapping
 
 
 @dataclass(frozen=True, slots=True)
 class Agent:
-    """An agent with its tools, actions, writes and declared money at risk."""
+    """An agent with its tools, actions, writes, declared money at risk, and which caps
+    count which tools (worked out once: a doc may have thousands of each)."""
 
     index: int
     id: str
@@ -90,36 +92,47 @@ class Agent:
     actions: tuple[Action, ...]
     writes: tuple[str, ...]
     max_usd_at_risk: float | None  # blast_radius.max_usd_per_action
-
-    def cap_keys(self) -> tuple[str, ...]:
-        keys = (key for a in self.actions for scope in SCOPES for key in a.caps.get(scope, {}))
-        return tuple(dict.fromkeys(keys))
-
-    def declares_coverage(self) -> bool:
-        return any(t.counts_against for t in self.tools) or any(a.covers for a in self.actions)
-
-    def _caps_accounted_for(self) -> bool:
-        """Every cap is keyed by some tool's own name or scope: none is left to count another."""
-        return all(
-            any(names.cap_named_for_tool(k, t.name, t.scopes) for t in self.tools)
-            for k in self.cap_keys()
-        )
+    cap_keys: tuple[str, ...]  # every side-effect cap key of its actions, in doc order
+    counted: Mapping[str, tuple[str, ...]]  # tool name -> caps the doc says count it
+    explicit: bool  # the doc accounts for its caps, so a tool none counts is a fact
+    by_stem: Mapping[str, tuple[str, ...]]  # word stem -> caps whose key has it
 
     def coverage(self, tool: Tool) -> Coverage:
         """The caps that count ``tool``: declared, keyed by its name, or (a guess) alike."""
-        keys = self.cap_keys()
-        declared = [k for k in tool.counts_against if k in keys]
-        declared += [k for a in self.actions for k, tools in a.covers.items() if tool.name in tools]
-        declared += [k for k in keys if names.cap_named_for_tool(k, tool.name, tool.scopes)]
-        if declared:
-            return Coverage(tuple(dict.fromkeys(declared)))
-        if self.declares_coverage() or self._caps_accounted_for():
+        if self.counted.get(tool.name):
+            return Coverage(self.counted[tool.name])
+        if self.explicit:
             return Coverage((), explicit=True)
-        for key in keys:
+        stems = names.meaningful_stems([tool.name, *tool.scopes])
+        candidates = {key for stem in stems for key in self.by_stem.get(stem, ())}
+        for key in (k for k in self.cap_keys if k in candidates):
             guess = names.cap_matches_tool(key, tool.name, tool.scopes)
             if guess is not None:
                 return Coverage((key,), guess=guess)
         return Coverage(())
+
+
+def _counted(
+    tools: list[Tool], actions: list[Action], keys: tuple[str, ...]
+) -> tuple[dict[str, tuple[str, ...]], bool]:
+    """Which caps count which tool, by the doc's word (`counts_against`, `covers`, a key that
+    is the tool's own name or scope), and whether the doc accounts for every cap that way."""
+    known = set(keys)
+    counted: dict[str, list[str]] = {}
+    owners: set[str] = set()
+    for tool in tools:
+        own = names.own_keys(tool.name, tool.scopes)
+        owners |= own
+        counted.setdefault(tool.name, []).extend(
+            [k for k in tool.counts_against if k in known] + [k for k in keys if k in own]
+        )
+    for action in actions:
+        for key, covered in action.covers.items():
+            for name in covered if key in known else ():
+                counted.setdefault(name, []).append(key)
+    declares = any(t.counts_against for t in tools) or any(a.covers for a in actions)
+    explicit = declares or all(k in owners for k in keys)
+    return {n: tuple(dict.fromkeys(k)) for n, k in counted.items()}, explicit
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +199,7 @@ def _action(index: int, raw: dict[str, Any]) -> Action:
         compute_usd=number(_mapping(raw.get("cost_ceiling")).get("per_action_usd")),
         caps=caps,
         covers=covers,
+        has_approval=isinstance(raw.get("approval"), dict),
     )
 
 
@@ -195,6 +209,12 @@ def _agent(index: int, raw: dict[str, Any]) -> Agent:
         _action(i, a) for i, a in enumerate(_listed(raw.get("actions"))) if isinstance(a, dict)
     ]
     writes = [_mapping(w).get("resource") for w in _listed(raw.get("writes"))]
+    keys = tuple(dict.fromkeys(k for a in actions for scope in SCOPES for k in a.caps[scope]))
+    counted, explicit = _counted(tools, actions, keys)
+    by_stem: dict[str, list[str]] = {}
+    for key in keys:
+        for stem in names.meaningful_stems([key]):
+            by_stem.setdefault(stem, []).append(key)
     return Agent(
         index=index,
         id=str(raw.get("id", "an unnamed agent")),
@@ -202,6 +222,10 @@ def _agent(index: int, raw: dict[str, Any]) -> Agent:
         actions=tuple(actions),
         writes=tuple(w for w in writes if isinstance(w, str)),
         max_usd_at_risk=number(_mapping(raw.get("blast_radius")).get("max_usd_per_action")),
+        cap_keys=keys,
+        counted=counted,
+        explicit=explicit,
+        by_stem={stem: tuple(caps) for stem, caps in by_stem.items()},
     )
 
 

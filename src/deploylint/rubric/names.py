@@ -27,7 +27,7 @@ _EFFECT_WORDS: Final = {
     "send": ("send", "post", "reply", "message", "email", "mail", "sms", "notify", "notification",
              "publish", "comment", "dm", "page", "tweet", "broadcast", "invite"),
     "pay": ("refund", "pay", "payment", "payout", "charge", "transfer", "wire", "purchase",
-            "book", "order", "capture", "credit", "debit"),
+            "book", "capture", "credit", "debit"),
     "delete": ("delete", "remove", "purge", "destroy", "drop", "truncate", "wipe", "erase",
                "revoke", "deprovision", "terminate", "cancel"),
     "execute": ("exec", "shell", "bash", "eval", "run_command", "subprocess", "terminal"),
@@ -110,18 +110,23 @@ _GENERIC: Final = frozenset(
 )  # fmt: skip
 
 
-def cap_named_for_tool(cap: str, name: str, scopes: Iterable[str]) -> bool:
-    """Whether a side-effect cap is keyed by the tool's own name or one of its scopes
-    (``a:b`` or ``a.b``): the doc wrote the tool's name, so this is no guess."""
+def own_keys(name: str, scopes: Iterable[str]) -> set[str]:
+    """The cap keys that are a tool's own name or one of its scopes (``a:b`` or ``a.b``): a
+    cap keyed so names the tool in the doc's words, so counting it is no guess."""
     scope_list = [s for s in scopes if isinstance(s, str)]
-    return cap in {name, *scope_list, *(s.replace(":", ".") for s in scope_list)}
+    return {name, *scope_list, *(s.replace(":", ".") for s in scope_list)}
+
+
+def meaningful_stems(texts: Iterable[str]) -> set[str]:
+    """The word stems of names that can tie a cap to a tool (not `per`, `count`, `api`...)."""
+    return _stems(texts) - _GENERIC
 
 
 def cap_matches_tool(cap: str, name: str, scopes: Iterable[str]) -> Guess | None:
     """Whether a side-effect cap's key shares a meaningful word with a tool's name or scopes
     (``emails_sent`` and ``email.send``): a guess that the cap counts the tool's calls."""
     scope_list = [s for s in scopes if isinstance(s, str)]
-    shared = (_stems([cap]) & _stems([name, *scope_list])) - _GENERIC
+    shared = meaningful_stems([cap]) & meaningful_stems([name, *scope_list])
     if not shared:
         return None
     word = sorted(shared)[0]

@@ -8,6 +8,7 @@ One module per rubric area; this registry is the one place that lists them.
 from __future__ import annotations
 
 from deploylint.rubric.checks import (
+    approvals,
     audit,
     checkpoints,
     cost_ceiling,
@@ -24,7 +25,7 @@ from deploylint.rubric.checks.base import Check, CheckInput, Fact, parse_date
 
 _AREAS = (
     kill_switch, cost_ceiling, side_effects, retries, checkpoints, rollback,
-    peer_auth, write_authority, audit, permissions, review,
+    peer_auth, write_authority, audit, permissions, approvals, review,
 )  # fmt: skip
 
 

@@ -44,7 +44,7 @@ class CheckInput:
     model: DocModel | None = None  # the doc's model, built once per doc by the engine
 
     @property
-    def facts(self) -> DocModel:
+    def doc_model(self) -> DocModel:
         """The doc's model (built here when the caller didn't pass one)."""
         return self.model if self.model is not None else build(self.doc)
 

@@ -13,12 +13,12 @@ def checkpoints_cover_workers(given: CheckInput) -> Iterator[Fact]:
     A component's `role:` decides (the brief's `component: orchestrator` says it too); where
     only a name like `ingest-scheduler` suggests an orchestrator, the finding is a guess.
     """
-    model = given.facts
+    model = given.doc_model
     components = model.components
     if not components or not model.writes_anything():
         return  # none at all is CP001's finding; agents that write nothing have no workers
-    if any(c.role != "orchestrator" for c in components):
-        return
+    if any(c.role != "orchestrator" or c.writes for c in components):
+        return  # a component that isn't an orchestrator, or one the doc says writes
     guess = next((c.role_guess for c in components if c.role_guess is not None), None)
     values = {"components": [c.name or "an unnamed component" for c in components]}
     yield Fact((*given.path, "checkpoints"), values=values, guess=guess)
@@ -33,12 +33,14 @@ def worker_checkpoint_mechanism(given: CheckInput) -> Iterator[Fact]:
     raw = mapping(given.node)
     if raw.get("mechanism") != "snapshot" or not isinstance(given.path[-1], int):
         return
-    component = next((c for c in given.facts.components if c.index == given.path[-1]), None)
-    if component is None or component.writes is False or component.role == "orchestrator":
+    component = next((c for c in given.doc_model.components if c.index == given.path[-1]), None)
+    if component is None or component.writes is False:
         return
-    if component.role == "worker" or component.writes:
-        guess = None if component.writes or component.role_guess is None else component.role_guess
-        yield Fact((*given.path, "mechanism"), values={"component": component.name}, guess=guess)
+    if component.writes:  # declared: no name overrides it, whatever its role
+        yield Fact((*given.path, "mechanism"), values={"component": component.name})
+    elif component.role == "worker":
+        values = {"component": component.name}
+        yield Fact((*given.path, "mechanism"), values=values, guess=component.role_guess)
 
 
 def checkpoint_non_idempotent_retried(given: CheckInput) -> Iterator[Fact]:

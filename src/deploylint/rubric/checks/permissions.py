@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -23,8 +22,6 @@ from deploylint.rubric.checks.base import (
     listed,
     mapping,
 )
-from deploylint.rubric.doc_model import Action, Agent
-from deploylint.rubric.names import Guess
 
 _COUNT_KINDS = ("deletion", "bulk_messaging")
 
@@ -48,19 +45,19 @@ def _agent_at(given: CheckInput) -> dict[str, Any]:
     return {}
 
 
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value)
+def _broad(scope: Any, patterns: list[str]) -> bool:
+    """A wildcard scope, or an admin-like one that isn't read-only (Google's
+    `admin.directory.user.readonly` reads through the Admin API; it administers nothing)."""
+    if not isinstance(scope, str) or not any(_matches(p, scope) for p in patterns):
+        return False
+    return "*" in scope or not names.scopes_read_only([scope])
 
 
 def tool_scope_breadth(given: CheckInput) -> Iterator[Fact]:
     """A tool holds a wildcard, admin or otherwise open-ended scope."""
     tool = mapping(given.node)
     scopes = listed(tool.get("scopes"))
-    broad = [
-        (i, s) for i, s in enumerate(scopes) if any(_matches(p, s) for p in given.params["broad"])
-    ]
+    broad = [(i, s) for i, s in enumerate(scopes) if _broad(s, given.params["broad"])]
     if broad:
         values = {"tool": tool.get("name", "an unnamed tool"), "broad": [s for _, s in broad]}
         yield Fact((*given.path, "scopes", broad[0][0]), values=values)
@@ -79,12 +76,9 @@ def open_ended_tool(given: CheckInput) -> Iterator[Fact]:
     scopes = [s for s in listed(raw.get("scopes")) if isinstance(s, str)]
     if any(_matches(given.params["shell_scopes"], s) for s in scopes):
         kind, guess = "shell", None
-    elif declared is True or raw.get("effect") == "execute":
-        named = guess.value if guess is not None else None
-        kind, guess = (
-            named or ("shell" if raw.get("effect") == "execute" else "arbitrary-URL"),
-            None,
-        )
+    elif declared is True:  # `effect: execute` says it runs a job; only this says "anything"
+        fallback = "shell" if raw.get("effect") == "execute" else "arbitrary-URL"
+        kind, guess = (guess.value if guess is not None else fallback), None
     elif guess is not None:
         kind = guess.value
     else:
@@ -111,137 +105,6 @@ def read_tool_with_write_scope(given: CheckInput) -> Iterator[Fact]:
             values = {"tool": name, "scope": scope}
             yield Fact((*given.path, "scopes", index), values=values, guess=guess)
             return
-
-
-@dataclass(frozen=True, slots=True)
-class _Impact:
-    """One kind of high impact an action has, why, and (when read off a name) the guess."""
-
-    kind: str
-    reason: str
-    guess: Guess | None = None
-
-
-def _money(agent: Agent, action: Action, params: Mapping[str, Any]) -> _Impact | bool | None:
-    """Money the action moves: an impact, False when the doc says it moves none, else None.
-
-    The action's own `max_usd_moved` decides; then its agent's `blast_radius` figure, which
-    is this action's only when the agent has one action (otherwise it is charged to an action
-    only as a guess, from a name). Compute spend (`cost_ceiling.per_action_usd`) is not
-    money moved.
-    """
-    floor = params["money_at_risk_usd"]
-    if action.max_usd_moved is not None:
-        if action.max_usd_moved <= floor:
-            return False
-        return _Impact("money", f"moves up to {action.max_usd_moved:g} USD per run")
-    if agent.max_usd_at_risk is None:
-        return None
-    if agent.max_usd_at_risk <= floor:
-        return False
-    reason = f"{agent.id} puts {agent.max_usd_at_risk:g} USD at risk per action"
-    if len(agent.actions) == 1:
-        return _Impact("money", reason)
-    return None
-
-
-def _named_impacts(action: Action, params: Mapping[str, Any]) -> list[_Impact]:
-    """What the action's cap names suggest: money, deletion, messages to many. Guesses."""
-    found: dict[str, _Impact] = {}
-    for scope, caps in action.caps.items():
-        for key, cap in caps.items():
-            guess = names.effect_kind(key)
-            if guess is None:
-                continue
-            kind = {"money": "money", "deletion": "deletion"}.get(guess.value)
-            if guess.value == "messaging":
-                bulk = params["bulk_messages_per_action"]
-                if scope != "per_action" or cap is None or cap <= bulk:
-                    continue
-                kind = "bulk_messaging"
-                guess = Guess(kind, f"{guess.basis}, capped at {cap:g} per action", guess.settle)
-            if kind is not None and kind not in found:
-                found[kind] = _Impact(kind, f"side effect {key} looks like {kind}", guess)
-    return list(found.values())
-
-
-def _impacts(agent: Agent, action: Action, params: Mapping[str, Any]) -> list[_Impact]:
-    """The high-impact kinds of an action: declared (`impact:`, `max_usd_moved`, the agent's
-    money at risk) first; names only where the doc says nothing."""
-    money = _money(agent, action, params)
-    if action.impact is not None:
-        found = [
-            _Impact(k, f"impact declared as {k}")
-            for k in dict.fromkeys(action.impact)
-            if k in params["high_impact"] and not (k == "money" and money is False)
-        ]
-        # the action's own figure adds money; the agent's doesn't override what it declares
-        own = isinstance(money, _Impact) and action.max_usd_moved is not None
-        if own and isinstance(money, _Impact) and all(i.kind != "money" for i in found):
-            found.append(money)
-        return found
-    found = [money] if isinstance(money, _Impact) else []
-    for impact in _named_impacts(action, params):
-        if impact.kind == "money" and money is not None:
-            continue  # the doc's own figure decides money, either way
-        found.append(impact)
-    return found
-
-
-def high_impact_approval(given: CheckInput) -> Iterator[Fact]:
-    """A high-impact action has no human approval, no threshold, or one it never reaches."""
-    if len(given.path) < 4 or not isinstance(given.path[1], int):
-        return
-    agent = given.facts.agent(given.path[1])
-    action = next((a for a in agent.actions if a.index == given.path[3]), None) if agent else None
-    if agent is None or action is None:
-        return
-    impacts = _impacts(agent, action, given.params)
-    if not impacts:
-        return
-    proven = [i for i in impacts if i.guess is None]
-    guess = None if proven else impacts[0].guess
-    kinds = [i.kind for i in (proven or impacts)]
-    values: dict[str, Any] = {
-        "action_name": action.name,
-        "agent_id": agent.id,
-        "kinds": kinds,
-        "reasons": [i.reason for i in (proven or impacts)],
-    }
-    where = (*given.path, "approval")
-    approval = mapping(given.node).get("approval")
-    if not isinstance(approval, dict):
-        yield Fact(where, missing=True, values={**values, "problem": "missing"}, guess=guess)
-        return
-    if not proven:
-        return  # any approval answers a guess
-    yield from _thresholds(action, approval, kinds, values, where)
-
-
-def _thresholds(
-    action: Action, approval: dict[str, Any], kinds: list[str], values: dict[str, Any],
-    where: KeyPath,
-) -> Iterator[Fact]:  # fmt: skip
-    """The approval states no threshold for a declared kind, or one the action never reaches."""
-    usd = _number(approval.get("required_above_usd"))
-    count = _number(approval.get("required_above_count"))
-    money_on_action = action.max_usd_moved is not None or "money" in (action.impact or ())
-    absent: list[str] = []
-    if "money" in kinds and money_on_action and usd is None:
-        absent = ["required_above_usd"]  # the action itself says it moves money
-    elif usd is None and count is None:  # any stated threshold says which actions wait
-        counts = any(k in kinds for k in _COUNT_KINDS)
-        absent = ["required_above_count" if counts else "required_above_usd"]
-    if absent:
-        yield Fact(where, values={**values, "problem": "no_threshold", "thresholds": absent})
-        return
-    if usd is not None and action.max_usd_moved is not None and usd >= action.max_usd_moved:
-        never = {
-            "problem": "never",
-            "threshold": f"{usd:g}",
-            "at_risk": f"{action.max_usd_moved:g}",
-        }
-        yield Fact((*where, "required_above_usd"), values={**values, **never})
 
 
 def approval_routed_to_humans(given: CheckInput) -> Iterator[Fact]:
@@ -273,7 +136,6 @@ CHECKS: dict[str, Check] = {
     "tool_scope_breadth": tool_scope_breadth,
     "open_ended_tool": open_ended_tool,
     "read_tool_with_write_scope": read_tool_with_write_scope,
-    "high_impact_approval": high_impact_approval,
     "approval_routed_to_humans": approval_routed_to_humans,
     "helper_tools_within_parent": helper_tools_within_parent,
 }

@@ -6,6 +6,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from deploylint.rubric.checks.base import Check, CheckInput, Fact, agents, listed, mapping
+from deploylint.rubric.doc_model import number
 
 
 def _count(value: Any) -> int | None:
@@ -51,12 +52,6 @@ def retry_max_attempts(given: CheckInput) -> Iterator[Fact]:
     yield from _bounded(given, "max_attempts", 1, given.params["max_attempts"])
 
 
-def _ratio(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value)
-
-
 def retry_budget(given: CheckInput) -> Iterator[Fact]:
     """No retry budget per action, or one too large for the action's own scale.
 
@@ -67,8 +62,10 @@ def retry_budget(given: CheckInput) -> Iterator[Fact]:
     """
     section = mapping(given.node)
     values = _values(given)
-    ratio = _ratio(section.get("retry_budget_ratio"))
+    ratio = number(section.get("retry_budget_ratio"))
     limit_ratio = float(given.params["max_retry_ratio"])
+    if section.get("retry_budget_ratio") is not None and ratio is None:
+        return  # a ratio of the wrong type is the schema's finding (DL007)
     if section.get("retry_budget_per_action") is None:
         if ratio is None:
             yield Fact((*given.path, "retry_budget_per_action"), missing=True, values=values)
@@ -76,6 +73,8 @@ def retry_budget(given: CheckInput) -> Iterator[Fact]:
             values = {**values, "ratio": ratio}
             yield Fact((*given.path, "retry_budget_ratio"), values=values)
         return
+    if ratio is not None and ratio > limit_ratio:
+        yield Fact((*given.path, "retry_budget_ratio"), values={**values, "ratio": ratio})
     calls = values["calls_per_action"] or 0
     limit = max(int(given.params["max_retry_budget"]), int(calls * limit_ratio))
     yield from _bounded(given, "retry_budget_per_action", 0, limit)

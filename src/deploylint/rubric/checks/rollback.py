@@ -22,9 +22,7 @@ from deploylint.rubric.checks.base import (
 )
 from deploylint.rubric.names import Guess
 
-# Words of a route: split on anything not a letter or digit, and between camelCase humps.
-_WORD_BREAK = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z])(?=[A-Z])")
-
+_URL = re.compile(r"(?:[A-Z]+\s+)?https?://", re.IGNORECASE)
 _URL_HOST = re.compile(r"https?://(([A-Za-z0-9-]+)\.[A-Za-z0-9.-]+)")
 # "Settings -> Agents -> Pause": a path through a UI's menus, not a route.
 _CLICK_PATHS = ("->", "\u2192", "\u00bb", " > ")
@@ -102,30 +100,34 @@ def human_override_queue_human(given: CheckInput) -> Iterator[Fact]:
     yield from _holder_fact(given, "human_override_queue", (*NOT_HUMAN, UNDECLARED, NO_ROTATION))
 
 
-def _words(text: str) -> list[str]:
-    return [w.lower() for w in _WORD_BREAK.split(text) if w]
-
-
 def route_problem(path: str, params: Mapping[str, Any]) -> tuple[str, str | None] | None:
     """Why ``path`` is not a literal route: ``("screen", word)`` or ``("not_a_route", None)``.
 
-    A literal route is an API path or URL, or a runbook entry point, that starts the text;
-    a note after it (`/internal/x/rollback?since={ts} (resets status)`, `runbook DATA-RB-13
-    "Restore a partition"`) is the team's own words and doesn't make it less of a route.
-    Neither names any of ``params["screen_words"]`` (dashboard, console, portal, ...) or
-    walks a menu path (`Settings -> Agents -> Pause`).
+    A literal route is an API path, a URL or a runbook entry point that starts the text; a
+    note after it (`/internal/x/rollback?since={ts} (resets status)`, `runbook DATA-RB-13
+    "Restore a partition"`) is the team's own words and is not read for screen words. An
+    API path (`POST /internal/.../toggle`) is a route whatever its words; a URL is a page
+    when it names a screen (`https://console.vendor.example/...`) or a web app's host
+    (`https://app.vendor.io/...`, unless its path is an `/api/`); text with no route is a
+    page when it names a screen or a menu (`menu_words`). A click path (`Settings ->
+    Pause`) makes any of them a page.
     """
-    screens = {str(w).lower() for w in params.get("screen_words", ())}
     text = path.strip()[:2_000]
     route = _leading_route(text, params.get("routes", ()))
-    word = next((w for w in _words(text) if w in screens), None)
-    word = word or next((a for a in _CLICK_PATHS if a in text), None)
+    click = next((a for a in _CLICK_PATHS if a in text), None)
+    if click is not None:
+        return ("screen", click)
+    if route is not None and not _URL.match(route):
+        return None  # an API path or a runbook entry: a route, whatever its words say
+    words = set(params.get("screen_words", ()))
+    if route is None:
+        words |= set(params.get("menu_words", ()))
+    screens = {str(w).lower() for w in words}
+    word = next((w for w in names.words(route or text) if w in screens), None)
     word = word or _page_host(route or "", params.get("screen_hosts", ()))
     if word is not None:
         return ("screen", word)
-    if route is None:
-        return ("not_a_route", None)
-    return None
+    return ("not_a_route", None) if route is None else None
 
 
 def _page_host(route: str, hosts: Iterable[str]) -> str | None:
@@ -133,6 +135,8 @@ def _page_host(route: str, hosts: Iterable[str]) -> str | None:
     found = _URL_HOST.search(route)
     if found is None or found.group(2).lower() not in {str(h).lower() for h in hosts}:
         return None
+    if "api" in names.words(route[found.end() :]):
+        return None  # https://app.vendor.io/api/v1/...: the vendor's API, a route
     return f"web app ({found.group(1)})"
 
 

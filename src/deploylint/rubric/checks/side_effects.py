@@ -7,11 +7,10 @@ from itertools import pairwise
 from typing import Any
 
 from deploylint.rubric.checks.base import Check, CheckInput, Fact, mapping
-from deploylint.rubric.doc_model import Coverage, Tool
+from deploylint.rubric.doc_model import SCOPES, Coverage, Tool
 from deploylint.rubric.names import Guess
 
-WINDOWS = ("per_hour", "per_day")
-SCOPES = ("per_action", *WINDOWS)  # narrowest first
+WINDOWS = SCOPES[1:]
 
 
 def _caps(ceiling: dict[str, Any], scope: str) -> dict[str, Any]:
@@ -22,11 +21,12 @@ def _count(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def _windows_runs(ceiling: dict[str, Any], effect: str) -> bool:
-    """Another effect is capped both per action and per window, so runs are windowed."""
+def _windowed_by(ceiling: dict[str, Any], effect: str) -> str | None:
+    """Another effect capped both per action and per window, which windows the action's
+    runs if every run causes it (an assumption: a finding that rests on it says so)."""
     per_action = _caps(ceiling, "per_action")
-    return any(
-        other != effect and other in _caps(ceiling, w) for w in WINDOWS for other in per_action
+    return next(
+        (o for o in per_action for w in WINDOWS if o != effect and o in _caps(ceiling, w)), None
     )
 
 
@@ -38,11 +38,20 @@ def side_effect_caps_paired(given: CheckInput) -> Iterator[Fact]:
     if not per_action or not windowed:
         return  # a whole scope missing is SE002's or SE003's finding
     # An effect capped at 0 is forbidden in that scope: it needs no second cap. An effect
-    # capped only per action in an action whose runs another cap already windows is bounded.
+    # capped only per action, in an action whose runs another cap may window, is reported
+    # at info, saying what it rests on.
     for effect, cap in per_action.items():
-        if effect not in windowed and _count(cap) != 0 and not _windows_runs(ceiling, effect):
-            values = {"effect": effect, "scope": "per_action", "cap": cap}
-            yield Fact((*given.path, "per_action", effect), values=values)
+        if effect in windowed or _count(cap) == 0:
+            continue
+        values = {"effect": effect, "scope": "per_action", "cap": cap}
+        other = _windowed_by(ceiling, effect)
+        guess = None
+        if other is not None:
+            guess = Guess(
+                effect, f"the window on {other}, which bounds these runs only if each causes one",
+                f"a per_hour or per_day cap on {effect}",
+            )  # fmt: skip
+        yield Fact((*given.path, "per_action", effect), values=values, guess=guess)
     reported: set[str] = set()
     for window in WINDOWS:
         for effect, cap in _caps(ceiling, window).items():
@@ -88,8 +97,8 @@ def side_effect_caps_cover_tools(given: CheckInput) -> Iterator[Fact]:
     """
     if not isinstance(given.path[-1], int):
         return
-    agent = given.facts.agent(given.path[-1])
-    if agent is None or not agent.cap_keys():
+    agent = given.doc_model.agent(given.path[-1])
+    if agent is None or not agent.cap_keys:
         return  # no cap at all is SE001's finding, per action
     for tool in agent.tools:
         if not tool.name or not tool.acts:
@@ -99,7 +108,7 @@ def side_effect_caps_cover_tools(given: CheckInput) -> Iterator[Fact]:
             continue
         proven = tool.effect_guess is None and coverage.explicit
         guess = None if proven else _why_guess(tool, coverage)
-        values = {"tool": tool.name, "capped": list(agent.cap_keys()), "effect": tool.effect}
+        values = {"tool": tool.name, "capped": list(agent.cap_keys), "effect": tool.effect}
         yield Fact((*given.path, "tools", tool.index), values=values, guess=guess)
 
 
@@ -112,7 +121,7 @@ def _why_guess(tool: Tool, coverage: Coverage) -> Guess:
             f"`effect:` and `counts_against:` on tool {tool.name}",
         )
     return Guess(
-        "uncounted",
+        tool.name,
         f"cap names: none is keyed like {tool.name}",
         f"`counts_against:` on tool {tool.name} (or `covers:` on the ceiling)",
     )
