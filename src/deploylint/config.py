@@ -118,6 +118,30 @@ def load_config(path: Path) -> Config:
     return config_from(data, path)
 
 
+def repository_root(start: Path) -> Path:
+    """The folder holding ``.git`` at or above ``start``; else ``start`` itself."""
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return start
+
+
+def _rubric_paths(data: Mapping[str, Any], path: Path | None, root: Path) -> tuple[Path, ...]:
+    """The config's rubric paths, each inside the repository (links resolved): a config in a
+    pull request must not make CI read the runner's files (a token, a key) as a rubric."""
+    paths = tuple(root / p for p in data.get("rubric", ()))
+    if path is None:
+        return paths
+    fence = repository_root(root.resolve())
+    for rubric in paths:
+        if not rubric.resolve().is_relative_to(fence):
+            raise ConfigError(
+                f"{path}: rubric: {rubric}: outside the repository ({fence}); a config's "
+                "rubric must live in the repository (use --rubric for one elsewhere)"
+            )
+    return paths
+
+
 def config_from(data: Mapping[str, Any], path: Path | None) -> Config:
     """A Config from validated settings; paths are relative to ``path``'s folder."""
     root = path.parent if path is not None else Path.cwd()
@@ -129,7 +153,7 @@ def config_from(data: Mapping[str, Any], path: Path | None) -> Config:
         unwaivable=tuple(data.get("unwaivable", ())),
         include=tuple(data.get("include", ())),
         exclude=tuple(data.get("exclude", ())),
-        rubric=tuple(root / p for p in data.get("rubric", ())),
+        rubric=_rubric_paths(data, path, root),
         rubric_replace_default=data.get("rubric_replace_default", False),
         max_file_bytes=data.get("max_file_bytes"),
         rules=data.get("rules", {}),

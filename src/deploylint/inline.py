@@ -29,6 +29,7 @@ _SCOPED: Final = frozenset(
         "unevaluatedItems",
     }
 )
+_REFS: Final = frozenset({"$ref", "$dynamicRef", "$recursiveRef"})
 BUDGET: Final = 2_000  # definitions copied in; each use of a def is a copy of it
 
 
@@ -86,3 +87,38 @@ class _Inliner:
         # "~0", "~1" and %-escapes need JSON-pointer decoding: leave such refs to jsonschema
         plain = name in self.defs and not any(c in name for c in "~/%")
         return name if plain else None
+
+
+def _refuse(uri: str) -> Any:
+    """A registry's retrieve hook that reads nothing: no file, no network, ever."""
+    from referencing.exceptions import NoSuchResource
+
+    raise NoSuchResource(ref=uri)  # type: ignore[call-arg]
+
+
+def closed_registry() -> Any:
+    """A ``referencing.Registry`` that resolves only refs inside the schema being validated.
+
+    jsonschema's default would open ``file://`` and fetch ``http://`` refs (with no timeout),
+    and a rubric from a pull request could then read the runner's files into an error."""
+    from referencing import Registry
+
+    return Registry(retrieve=_refuse)  # type: ignore[call-arg]
+
+
+def outside_refs(node: Any) -> list[str]:
+    """Every ``$ref`` (or base URI) in a schema that could point outside it: only refs
+    beginning with ``#`` stay inside, and a schema may not set its own ``$id``."""
+    if isinstance(node, list):
+        return [ref for item in node for ref in outside_refs(item)]
+    if not isinstance(node, dict):
+        return []
+    found = [
+        f"{key}: {value}"
+        for key, value in node.items()
+        if isinstance(value, str) and (key == "$id" or (key in _REFS and not value.startswith("#")))
+    ]
+    for key, value in node.items():
+        if key not in _LITERAL - {"$defs"}:
+            found.extend(outside_refs(value))
+    return found

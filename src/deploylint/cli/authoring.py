@@ -73,8 +73,12 @@ def test_rubric(
     from deploylint.rubric.verify import verify
 
     rubric = command_rubric(None, True, paths)
-    sources = {str(p.resolve()) for p in paths}
-    own = [r.id for r in rubric.rules.values() if any(r.source.startswith(s) for s in sources)]
+    sources = [p.resolve() for p in paths]
+    own = [
+        r.id
+        for r in rubric.rules.values()
+        if any(Path(r.source).resolve().is_relative_to(s) for s in sources)
+    ]
     verdicts = verify(rubric, own, grading_day(today))
     for v in verdicts:
         sys.stdout.write(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any, Final
@@ -58,19 +58,22 @@ def load_rubric(sources: Sequence[Path]) -> Rubric:
     rules: dict[str, Rule] = {}
     areas: dict[str, Area] = {}
     base_text = ""
-    for source in sources:
+    for source in _distinct(sources):
         folder = source if source.is_dir() else source.parent
         if (folder / BASE_FILE).is_file():
             base_text = (folder / BASE_FILE).read_text("utf-8")
-        defs = _read_defs(folder / DEFS_FILE)
         shipped = source.resolve().is_relative_to(data_dir("rubrics").resolve())
         shipped_engine = source.resolve() == (data_dir("rubrics") / "engine").resolve()
+        # A team's rubric may $ref the shipped defs (`declared_text`), as the docs say.
+        defs = {**({} if shipped else _shipped_defs()), **_read_defs(folder / DEFS_FILE)}
         for path in _area_files(source):
             area, area_rules = _read_area(path, defs, validate=not shipped or VALIDATE_SHIPPED)
             if not shipped_engine and any(rule.engine for rule in area_rules):
                 message = "`engine: true` is for deploylint's own rules; give the rule a predicate"
                 raise RubricError(f"{path}: {message}")
             for rule in area_rules:
+                if not shipped:
+                    check_refs(rule)
                 if rule.id in rules:
                     raise RubricError(
                         f"{path}: rule {rule.id} is already defined in {rules[rule.id].source}"
@@ -78,6 +81,62 @@ def load_rubric(sources: Sequence[Path]) -> Rubric:
                 rules[rule.id] = rule
             areas[area.name] = area
     return Rubric(rules, areas, base_text)
+
+
+def _distinct(sources: Sequence[Path]) -> list[Path]:
+    """The sources, each once: `test-rubric rubrics/default` names one the default has."""
+    distinct: dict[Path, Path] = {}
+    for source in sources:
+        distinct.setdefault(source.resolve(), source)
+    return list(distinct.values())
+
+
+def _shipped_defs() -> Mapping[str, Any]:
+    return _read_defs(data_dir("rubrics") / "default" / DEFS_FILE)
+
+
+def check_refs(rule: Rule) -> None:
+    """A custom rule's schemas may only ``$ref`` inside themselves and the rubric's defs:
+    nothing is read from a file or the network, and a ref to nothing is said at load."""
+    from referencing.exceptions import Unresolvable
+    from referencing.jsonschema import DRAFT202012
+
+    from deploylint.inline import closed_registry, outside_refs
+    from deploylint.rubric.engine import rule_schema
+
+    where = f"{rule.source}: rule {rule.id}"
+    for which in ("when", "require"):
+        if getattr(rule, which) is None:
+            continue
+        schema = rule_schema(rule, which)
+        outside = outside_refs(schema)
+        if outside:
+            raise RubricError(
+                f"{where}: {which}: `{outside[0]}` points outside the rule: a rule's schema "
+                "may only use refs like `#/$defs/NAME` into the rubric's defs"
+            )
+        resource = DRAFT202012.create_resource(schema)
+        resolver = closed_registry().resolver_with_root(resource)
+        for ref in _refs(schema):
+            try:
+                resolver.lookup(ref)
+            except Unresolvable:
+                known = ", ".join(sorted(rule.defs)) or "none"
+                raise RubricError(
+                    f"{where}: {which}: $ref {ref!r} resolves to nothing (defs: {known})"
+                ) from None
+
+
+def _refs(node: Any) -> Iterator[str]:
+    if isinstance(node, list):
+        for item in node:
+            yield from _refs(item)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if key == "$ref" and isinstance(value, str):
+                yield value
+            elif key not in ("const", "enum", "default", "examples"):
+                yield from _refs(value)
 
 
 def _area_files(source: Path) -> Iterable[Path]:
@@ -109,6 +168,7 @@ def _data(path: Path, *, validate: bool = False) -> Any:
     if data is None:
         doc = _parse(path, raw)
         if validate:
+            _rubric_shaped(path, doc)
             _validate(path, doc)
         data = doc.data
         parsed_cache.store(kind, raw, data)
@@ -118,12 +178,21 @@ def _data(path: Path, *, validate: bool = False) -> Any:
 def _parse(path: Path, raw: bytes | None = None) -> LoadedDoc:
     docs = load_bytes(raw if raw is not None else _read(path))
     problems = [p for doc in docs for p in doc.problems]
+    if len(docs) == 1 and not isinstance(docs[0].data, dict):
+        _rubric_shaped(path, docs[0])
     if problems:
         first = problems[0]
         raise RubricError(f"{path}:{first.position.line}:{first.position.column}: {first.message}")
     if len(docs) != 1:
         raise RubricError(f"{path}: a rubric file holds exactly one YAML document")
     return docs[0]
+
+
+def _rubric_shaped(path: Path, doc: LoadedDoc) -> None:
+    """Say plainly when a file isn't a rubric at all, quoting none of it: a config could
+    name any file (a token, a key), and an error quoting it would print it in the CI log."""
+    if not isinstance(doc.data, dict) or not {"area", "rules"} <= doc.data.keys():
+        raise RubricError(f"{path}: not a rubric file (a YAML mapping with `area:` and `rules:`)")
 
 
 def _read_defs(path: Path) -> Mapping[str, Any]:
