@@ -17,6 +17,7 @@ from typing import Final
 from deploylint import __version__
 from deploylint.findings import Finding
 from deploylint.grade import FileResult
+from deploylint.safewrite import write_text
 
 Key = tuple[str, str, str]  # rule, file, key path
 FORMAT_VERSION: Final = 1
@@ -54,7 +55,7 @@ def write_baseline(path: Path, results: Iterable[FileResult]) -> int:
         "tool": {"name": "deploylint", "version": __version__},
     }
     try:
-        path.write_text(json.dumps({**body, "entries": entries}, indent=2) + "\n", "utf-8")
+        write_text(path, json.dumps({**body, "entries": entries}, indent=2) + "\n")
     except OSError as error:
         raise BaselineError(f"{path}: {error.strerror or error}") from None
     return sum(counted.values())

@@ -215,12 +215,17 @@ def command_config(path: Path | None, disabled: bool) -> Config:
         raise typer.Exit(2) from None
 
 
-def write_output(output: Path | None, write: Callable[[TextIO], int]) -> int:
-    """Run ``write`` on stdout, or on the --output file (a file that can't be written: exit 2)."""
+def write_output(
+    output: Path | None, write: Callable[[TextIO], int], *, replace: bool = True
+) -> int:
+    """Run ``write`` on stdout, or on the --output file, which appears whole or not at all
+    and is never written through a link (a file that can't be written: exit 2)."""
+    from deploylint.safewrite import atomic_stream
+
     if output is None:
         return write(sys.stdout)
     try:
-        with output.open("w", encoding="utf-8") as stream:
+        with atomic_stream(output, replace=replace) as stream:
             return write(stream)
     except OSError as error:
         say(sys.stderr, f"{output}: {error.strerror or error}")

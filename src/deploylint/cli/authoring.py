@@ -50,10 +50,7 @@ def init(
         f"{name}-agent" if agents == 1 else f"{name}-agent-{n}" for n in range(1, agents + 1)
     ]
     text = starter_doc(name, ids, schema=schema_ref, file=str(output or "<this file>"))
-    if output is not None and output.exists():
-        say(sys.stderr, f"{output} exists; not overwriting it")
-        raise typer.Exit(2)
-    code = write_output(output, text_writer(text))
+    code = write_output(output, text_writer(text), replace=False)
     if output is not None and code == 0:
         say(sys.stderr, f"wrote {output}; `deploylint check {output}` lists what to fill in", None)
     raise typer.Exit(code)
