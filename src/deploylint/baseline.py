@@ -16,6 +16,7 @@ from typing import Final
 
 from deploylint import __version__
 from deploylint.findings import Finding
+from deploylint.gitbase import GitRef
 from deploylint.grade import FileResult
 from deploylint.safewrite import write_text
 
@@ -61,15 +62,25 @@ def write_baseline(path: Path, results: Iterable[FileResult]) -> int:
     return sum(counted.values())
 
 
-def read_baseline(path: Path) -> Counter[Key]:
+def read_baseline(path: Path, ref: GitRef | None = None) -> Counter[Key]:
+    """The baseline's counted keys; with ``ref`` (--gate-from), the file as it is there."""
     try:
-        data = json.loads(path.read_text("utf-8"))
+        data = json.loads(_raw(path, ref))
         entries = data["entries"]
         return Counter({(e["rule"], e["file"], e["path"]): int(e.get("count", 1)) for e in entries})
     except OSError as error:
         raise BaselineError(f"{path}: {error.strerror or error}") from None
     except (ValueError, KeyError, TypeError) as error:
         raise BaselineError(f"{path}: not a deploylint baseline ({error})") from None
+
+
+def _raw(path: Path, ref: GitRef | None) -> bytes:
+    if ref is None:
+        return path.read_bytes()
+    content = ref.read(path)
+    if not isinstance(content, bytes):
+        raise BaselineError(f"{path}: no such baseline at --gate-from {ref.ref}")
+    return content
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,29 +43,48 @@ class Config:
     rubric_replace_default: bool = False
     max_file_bytes: int | None = None
     rules: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    folder: Path | None = None  # --gate-from: the work-tree folder of a config read from a ref
+    gate_ref: str | None = None  # --gate-from: the ref the config and rubrics were read from
 
     @property
     def root(self) -> Path:
         """The folder paths in the config are relative to."""
+        if self.folder is not None:
+            return self.folder
         return self.source.parent if self.source is not None else Path.cwd()
 
 
 def find_config(start: Path) -> Path | None:
-    """The nearest config file from ``start`` up to the repository root (or the filesystem's)."""
-    for folder in (start, *start.parents):
+    """The nearest config file from ``start`` up to the repository root; outside a
+    repository, only ``start`` itself (a folder above it may be anyone's)."""
+    for folder in _up_to_root(start):
         for name in YAML_NAMES:
             if (folder / name).is_file():
                 return folder / name
         pyproject = folder / PYPROJECT
-        if (
-            pyproject.is_file()
-            and "tool" in _toml(pyproject)
-            and "deploylint" in _toml(pyproject)["tool"]
-        ):
+        if pyproject.is_file() and _has_table(_read(pyproject)):
             return pyproject
-        if (folder / ".git").exists():
-            return None
     return None
+
+
+def _up_to_root(start: Path) -> list[Path]:
+    """``start`` and its parents, up to the repository root (``start`` alone outside one)."""
+    root = repository_root(start)
+    return [start, *(p for p in start.parents if p.is_relative_to(root))]
+
+
+def _has_table(pyproject: bytes) -> bool:
+    try:
+        return "deploylint" in tomllib.loads(pyproject.decode("utf-8")).get("tool", {})
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return True  # said in a sentence when it is read
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise ConfigError(f"{path}: {error.strerror or error}") from None
 
 
 def _toml(path: Path) -> dict[str, Any]:
@@ -91,10 +110,7 @@ def _raw(path: Path) -> tuple[dict[str, Any], Any]:
     if path.name == PYPROJECT or path.suffix == ".toml":
         table = _toml(path).get("tool", {}).get("deploylint", {})
         return table, lambda _path: f"{path}"
-    try:
-        docs = load_bytes(path.read_bytes())
-    except OSError as error:
-        raise ConfigError(f"{path}: {error.strerror or error}") from None
+    docs = load_bytes(_read(path))
     problem = next((p for d in docs for p in d.problems), None)
     if problem is not None:
         raise ConfigError(

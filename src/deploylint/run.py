@@ -39,6 +39,7 @@ class Options:
     diff_base: str | None = None
     only_docs: bool = False
     jobs: int | None = None  # worker processes; None: one per core for large runs
+    gate: GitRef | None = None  # --gate-from: the baseline is read as it is at this ref
 
 
 class RunError(Exception):
@@ -70,12 +71,12 @@ def _known(options: Options, settings: Settings) -> tuple[Counter[Key], Path | N
     """The findings to leave out: from the baseline file, or the same docs at --diff-base."""
     if options.baseline is not None:
         return (
-            read_baseline(options.baseline),
+            read_baseline(options.baseline, options.gate),
             options.baseline.parent,
             f"baseline {options.baseline}",
         )
     assert options.diff_base is not None
-    ref = GitRef(options.diff_base, Path.cwd())
+    ref = GitRef(options.diff_base, Path.cwd(), max_bytes=settings.limits.max_bytes)
     only = Filter(options.config.root, options.config.include, options.config.exclude)
     results: list[FileResult] = []
     for source in discover(options.paths, only).sources:

@@ -178,8 +178,8 @@ def _data(path: Path, *, validate: bool = False) -> Any:
 def _parse(path: Path, raw: bytes | None = None) -> LoadedDoc:
     docs = load_bytes(raw if raw is not None else _read(path))
     problems = [p for doc in docs for p in doc.problems]
-    if len(docs) == 1 and not isinstance(docs[0].data, dict):
-        _rubric_shaped(path, docs[0])
+    if len(docs) == 1 and not isinstance(docs[0].data, dict | None):
+        _rubric_shaped(path, docs[0])  # before the loader's message, which would quote it
     if problems:
         first = problems[0]
         raise RubricError(f"{path}:{first.position.line}:{first.position.column}: {first.message}")
@@ -191,7 +191,7 @@ def _parse(path: Path, raw: bytes | None = None) -> LoadedDoc:
 def _rubric_shaped(path: Path, doc: LoadedDoc) -> None:
     """Say plainly when a file isn't a rubric at all, quoting none of it: a config could
     name any file (a token, a key), and an error quoting it would print it in the CI log."""
-    if not isinstance(doc.data, dict) or not {"area", "rules"} <= doc.data.keys():
+    if not isinstance(doc.data, dict) or not {"area", "rules"} & doc.data.keys():
         raise RubricError(f"{path}: not a rubric file (a YAML mapping with `area:` and `rules:`)")
 
 
