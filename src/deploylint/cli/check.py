@@ -32,6 +32,7 @@ from deploylint.cli import (
     write_output,
 )
 from deploylint.messages import say
+from deploylint.reporters import ReportError
 
 if TYPE_CHECKING:
     from deploylint.run import Options
@@ -186,6 +187,9 @@ def check(
         except KeyboardInterrupt:
             say(sys.stderr, "interrupted", None)
             code = 130
+        except ReportError as error:  # a --template that can't render: one line, exit 2
+            say(sys.stderr, str(error))
+            code = 2
     raise typer.Exit(code)
 
 

@@ -65,6 +65,10 @@ def render_rich(renderables: Iterable[Any], options: RenderOptions) -> str:
     return output
 
 
+class ReportError(Exception):
+    """A report that can't be rendered (a --template that fails): one line, exit 2."""
+
+
 class Reporter(Protocol):
     def render(self, report: Report, options: RenderOptions) -> str: ...
 
