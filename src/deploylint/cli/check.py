@@ -183,7 +183,9 @@ def check(
         if gate_from is not None:
             options = gated(options, gate_from, Path(folder), config=config, no_config=no_config)
         try:
-            code = write_output(output, lambda out: run(options, out=out, err=sys.stderr))
+            code = write_output(
+                output, lambda out: run(options, out=out, err=sys.stderr), chosen=chosen
+            )
         except KeyboardInterrupt:
             say(sys.stderr, "interrupted", None)
             code = 130

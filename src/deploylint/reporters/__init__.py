@@ -27,6 +27,19 @@ REPORTERS: Final[dict[str, str]] = {
 }
 
 
+# How each format writes text the Actions runner would read as a workflow command
+# (escape.workflow_inert): JSON and SARIF escape it, XML and HTML as character references.
+INERT_KIND: Final[dict[str, str]] = {
+    "text": "text",
+    "json": "json",
+    "sarif": "json",
+    "markdown": "markdown",
+    "html": "xml",
+    "junit": "xml",
+    "github": "github",
+}
+
+
 ColorSystem = Literal["auto", "standard", "256", "truecolor", "windows"]
 
 
