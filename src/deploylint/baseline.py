@@ -65,13 +65,30 @@ def write_baseline(path: Path, results: Iterable[FileResult]) -> int:
 def read_baseline(path: Path, ref: GitRef | None = None) -> Counter[Key]:
     """The baseline's counted keys; with ``ref`` (--gate-from), the file as it is there."""
     try:
-        data = json.loads(_raw(path, ref))
-        entries = data["entries"]
-        return Counter({(e["rule"], e["file"], e["path"]): int(e.get("count", 1)) for e in entries})
+        data = json.loads(_raw(path, ref), parse_constant=_no_constant)
+        return Counter(dict(_entry(e) for e in data["entries"]))
     except OSError as error:
         raise BaselineError(f"{path}: {error.strerror or error}") from None
-    except (ValueError, KeyError, TypeError) as error:
+    except (ValueError, KeyError, TypeError, OverflowError, RecursionError) as error:
         raise BaselineError(f"{path}: not a deploylint baseline ({error})") from None
+
+
+MAX_COUNT: Final = 1_000_000
+
+
+def _no_constant(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _entry(entry: dict[str, object]) -> tuple[Key, int]:
+    """One entry's key and count; ValueError or TypeError when it has the wrong shape."""
+    rule, file, key_path = entry["rule"], entry["file"], entry["path"]
+    count = entry.get("count", 1)
+    if not all(isinstance(v, str) for v in (rule, file, key_path)):
+        raise TypeError("rule, file and path are text")
+    if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= MAX_COUNT:
+        raise ValueError(f"count {count!r} is not a whole number from 1 to {MAX_COUNT:,}")
+    return (str(rule), str(file), str(key_path)), count
 
 
 def _raw(path: Path, ref: GitRef | None) -> bytes:

@@ -171,7 +171,7 @@ def config_from(data: Mapping[str, Any], path: Path | None) -> Config:
         exclude=tuple(data.get("exclude", ())),
         rubric=_rubric_paths(data, path, root),
         rubric_replace_default=data.get("rubric_replace_default", False),
-        max_file_bytes=data.get("max_file_bytes"),
+        max_file_bytes=int(data["max_file_bytes"]) if "max_file_bytes" in data else None,
         rules=data.get("rules", {}),
     )
 

@@ -12,6 +12,7 @@ are untrusted: a schema whose copies would outgrow ``BUDGET`` is left as it is.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any, Final
 
 _LOCAL: Final = "#/$defs/"
@@ -122,3 +123,17 @@ def outside_refs(node: Any) -> list[str]:
         if key not in _LITERAL - {"$defs"}:
             found.extend(outside_refs(value))
     return found
+
+
+def keyword_values(node: Any, keyword: str) -> Iterator[Any]:
+    """Every value of ``keyword`` in a schema; literal values (``const``, ``enum``...) are
+    data, never read as schemas."""
+    if isinstance(node, list):
+        for item in node:
+            yield from keyword_values(item, keyword)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if key == keyword:
+                yield value
+            if key not in _LITERAL - {"$defs"}:
+                yield from keyword_values(value, keyword)

@@ -12,11 +12,12 @@ from typing import TextIO
 from deploylint.baseline import BaselineError, Key, keys, read_baseline, suppress, write_baseline
 from deploylint.collect import Graded, Selection, grade_paths, settings_for
 from deploylint.config import Config, ConfigError
+from deploylint.configure import shaping
 from deploylint.findings import Severity
 from deploylint.gitbase import GitError, GitRef
 from deploylint.grade import FileResult, Settings, grade_file, with_fleet
 from deploylint.messages import say
-from deploylint.report import ExitCode, Report
+from deploylint.report import ExitCode, Report, Shaping
 from deploylint.reporters import RenderOptions, render_rich, reporter, write_report
 from deploylint.rubric.load import RubricError
 from deploylint.sources import Filter, discover
@@ -89,6 +90,17 @@ def _known(options: Options, settings: Settings) -> tuple[Counter[Key], Path | N
     return keys(f for r in base for f in r.findings), None, f"--diff-base {options.diff_base}"
 
 
+def _shaped(options: Options, settings: Settings) -> Shaping:
+    selection = options.selection
+    return shaping(
+        options.config,
+        settings.rubric,
+        settings.ignored,
+        extra=selection.rubric,
+        replace_default=selection.rubric_only,
+    )
+
+
 def run(options: Options, *, out: TextIO, err: TextIO) -> int:
     """``deploylint check``: grade every file and render the report; return the exit code."""
     try:
@@ -119,6 +131,7 @@ def run(options: Options, *, out: TextIO, err: TextIO) -> int:
         fleet=tuple(fleet_map(facts)) if len(facts) > 1 else (),
         rubric=settings.rubric,
         left_out=left_out,
+        shaped=_shaped(options, settings),
     )
     write_report(reporter(options.format), report, options.render, out)
     return report.exit_code

@@ -57,6 +57,8 @@ class TextReporter:
                 yield layout(doc.findings) if doc.findings else Text("  no findings", style="green")
         if not options.quiet:
             yield _summary(report)
+        if report.shaped.sentence():  # even with --quiet: a weakened gate is never silent
+            yield Text(printable(f"Shaped by: {report.shaped.sentence()}."), style="dim")
 
 
 def _header(file: str, doc: DocResult, documents: int) -> Text:

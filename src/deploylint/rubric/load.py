@@ -105,6 +105,7 @@ def check_refs(rule: Rule) -> None:
     from deploylint.rubric.engine import rule_schema
 
     where = f"{rule.source}: rule {rule.id}"
+    _check_regexes(rule, where)
     for which in ("when", "require"):
         if getattr(rule, which) is None:
             continue
@@ -127,16 +128,23 @@ def check_refs(rule: Rule) -> None:
                 ) from None
 
 
-def _refs(node: Any) -> Iterator[str]:
-    if isinstance(node, list):
-        for item in node:
-            yield from _refs(item)
-    elif isinstance(node, dict):
-        for key, value in node.items():
-            if key == "$ref" and isinstance(value, str):
-                yield value
-            elif key not in ("const", "enum", "default", "examples"):
-                yield from _refs(value)
+def _check_regexes(rule: Rule, where: str) -> None:
+    """A custom rule's regexes (schema patterns, and parameters) can't take exponential time."""
+    from deploylint.regexguard import risky, schema_patterns, strings
+
+    schemas = [rule.when, rule.require, dict(rule.defs)]
+    judged = [(p, True) for s in schemas for p in schema_patterns(s)]
+    judged += [(p, False) for p in strings(rule.params)]
+    for pattern, must_compile in judged:
+        reason = risky(pattern, must_compile=must_compile)
+        if reason:
+            raise RubricError(f"{where}: regex {pattern[:80]!r}: {reason}")
+
+
+def _refs(schema: Any) -> Iterator[str]:
+    from deploylint.inline import keyword_values
+
+    return (ref for ref in keyword_values(schema, "$ref") if isinstance(ref, str))
 
 
 def _area_files(source: Path) -> Iterable[Path]:

@@ -13,7 +13,7 @@ from deploylint.keypath import KeyPath
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 # The placeholders the rubric's `declared_text` def rejects (rubrics/default/_defs.yaml; a
 # test keeps the two identical).
-PLACEHOLDER = re.compile(r"(?i)^\s*(none|n/?a|tbd|todo|unknown|null|nobody|-+|\?+)?\s*$")
+PLACEHOLDER = re.compile(r"(?i)^\s*(?:(none|n/?a|tbd|todo|unknown|null|nobody|-+|\?+)\s*)?$")
 
 
 @dataclass(frozen=True, slots=True)
