@@ -184,3 +184,21 @@ def test_linked_folders_and_hidden_docs_are_skipped_with_a_warning(tmp_path: Pat
     assert f"{root / 'linked'}: skipped: a link to a folder" in run.stderr
     assert f"{root / '.hidden.yaml'}: skipped: a hidden file that looks like" in run.stderr
     assert ".yamllint.yaml" not in run.stderr
+
+
+def test_docs_sharing_agent_ids_are_bounded_in_memory(tmp_path: Path) -> None:
+    """Each of N docs declaring the same ids used to list all N-1 others in each finding
+    (N x ids x N labels, before the per-doc cap): 400 x 400 was a MemoryError."""
+    folder = tmp_path / "fleet"
+    folder.mkdir()
+    agents = "".join(f"  - {{id: shared-agent-{a}}}\n" for a in range(4))
+    for n in range(1100):
+        (folder / f"d{n}.yaml").write_text(
+            f"apiVersion: deploylint/v1\nkind: AgentDeployment\n"
+            f"metadata: {{name: a-rather-long-deployment-name-number-{n}}}\nagents:\n{agents}"
+        )
+    result = bounded("check", str(folder), "--no-config", "-f", "json", "-o", str(tmp_path / "r"))
+    assert not result.problems(), result.problems()
+    findings = json.loads((tmp_path / "r").read_text())["findings"]
+    gaps = [f["gap"] for f in findings if f["rule"] == "FL006"]
+    assert len(gaps) == 4400 and all("1,089 more" in gap for gap in gaps[:5]), gaps[:1]
