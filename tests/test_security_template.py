@@ -65,3 +65,30 @@ def test_a_harmless_custom_template_still_renders(write: Callable) -> None:
     )
     assert run.stdout == "1024 ababab 1\n", run.stderr
     assert run.code == 1
+
+
+@pytest.mark.parametrize(
+    ("template", "said"),
+    [
+        ("{{ 7 ** 100000000 }}", "`**` is not allowed"),
+        ("{{ 'x' * 1000000000 }}", "`*` is not allowed"),
+        ("{{ 'x' | center(900000000) }}", "the number 900000000 is over 10,000"),
+        (
+            "{% for i in range(9999) %}{% for j in range(9999) %}{% endfor %}{% endfor %}",
+            "a loop inside a loop",
+        ),
+    ],
+)
+def test_a_custom_rubric_column_template_is_bounded(
+    write: Callable, template: str, said: str
+) -> None:
+    from tests.test_security_refs import rule
+
+    text = rule('{$ref: "#/$defs/declared_text"}').replace(
+        'missing: "no payments owner"', f'missing: "{template}"'
+    )
+    area = write("ours/payments.yaml", text)
+    result = bounded("check", str(FAILING), "--rubric", str(area.parent))
+    assert not result.problems(), result.problems()
+    assert result.code == 2
+    assert f"{area}: rule PY001: gap.missing template: {said}" in result.stderr

@@ -106,6 +106,7 @@ def check_refs(rule: Rule) -> None:
 
     where = f"{rule.source}: rule {rule.id}"
     _check_regexes(rule, where)
+    _check_templates(rule, where)
     for which in ("when", "require"):
         if getattr(rule, which) is None:
             continue
@@ -139,6 +140,45 @@ def _check_regexes(rule: Rule, where: str) -> None:
         reason = risky(pattern, must_compile=must_compile)
         if reason:
             raise RubricError(f"{where}: regex {pattern[:80]!r}: {reason}")
+
+
+MAX_TEMPLATE_INT: Final = 10_000
+
+
+def _check_templates(rule: Rule, where: str) -> None:
+    """A custom rule's column templates render once per finding, in the sandbox, which
+    bounds what they can reach but not how long they run: refuse what makes them costly
+    (`**`, `*`, large integer literals, a loop inside a loop)."""
+    from jinja2 import nodes
+    from jinja2.exceptions import TemplateSyntaxError
+    from jinja2.sandbox import SandboxedEnvironment
+
+    columns = {"gap.missing": rule.gap.missing, "gap.failing": rule.gap.failing}
+    columns |= {"blast_radius": rule.blast_radius, "rollback_unit": rule.rollback_unit}
+    for column, text in columns.items():
+        if not isinstance(text, str):
+            continue
+        try:
+            tree = SandboxedEnvironment().parse(text)
+        except TemplateSyntaxError:
+            continue  # said when the rule renders, as for the shipped rubric
+        costly = next(_costly(tree, nodes, loops=0), None)
+        if costly:
+            raise RubricError(f"{where}: {column} template: {costly}")
+
+
+def _costly(node: Any, nodes: Any, *, loops: int) -> Iterator[str]:
+    if isinstance(node, nodes.Pow | nodes.Mul):
+        yield f"`{'**' if isinstance(node, nodes.Pow) else '*'}` is not allowed in a column"
+    elif isinstance(node, nodes.Const) and isinstance(node.value, int):
+        if abs(node.value) > MAX_TEMPLATE_INT:
+            yield f"the number {node.value} is over {MAX_TEMPLATE_INT:,}"
+    elif isinstance(node, nodes.For):
+        if loops:
+            yield "a loop inside a loop is not allowed in a column"
+        loops += 1
+    for child in node.iter_child_nodes():
+        yield from _costly(child, nodes, loops=loops)
 
 
 def _refs(schema: Any) -> Iterator[str]:
