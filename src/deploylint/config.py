@@ -62,7 +62,7 @@ def find_config(start: Path) -> Path | None:
             if (folder / name).is_file():
                 return folder / name
         pyproject = folder / PYPROJECT
-        if pyproject.is_file() and _has_table(_read(pyproject)):
+        if pyproject.is_file() and declares_deploylint(_read(pyproject)):
             return pyproject
     return None
 
@@ -73,7 +73,8 @@ def _up_to_root(start: Path) -> list[Path]:
     return [start, *(p for p in start.parents if p.is_relative_to(root))]
 
 
-def _has_table(pyproject: bytes) -> bool:
+def declares_deploylint(pyproject: bytes) -> bool:
+    """Whether a pyproject.toml holds a [tool.deploylint] table (bad TOML: yes, said later)."""
     try:
         return "deploylint" in tomllib.loads(pyproject.decode("utf-8")).get("tool", {})
     except (UnicodeDecodeError, tomllib.TOMLDecodeError):

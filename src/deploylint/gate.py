@@ -13,7 +13,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from posixpath import join, normpath
 
-from deploylint.config import PYPROJECT, YAML_NAMES, Config, ConfigError, _has_table, load_config
+from deploylint.config import (
+    PYPROJECT,
+    YAML_NAMES,
+    Config,
+    ConfigError,
+    declares_deploylint,
+    load_config,
+)
 from deploylint.gitbase import GitError, GitRef, extract, extract_tree
 
 
@@ -40,7 +47,7 @@ def _config_at(ref: GitRef, explicit: Path | None, start: Path) -> str | None:
             if isinstance(ref.read_blob(_in(here, name)), bytes):
                 return _in(here, name)
         pyproject = ref.read_blob(_in(here, PYPROJECT))
-        if isinstance(pyproject, bytes) and _has_table(pyproject):
+        if isinstance(pyproject, bytes) and declares_deploylint(pyproject):
             return _in(here, PYPROJECT)
         here = None if here == "." else (normpath(join(here, "..")) if "/" in here else ".")
     return None
