@@ -20,6 +20,9 @@ from typer.testing import CliRunner
 os.environ["DEPLOYLINT_VALIDATE_RUBRIC"] = "1"
 # Tests never touch the user's cache: one fresh folder per test session.
 os.environ["DEPLOYLINT_CACHE_DIR"] = tempfile.mkdtemp(prefix="deploylint-cache-")
+# No test depends on the day it runs: every run without --today, in this process or a child
+# (the real pre-commit, an installed wheel), grades dates as of TODAY.
+os.environ["DEPLOYLINT_TODAY"] = "2026-11-22"
 
 from deploylint.cli import app
 
@@ -27,7 +30,7 @@ REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SHARED = REPO.parent / "shared"
-TODAY = "2026-11-22"  # date rules are graded as of this day in every test
+TODAY = os.environ["DEPLOYLINT_TODAY"]  # date rules are graded as of this day in every test
 PASSING = EXAMPLES / "support-replies.yaml"
 FAILING = EXAMPLES / "infra-autoscaler.yaml"
 

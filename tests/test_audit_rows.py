@@ -63,8 +63,11 @@ def test_each_kind_of_bad_row_is_classified_at_its_line(write, change, rule, fie
         bad.pop(field)
     code, report = _audit(write, GOOD, bad, GOOD)
     assert _found(report) == [(rule, 2, f"$[1].{field}")]
-    assert code == (0 if rule == "AR008" else 1)
+    # AR008 is medium; AR006 without --doc rests on the holder's name: a guess, at info
+    assert code == (0 if rule in ("AR008", "AR006") else 1)
     [finding] = report["findings"]
+    if rule == "AR006":
+        assert finding["severity"] == "info" and "a guess from the name" in finding["gap"]
     assert finding["gap"] and finding["blast_radius"] and finding["rollback_unit"]
 
 
@@ -164,7 +167,7 @@ def test_stdin_text_output_and_errors(write) -> None:
     run = deploylint_process("audit", "-", stdin=row)
     assert run.code == 1
     assert "<stdin>" not in run.stderr and "-:1:1" in run.stdout and "AR002" in run.stdout
-    assert "1 rows: 1 findings" in run.stdout
+    assert "1 row: 1 finding" in run.stdout
     missing = deploylint_process("audit", "nope.jsonl")
     assert (
         missing.code == 2

@@ -28,18 +28,22 @@ def assert_golden(name: str, actual: str) -> None:
     assert actual == path.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("columns", ["160", "80"])
-def test_text_output_of_the_failing_example(monkeypatch, columns: str) -> None:
+TERMINAL = {"FORCE_COLOR": "1", "NO_COLOR": "1"}  # a terminal, without the colour codes
+
+
+@pytest.mark.parametrize(
+    ("name", "env"),
+    [
+        ("160", {"COLUMNS": "160", **TERMINAL}),  # a wide terminal: a table per doc
+        ("80", {"COLUMNS": "80", **TERMINAL}),  # a narrow one: a block per finding
+        ("plain", {"COLUMNS": "100"}),  # off a terminal (CI, pre-commit): plain blocks
+    ],
+)
+def test_text_output_of_the_failing_example(monkeypatch, name: str, env: dict[str, str]) -> None:
     monkeypatch.chdir(REPO)
-    run = deploylint(
-        "check",
-        str(FAILING.relative_to(REPO)),
-        "--today",
-        TODAY,
-        env={"COLUMNS": columns, "NO_COLOR": "1"},
-    )
+    run = deploylint("check", str(FAILING.relative_to(REPO)), "--today", TODAY, env=env)
     assert run.code == 1
-    assert_golden(f"infra-autoscaler.{columns}.txt", run.stdout)
+    assert_golden(f"infra-autoscaler.{name}.txt", run.stdout)
 
 
 def test_json_output_of_the_failing_example(monkeypatch) -> None:

@@ -196,15 +196,38 @@ def test_a_broken_custom_rubric_is_a_one_line_error(write, area: str, message: s
         assert message in run.stderr and len(run.stderr.strip().splitlines()) == 1, run.stderr
 
 
-def test_shell_completion_script() -> None:
+@pytest.mark.parametrize(
+    ("shell", "marker"),
+    [
+        ("bash", "complete -o default -F"),
+        ("zsh", "#compdef deploylint"),
+        ("fish", "complete --command"),
+    ],
+)
+def test_shell_completion_script(shell: str, marker: str) -> None:
+    # the shell is the one named, never guessed from the parent process (pytest may have none)
     run = subprocess.run(
-        [sys.executable, "-m", "deploylint", "--show-completion", "bash"],
+        [sys.executable, "-m", "deploylint", "--show-completion", shell],
         capture_output=True,
         text=True,
-        env={**os.environ, "SHELL": "/bin/bash"},
+        env={"PATH": os.environ["PATH"], "SHELL": "/bin/bash"},
+        stdin=subprocess.DEVNULL,
         check=False,
     )
-    assert run.returncode == 0 and "complete" in run.stdout and "deploylint" in run.stdout
+    assert run.returncode == 0 and marker in run.stdout and "deploylint" in run.stdout
+
+
+def test_completion_completes_a_command() -> None:
+    env = {
+        "PATH": os.environ["PATH"],
+        "_DEPLOYLINT_COMPLETE": "complete_bash",
+        "COMP_WORDS": "deploylint ch",
+        "COMP_CWORD": "1",
+    }
+    run = subprocess.run(
+        [sys.executable, "-m", "deploylint"], capture_output=True, text=True, env=env, check=False
+    )
+    assert run.stdout.split() == ["check"], run.stdout + run.stderr
 
 
 def test_progress_bar_on_a_terminal_only(tmp_path) -> None:

@@ -13,7 +13,7 @@ from deploylint.report import Report
 from deploylint.reporters.gap import GapReport
 from deploylint.reporters.markdown import CUT_NOTE, LIMIT, fit, size
 from deploylint.rubric.load import load_default
-from tests.conftest import FAILING, REPO, TODAY, deploylint
+from tests.conftest import FAILING, REPO, TODAY, check_json, deploylint
 
 NOTE = "**Truncated — see the full report.**"
 RUBRIC = load_default()
@@ -79,7 +79,8 @@ def test_a_thousand_findings_fit_one_comment_most_severe_first(tmp_path) -> None
     assert shown and int(shown[2]) >= 1000
     rows = re.findall(r"^\| (critical|high|medium|low|info)( · waived)? \|", rest, re.M)
     assert len(rows) == int(shown[1]) > 0
-    assert rows.count(("critical", "")) == 2 * 26  # every critical finding made the cut
+    criticals = check_json(*sorted(tmp_path.glob("*.yaml")))[1]["summary"]["by_severity"]
+    assert rows.count(("critical", "")) == criticals["critical"] > 0  # every one made the cut
     assert all(f"doc{n:02}.yaml" in rest for n in range(26))  # every doc keeps its verdict
     assert_tables_hold(text)
 

@@ -35,8 +35,10 @@ def rule_record(rule: Rule) -> dict[str, Any]:
         "title": rule.title,
         "area": rule.area,
         "severity": rule.severity.label,
+        "precision": rule.precision,
         "why": rule.why,
         "trigger": trigger(rule),
+        "guess": " ".join(rule.guess.split()) if rule.guess else None,
         "remediation": rule.remediation,
         "subject": rule.subject,
         "references": [{"title": r.title, "url": r.url} for r in rule.references],
@@ -140,8 +142,11 @@ def _example_lines(example: Example) -> list[str]:
 
 def explain(rubric: Rubric, rule: Rule, today: date) -> str:
     """The full description ``deploylint explain RULE`` prints."""
-    lines = [f"{rule.id} {rule.name} · {rule.area} · {rule.severity.label}", rule.title, ""]
+    head = f"{rule.id} {rule.name} · {rule.area} · {rule.severity.label}"
+    lines = [f"{head} · precision {rule.precision}", rule.title, ""]
     lines += ["Why", *_wrap(rule.why), "", "What triggers it", *_wrap(trigger(rule)), ""]
+    if rule.guess:
+        lines += ["Where the doc is silent (a guess, reported at info)", *_wrap(rule.guess), ""]
     shown = example_finding(rubric, rule, today)
     if shown is not None:
         lines.append("The three columns (as the bad example reports them)")
@@ -170,13 +175,12 @@ def _wrap(text: str, indent: str = "  ") -> list[str]:
 
 
 def rules_table(rubric: Rubric) -> Any:
-    """The rules as a rich table: id, severity, area, title."""
+    """The rules as a rich table: id, severity, precision, area, title."""
     from rich.table import Table
     from rich.text import Text
 
-    table = Table("Rule", "Severity", "Area", "Title", box=None, pad_edge=False)
+    table = Table("Rule", "Severity", "Precision", "Area", "Title", box=None, pad_edge=False)
     for rule in rubric.rules.values():
-        table.add_row(
-            *(Text(cell) for cell in (rule.id, rule.severity.label, rule.area, rule.title))
-        )
+        cells = (rule.id, rule.severity.label, rule.precision, rule.area, rule.title)
+        table.add_row(*(Text(cell) for cell in cells))
     return table

@@ -65,6 +65,7 @@ def grade_paths(
     only: Filter | None = None,
     only_docs: bool = False,
     jobs: int | None = None,
+    context: Sequence[DocFacts] = (),
 ) -> Graded:
     """Find the files, grade each (a failure in one doesn't stop the others), add the fleet.
 
@@ -82,7 +83,7 @@ def grade_paths(
             errors.append(result)
         else:
             results.append(result)
-    results = with_fleet(results, settings)
+    results = with_fleet(results, settings, context)
     if not errors and not only_docs and not any(r.documents for r in results):
         skipped = sum(r.skipped for r in results)
         note = f" ({skipped} YAML document(s) skipped: not deploylint docs)" if skipped else ""

@@ -58,6 +58,12 @@ def is_deploylint_doc(data: Any) -> bool:
 def api_version_problem(doc: LoadedDoc) -> ShapeProblem | None:
     """A problem when the doc's apiVersion is one this release doesn't understand."""
     api_version = doc.data.get("apiVersion")
+    if api_version is None and not is_deploylint_doc(doc.data):
+        message = (
+            "not a deploylint doc: it has no `apiVersion: deploylint/v1` and no "
+            "`kind: AgentDeployment`, so it was not graded"
+        )
+        return ShapeProblem("DL013", doc.locate(()), (), message)
     if api_version is None or api_version in API_VERSIONS:
         return None
     understood = ", ".join(API_VERSIONS)

@@ -7,6 +7,7 @@ graded in any order (or in worker processes) and give the same result.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Final
@@ -15,6 +16,7 @@ from deploylint.docschema import api_version_problem, is_deploylint_doc, shape_p
 from deploylint.findings import Finding, Position
 from deploylint.fleet.facts import DocFacts, doc_facts
 from deploylint.loader import Limits, LoadedDoc, ShapeProblem, load_bytes, oversized
+from deploylint.overlap import one_each
 from deploylint.rubric.engine import Hit, evaluate
 from deploylint.rubric.model import Rubric
 from deploylint.rubric.render import DocView, build_finding, finding
@@ -100,11 +102,14 @@ def grade_doc(doc: LoadedDoc, *, file: str, settings: Settings) -> DocResult:
             problems.append(unknown_version)
         else:
             problems += shape_problems(doc)
-            evaluation = evaluate(doc.data, rules, today=settings.today, skip=settings.ignored)
+            # Ignored rules run too, so that a placeholder they would report stays theirs
+            # (quiet with them) rather than turning up as RV011; their hits are dropped below.
+            evaluation = evaluate(doc.data, rules, today=settings.today)
             hits = evaluation.hits
             applied |= evaluation.applied
         if doc.data.get("waivers"):
             applied |= {rule.id for rule in rules if rule.area == "waivers"}
+    hits = [h for h in one_each(hits, problems, doc.locate) if h.rule.id not in settings.ignored]
     hits = [_problem_hit(p, settings.rubric) for p in problems] + hits
     # An ignored rule's hits matter only to a waiver naming it (else WV002: "not needed"),
     # and must not take the place of reported findings under the cap.
@@ -169,16 +174,20 @@ def _problem_hit(problem: ShapeProblem, rubric: Rubric) -> Hit:
     )
 
 
-def with_fleet(results: list[FileResult], settings: Settings) -> list[FileResult]:
-    """Add the cross-doc findings of a run to the docs they point at (waivers apply)."""
+def with_fleet(
+    results: list[FileResult], settings: Settings, context: Sequence[DocFacts] = ()
+) -> list[FileResult]:
+    """Add the cross-doc findings of a run to the docs they point at (waivers apply).
+    ``context``: other docs' facts (--fleet-context), seen by the fleet rules, never reported."""
     from deploylint.fleet.findings import fleet_findings
 
     rubric = settings.rubric
     docs = [doc for result in results for doc in result.documents if doc.facts is not None]
-    if len(docs) < 2:
+    if not docs or len(docs) + len(context) < 2:
         return results
     found: dict[tuple[str, int], list[Finding]] = defaultdict(list)
-    for extra in fleet_findings([doc.facts for doc in docs if doc.facts is not None], rubric):
+    fleet = [doc.facts for doc in docs if doc.facts is not None] + list(context)
+    for extra in fleet_findings(fleet, rubric):
         if extra.rule not in settings.ignored:
             found[(extra.file, extra.document)].append(extra)
     fleet_rules = frozenset(r.id for r in rubric.rules.values() if r.area == "fleet")

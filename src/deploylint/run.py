@@ -14,6 +14,8 @@ from deploylint.collect import Graded, Selection, grade_paths, settings_for
 from deploylint.config import Config, ConfigError
 from deploylint.configure import shaping
 from deploylint.findings import Severity
+from deploylint.fleet.facts import DocFacts
+from deploylint.fleet_context import context_facts
 from deploylint.gitbase import GitError, GitRef
 from deploylint.grade import FileResult, Settings, grade_file, with_fleet
 from deploylint.messages import say
@@ -40,6 +42,7 @@ class Options:
     diff_base: str | None = None
     only_docs: bool = False
     jobs: int | None = None  # worker processes; None: one per core for large runs
+    fleet_context: tuple[str, ...] = ()  # other docs the fleet rules see, never reported on
     gate: GitRef | None = None  # --gate-from: the baseline is read as it is at this ref
 
 
@@ -55,20 +58,43 @@ def _gate(options: Options) -> Severity | None:
     return Severity.parse(options.config.fail_on) if options.config.fail_on else Severity.HIGH
 
 
-def _prepare(options: Options, err: TextIO) -> tuple[Settings, Graded]:
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    settings: Settings
+    graded: Graded
+    context: tuple[DocFacts, ...] = ()  # --fleet-context docs' facts
+
+
+def _prepare(options: Options, err: TextIO) -> Prepared:
     try:
         settings = settings_for(options.config, options.today, options.selection)
     except (ConfigError, RubricError) as error:
         raise RunError(str(error)) from None
     config = options.config
     only = Filter(config.root, config.include, config.exclude)
-    graded = grade_paths(
-        options.paths, settings, err=err, only=only, only_docs=options.only_docs, jobs=options.jobs
+    context, unread = (
+        context_facts(
+            options.fleet_context, graded=options.paths, limits=settings.limits, only=only, err=err
+        )
+        if options.fleet_context
+        else ([], [])
     )
-    return settings, graded
+    for message in unread:
+        say(err, message)
+    graded = grade_paths(
+        options.paths,
+        settings,
+        err=err,
+        only=only,
+        only_docs=options.only_docs,
+        jobs=options.jobs,
+        context=context,
+    )
+    graded.errors[:0] = unread
+    return Prepared(settings, graded, tuple(context))
 
 
-def _known(options: Options, settings: Settings) -> tuple[Counter[Key], Path | None, str]:
+def _known(options: Options, prepared: Prepared) -> tuple[Counter[Key], Path | None, str]:
     """The findings to leave out: from the baseline file, or the same docs at --diff-base."""
     if options.baseline is not None:
         return (
@@ -77,6 +103,7 @@ def _known(options: Options, settings: Settings) -> tuple[Counter[Key], Path | N
             f"baseline {options.baseline}",
         )
     assert options.diff_base is not None
+    settings = prepared.settings
     ref = GitRef(options.diff_base, Path.cwd(), max_bytes=settings.limits.max_bytes)
     only = Filter(options.config.root, options.config.include, options.config.exclude)
     results: list[FileResult] = []
@@ -86,7 +113,7 @@ def _known(options: Options, settings: Settings) -> tuple[Counter[Key], Path | N
             results.append(
                 grade_file(content, file=source.name, settings=settings, sniff=source.found)
             )
-    base = with_fleet(results, settings)
+    base = with_fleet(results, settings, prepared.context)
     return keys(f for r in base for f in r.findings), None, f"--diff-base {options.diff_base}"
 
 
@@ -104,13 +131,14 @@ def _shaped(options: Options, settings: Settings) -> Shaping:
 def run(options: Options, *, out: TextIO, err: TextIO) -> int:
     """``deploylint check``: grade every file and render the report; return the exit code."""
     try:
-        settings, graded = _prepare(options, err)
+        prepared = _prepare(options, err)
+        settings, graded = prepared.settings, prepared.graded
         results, left_out = graded.results, 0
         if options.write_baseline is not None:
             written = write_baseline(options.write_baseline, results)
             say(err, f"wrote {written} finding(s) to the baseline {options.write_baseline}", None)
         if options.baseline is not None or options.diff_base is not None:
-            known, folder, what = _known(options, settings)
+            known, folder, what = _known(options, prepared)
             trimmed = suppress(results, known, folder)
             results, left_out = trimmed.results, trimmed.count
             for rule, file, key_path in trimmed.stale if options.baseline is not None else ():
@@ -121,6 +149,7 @@ def run(options: Options, *, out: TextIO, err: TextIO) -> int:
         say(err, str(error))
         return ExitCode.ERROR
     facts = [d.facts for r in results for d in r.documents if d.facts is not None]
+    facts += prepared.context if facts else ()  # the map shows the rest of the fleet too
     from deploylint.fleet.map import fleet_map  # only needed when a run has a fleet
 
     report = Report(
@@ -134,6 +163,8 @@ def run(options: Options, *, out: TextIO, err: TextIO) -> int:
         shaped=_shaped(options, settings),
     )
     write_report(reporter(options.format), report, options.render, out)
+    if options.write_baseline is not None and report.exit_code == ExitCode.FINDINGS:
+        return ExitCode.CLEAN  # recording the findings was the point (`set -e` adoption scripts)
     return report.exit_code
 
 
@@ -142,7 +173,7 @@ def run_fleet(options: Options, *, out: TextIO, err: TextIO) -> int:
     from deploylint.fleet.map import as_markdown, as_table, fleet_map
 
     try:
-        _, graded = _prepare(options, err)
+        graded = _prepare(options, err).graded
     except RunError as error:
         say(err, str(error))
         return ExitCode.ERROR

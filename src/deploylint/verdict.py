@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from deploylint.findings import Severity
 from deploylint.grade import DocResult
 from deploylint.rubric.model import Rubric
+
+if TYPE_CHECKING:
+    from deploylint.report import Report
 
 # Areas that aren't controls of a single doc: audit rows are graded by `deploylint audit`.
 NOT_GRADED: Final = frozenset({"audit_rows"})
@@ -18,6 +21,35 @@ class Verdict(StrEnum):
     AUTHORIZED = "authorized"
     ACCEPTED_RISK = "authorized with accepted risk"
     NOT_AUTHORIZED = "not authorized"
+    INCOMPLETE = "incomplete"  # the run: something could not be graded (exit 2)
+
+
+class Gate(StrEnum):
+    """The run's outcome as the exit code states it, in the words every report uses."""
+
+    PASS = "PASS"
+    FAIL = "FAIL"
+    INCOMPLETE = "INCOMPLETE"  # an error: not everything was graded, so never PASS
+    NOT_GATING = "NOT GATING"  # --fail-on none
+
+
+def run_gate(report: Report) -> Gate:
+    """INCOMPLETE whenever the run had an error (exit 2), whatever was or wasn't found."""
+    if report.errors:
+        return Gate.INCOMPLETE
+    if report.fail_on is None:
+        return Gate.NOT_GATING
+    return Gate.FAIL if report.failing else Gate.PASS
+
+
+def gate_sentence(report: Report) -> str:
+    """What the exit code says, as the last words of a summary (no doc content)."""
+    errors = len(report.errors)
+    if errors:
+        return f"{errors} error{'s' if errors != 1 else ''}, not everything was graded: INCOMPLETE"
+    if report.fail_on is None:
+        return "Not gating (--fail-on none)"
+    return f"{len(report.failing)} at or above {report.fail_on.label}: {run_gate(report)}"
 
 
 class Grade(StrEnum):

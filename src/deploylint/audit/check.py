@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from deploylint.audit.rows import Row
+from deploylint.rubric import names
+from deploylint.rubric.names import Guess
 
 # The brief's minimum; rollback_key_holder and human_override_queue apply where the row
 # allows rollback.
@@ -41,6 +43,7 @@ class RowHit:
     field: str | None
     missing: bool
     values: dict[str, Any]
+    guess: Guess | None = None  # the hit rests on a name, not on the doc's agents
 
 
 def _present(row: Mapping[str, Any], name: str) -> bool:
@@ -86,15 +89,22 @@ def _key_holder(data: Mapping[str, Any], spec: AuditSpec) -> Iterator[RowHit]:
     holder = data.get("rollback_key_holder")
     if not isinstance(holder, str) or not holder:
         return
+    guess = None
     if holder in spec.agents:
         reason = "an agent the doc authorizes"
-    elif not spec.agents and (
-        p := _matches(holder, spec.params.get("AR006", {}).get("agent_patterns", ()))
-    ):
-        reason = f"agent-like (matches {p})"
+    elif not spec.agents:
+        # Without --doc, only the name can say it: a guess, reported at info.
+        patterns = spec.params.get("AR006", {}).get("agent_patterns", ())
+        guess = names.name_matches(
+            holder, {"agent": patterns}, settle="the doc with --doc", flags=re.IGNORECASE
+        )
+        if guess is None:
+            return
+        reason = "agent-like"
     else:
         return
-    yield RowHit("AR006", "rollback_key_holder", False, {"value": holder, "reason": reason})
+    values = {"value": holder, "reason": reason}
+    yield RowHit("AR006", "rollback_key_holder", False, values, guess)
 
 
 def _revocation(data: Mapping[str, Any]) -> Iterator[RowHit]:

@@ -135,4 +135,33 @@ def read_rows(stream: IO[bytes]) -> Iterator[Row]:
             return
         yield from json_array(raw.decode("utf-8-sig", errors="replace"))
     else:
-        yield from json_lines(stream)
+        yield from _json_lines_or_not(json_lines(stream))
+
+
+LEADING_PROBLEMS: Final = 20  # this many unreadable rows before any good one: not JSON Lines
+
+
+def _json_lines_or_not(rows: Iterator[Row]) -> Iterator[Row]:
+    """The rows; but when no row up to the LEADING_PROBLEMS-th (or the end) is a JSON object,
+    the file isn't JSON Lines at all (a YAML doc given by mistake): one problem row says so,
+    instead of one per line."""
+    held: list[Row] = []
+    for row in rows:
+        if row.data is not None:
+            yield from held
+            yield row
+            yield from rows
+            return
+        held.append(row)
+        if len(held) == LEADING_PROBLEMS:
+            break
+    if len(held) < 2:
+        yield from held
+        return
+    first = held[0]
+    some = "any" if len(held) < LEADING_PROBLEMS else f"the first {len(held)}"
+    problem = (
+        f"not JSON Lines: none of {some} lines is a JSON object (line {first.line}: "
+        f"{first.problem}); is it a YAML file? The file is not checked further"
+    )
+    yield Row(first.line, 0, first.text, None, problem, first.column)

@@ -107,6 +107,7 @@ def findings(rows: Iterator[Row], spec: AuditSpec, rubric: Rubric, file: str) ->
                 document=1,
                 where=_where(row, hit.field),
                 path=path,
+                guess=hit.guess,
             )
 
 
@@ -143,31 +144,41 @@ class _JsonStream:
 
 
 class _TextStream:
-    """A block per finding (location, rule, the three columns), then a summary line."""
+    """A block per finding (location, rule, the three columns), then a summary line: rich on
+    a terminal, plain blocks (no token split across lines) anywhere else."""
 
     def __init__(self, out: TextIO, render: RenderOptions) -> None:
-        self.console = console(out, render)
+        self.out, self.render = out, render
+        self.console = console(out, render) if render.terminal else None
 
     def write(self, found: Finding) -> None:
-        from deploylint.reporters.text import stacked
+        if self.console is not None:
+            from deploylint.reporters.text_rich import stacked
 
-        self.console.print(stacked((found,)))
+            self.console.print(stacked((found,)))
+            return
+        from deploylint.reporters.text import PLAIN_WIDTH, plain_block
+
+        width = self.render.width or PLAIN_WIDTH
+        self.out.write("".join(line + "\n" for line in plain_block(found, width)))
 
     def close(self, summary: dict[str, Any]) -> None:
+        counts = ", ".join(f"{n} {s}" for s, n in summary["by_severity"].items() if n)
+        rows, found = summary["rows"], summary["findings"]
+        line = f"{rows} row{'' if rows == 1 else 's'}: {found} finding{'' if found == 1 else 's'}"
+        line += f" ({counts})" if counts else ""
+        gate = "FAIL" if summary["failing"] else "PASS"
+        if summary["fail_on"] != "none":
+            line += f". {summary['failing']} at or above {summary['fail_on']}: {gate}"
+        if self.console is None:
+            self.out.write(line + "\n")
+            return
         from rich.text import Text
 
-        counts = ", ".join(f"{n} {s}" for s, n in summary["by_severity"].items() if n)
-        text = Text(
-            f"{summary['rows']} rows: {summary['findings']} findings"
-            + (f" ({counts})" if counts else "")
-        )
-        if summary["fail_on"] != "none":
-            text.append(f". {summary['failing']} at or above {summary['fail_on']}: ")
-            text.append(
-                "FAIL" if summary["failing"] else "PASS",
-                style="bold red" if summary["failing"] else "bold green",
-            )
-        self.console.print(text)
+        styled = Text(line)
+        if line.endswith(gate):
+            styled.stylize("bold red" if gate == "FAIL" else "bold green", len(line) - len(gate))
+        self.console.print(styled)
 
 
 def run_audit(options: AuditOptions, rubric: Rubric, *, out: TextIO, err: TextIO) -> int:

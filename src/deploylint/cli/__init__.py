@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Final, TextIO, cast
 import typer
 
 from deploylint import __version__
+from deploylint.cli import completion
+from deploylint.cli.usage import OneLineErrors
 from deploylint.findings import Severity
 from deploylint.messages import say
 from deploylint.reporters import REPORTERS, ColorSystem, RenderOptions
@@ -70,7 +72,11 @@ Today = Annotated[
     datetime | None,
     typer.Option(
         formats=["%Y-%m-%d"],
-        help="Grade dates (test age, waiver expiry) as of this day. Default: today.",
+        metavar="YYYY-MM-DD",
+        # the environment variable pins the day for a whole session (tests, CI replays)
+        envvar="DEPLOYLINT_TODAY",
+        help="Grade dates (test age, waiver expiry) as of this day. Default: "
+        "$DEPLOYLINT_TODAY, else today.",
         show_default=False,
     ),
 ]
@@ -109,11 +115,13 @@ RubricOnlyOption = Annotated[
 
 app = typer.Typer(
     name="deploylint",
+    cls=OneLineErrors,
     help=(
         "Lint AI-agent deployment authorization docs. Every finding names the gap, "
         "its blast radius and the rollback unit.\n\n" + EXIT_CODES
     ),
     no_args_is_help=True,
+    add_completion=False,  # ours (cli/completion.py) honours the shell named
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -125,6 +133,12 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _shell_option(callback: Callable[[completion.Shell | None], None], help: str) -> Any:
+    return typer.Option(
+        metavar="SHELL", callback=callback, is_eager=True, help=help, show_default=False
+    )
+
+
 @app.callback()
 def _main(
     version: Annotated[
@@ -133,6 +147,14 @@ def _main(
             "--version", callback=_version, is_eager=True, help="Print the version and exit."
         ),
     ] = False,
+    install_completion: Annotated[
+        completion.Shell | None,
+        _shell_option(completion.install, "Install completion for SHELL (bash, zsh, fish, ...)."),
+    ] = None,
+    show_completion: Annotated[
+        completion.Shell | None,
+        _shell_option(completion.show, "Print the completion script for SHELL."),
+    ] = None,
 ) -> None:
     """Lint AI-agent deployment authorization docs."""
 
@@ -158,7 +180,7 @@ def render_options(chosen: str, *, quiet: bool = False, to_file: bool = False) -
     from rich.console import Console
 
     console = Console(file=sys.stdout)
-    width = console.width if console.is_terminal or "COLUMNS" in os.environ else 120
+    width = console.width if console.is_terminal or "COLUMNS" in os.environ else None
     system = None if console.no_color else cast("ColorSystem | None", console.color_system)
     return RenderOptions(
         quiet=quiet, terminal=console.is_terminal, color_system=system, width=width

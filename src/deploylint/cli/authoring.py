@@ -53,7 +53,22 @@ def init(
     code = write_output(output, text_writer(text), replace=False)
     if output is not None and code == 0:
         say(sys.stderr, f"wrote {output}; `deploylint check {output}` lists what to fill in", None)
+        code = _schema_beside(output, schema_ref)
     raise typer.Exit(code)
+
+
+def _schema_beside(doc: Path, schema_ref: str) -> int:
+    """Write the JSON Schema the doc's first line names beside it, when it isn't there yet,
+    so editors validate the new doc at once."""
+    from deploylint.starter import doc_schema, schema_to_write
+
+    target = schema_to_write(doc, schema_ref)
+    if target is None:
+        return 0
+    code = write_output(target, text_writer(doc_schema()), replace=False)
+    if code == 0:
+        say(sys.stderr, f"wrote {target}: the JSON Schema the doc's first line names", None)
+    return code
 
 
 @app.command(

@@ -137,6 +137,16 @@ def check(
             help="Skip YAML that isn't a deploylint doc even when named (for pre-commit)."
         ),
     ] = False,
+    fleet_context: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="PATH",
+            help="Other docs (files or folders) the fleet rules see beside the graded ones, "
+            "so a doc colliding with one of them is caught; they are not graded or reported "
+            "(repeatable; the pre-commit hook uses the repository: --fleet-context .).",
+            show_default=False,
+        ),
+    ] = None,
     gate_from: Annotated[
         str | None,
         typer.Option(
@@ -178,6 +188,7 @@ def check(
         diff_base=diff_base,
         only_docs=only_docs,
         jobs=jobs,
+        fleet_context=tuple(fleet_context or ()),
     )
     with TemporaryDirectory(prefix="deploylint-gate-") as folder:
         if gate_from is not None:

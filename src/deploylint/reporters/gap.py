@@ -18,7 +18,7 @@ from deploylint.grade import DocResult
 from deploylint.report import Report
 from deploylint.reporters import RenderOptions
 from deploylint.rubric.model import Area, Rule
-from deploylint.verdict import AreaGrade, Grade, Verdict, area_grades, verdict
+from deploylint.verdict import AreaGrade, Grade, Verdict, area_grades, gate_sentence, verdict
 from deploylint.waivers import ActiveWaiver
 
 FULL_REPORT = "deploylint check --format html --output report.html"
@@ -126,11 +126,9 @@ def summary(report: Report) -> str:
 
 
 def gate(report: Report) -> str:
-    """What the exit code says: the threshold, how many findings reach it, pass or fail."""
-    if report.fail_on is None:
-        return "Not gating (--fail-on none)."
-    failing = len(report.failing)
-    return f"{failing} at or above {report.fail_on.label}: {'FAIL' if failing else 'PASS'}."
+    """What the exit code says: the threshold, how many findings reach it, pass or fail;
+    INCOMPLETE when an error kept something from being graded."""
+    return gate_sentence(report) + "."
 
 
 def overall(verdicts: list[Verdict]) -> Verdict:
@@ -176,7 +174,7 @@ def gap_report(
         report=report,
         docs=tuple(docs),
         detailed=len(docs) if detailed is None else min(detailed, len(docs)),
-        verdict=overall([doc.verdict for doc in docs]),
+        verdict=Verdict.INCOMPLETE if report.errors else overall([d.verdict for d in docs]),
         rules=rubric.rules if rubric is not None else {},
         areas=tuple(rubric.areas[a.area] for a in docs[0].areas) if docs and rubric else (),
         area_detail=area_detail,

@@ -4,7 +4,11 @@ doc content can never become markup; control and bidi characters are shown escap
 
 from __future__ import annotations
 
+import re
+from itertools import cycle
 from typing import Final
+
+from markupsafe import Markup, escape
 
 from deploylint.escape import printable
 from deploylint.report import Report
@@ -12,7 +16,17 @@ from deploylint.reporters import RenderOptions
 from deploylint.reporters.gap import gap_report, load_template
 from deploylint.verdict import Grade
 
+_CODE_SPAN: Final = re.compile(r"`([^`\n]+)`")
 SIGN: Final = {Grade.MET: "✓", Grade.GAP: "✗", Grade.WAIVED: "!", Grade.NOT_APPLICABLE: "\u2013"}
+
+
+def code_spans(value: str) -> Markup:
+    """Text with Markdown code spans (`x`) as <code>x</code>; everything escaped."""
+    parts = _CODE_SPAN.split(printable(value))  # odd positions: inside backticks
+    return Markup("").join(
+        Markup("<code>{}</code>").format(part) if odd else escape(part)
+        for odd, part in zip(cycle((False, True)), parts, strict=False)
+    )
 
 
 def slug(value: object) -> str:
@@ -23,7 +37,10 @@ def slug(value: object) -> str:
 class HtmlReporter:
     def render(self, report: Report, options: RenderOptions) -> str:
         template = load_template(
-            "report.html.j2", options, html=True, filters={"text": printable, "slug": slug}
+            "report.html.j2",
+            options,
+            html=True,
+            filters={"text": printable, "slug": slug, "code_spans": code_spans},
         )
         rendered: str = template.render(gap=gap_report(report), report=report, SIGN=SIGN)
         return rendered

@@ -9,6 +9,7 @@ from typing import Any, Final, TextIO
 from deploylint.findings import Finding
 from deploylint.report import Report
 from deploylint.reporters import RenderOptions
+from deploylint.verdict import run_gate
 
 FORMAT_VERSION: Final = 1
 
@@ -70,6 +71,8 @@ def report_record(report: Report, *, with_findings: bool = True) -> dict[str, An
             "left_out": report.left_out,
             "by_severity": report.by_severity(),
             "exit_code": int(report.exit_code),
+            # pass, fail, incomplete (an error: never pass), not gating (--fail-on none)
+            "verdict": run_gate(report).value.lower(),
         },
     }
 

@@ -22,6 +22,7 @@ VERDICT: Final = {
     Verdict.AUTHORIZED: "✅ authorized",
     Verdict.ACCEPTED_RISK: "⚠️ authorized with accepted risk",
     Verdict.NOT_AUTHORIZED: "❌ not authorized",
+    Verdict.INCOMPLETE: "🛑 incomplete: not everything was graded",
 }
 SIGN: Final = {Grade.MET: "✅", Grade.GAP: "❌", Grade.WAIVED: "⚠️", Grade.NOT_APPLICABLE: "⚪"}
 CUT_NOTE: Final = (

@@ -44,7 +44,12 @@ def rule_descriptor(rule: Rule) -> dict[str, Any]:
         "fullDescription": {"text": rule.why},
         "help": {"text": rule.remediation, "markdown": help_markdown},
         "defaultConfiguration": {"level": LEVEL[rule.severity]},
-        "properties": {"area": rule.area, "severity": rule.severity.label, "tags": [rule.area]},
+        "properties": {
+            "area": rule.area,
+            "severity": rule.severity.label,
+            "precision": rule.precision,
+            "tags": [rule.area],
+        },
     }
     url = next((r.url for r in rule.references if r.url), None)
     if url is not None:  # helpUri must be absolute: the rule's first reference, when it has one

@@ -1,38 +1,27 @@
-"""Terminal output: per doc a header and a table (severity, file:line:col, rule, the three
-columns), then a summary line. Doc content is printed literally: cells are rich Text, never
-markup, and control characters are shown escaped instead of reaching the terminal."""
+"""The text report. On a terminal, rich: a table per doc when it is wide enough, else a block
+per finding. Anywhere else (CI logs, pre-commit, a pipe, a file): plain blocks, wrapped only
+at spaces, so no token (a key path, a route, a file:line:col) is ever split across lines, and
+rich isn't imported at all. Doc content is printed literally, control characters escaped."""
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterator
 from io import StringIO
-from typing import Any, Final, TextIO
-
-from rich import box
-from rich.console import Group, RenderableType
-from rich.table import Table
-from rich.text import Text
+from typing import Final, TextIO
 
 from deploylint.escape import printable
-from deploylint.findings import Finding, Severity
+from deploylint.findings import Finding
 from deploylint.grade import DocResult
 from deploylint.report import Report
-from deploylint.reporters import RenderOptions, console
+from deploylint.reporters import RenderOptions
+from deploylint.verdict import gate_sentence
 
-WIDE: Final = 110  # below this many columns, six columns can't be read: stack each finding
-
-SEVERITY_STYLE: Final = {
-    Severity.CRITICAL: "bold red",
-    Severity.HIGH: "red",
-    Severity.MEDIUM: "yellow",
-    Severity.LOW: "cyan",
-    Severity.INFO: "dim",
-}
-
-
-def cell(text: str, style: str = "") -> Text:
-    """A table cell holding doc-derived text literally (no markup is ever parsed)."""
-    return Text(printable(text), style=style)
+PLAIN_WIDTH: Final = 100  # off a terminal, unless COLUMNS says otherwise
+MIN_WIDTH: Final = 40
+COLUMNS: Final = ("gap", "blast radius", "rollback unit")
+LABEL: Final = max(len(label) for label in COLUMNS) + 2
+INDENT: Final = "    "
 
 
 class TextReporter:
@@ -42,106 +31,84 @@ class TextReporter:
         return text.getvalue()
 
     def write(self, report: Report, options: RenderOptions, out: TextIO) -> None:
-        wide = (options.width or 100) >= WIDE
-        printer = console(out, options)
-        for renderable in self._renderables(report, options, wide):
-            printer.print(renderable)
+        if options.terminal:
+            from deploylint.reporters.text_rich import write_rich
 
-    def _renderables(self, report: Report, options: RenderOptions, wide: bool) -> Iterator[Any]:
-        layout = _table if wide else stacked
+            write_rich(report, options, out)
+            return
+        width = max(MIN_WIDTH, options.width or PLAIN_WIDTH)
         for result in report.files:
             for doc in result.documents:
                 if options.quiet and not doc.findings:
                     continue
-                yield _header(result.file, doc, len(result.documents))
-                yield layout(doc.findings) if doc.findings else Text("  no findings", style="green")
+                out.write(header(result.file, doc, len(result.documents)) + "\n")
+                if not doc.findings:
+                    out.write("  no findings\n")
+                for found in doc.findings:
+                    out.write("".join(line + "\n" for line in plain_block(found, width)))
         if not options.quiet:
-            yield _summary(report)
+            out.write(summary_line(report) + "\n")
         if report.shaped.sentence():  # even with --quiet: a weakened gate is never silent
-            yield Text(printable(f"Shaped by: {report.shaped.sentence()}."), style="dim")
+            out.write(printable(f"Shaped by: {report.shaped.sentence()}.") + "\n")
 
 
-def _header(file: str, doc: DocResult, documents: int) -> Text:
-    header = Text()
-    header.append(printable(file), style="bold")
-    if doc.name:
-        header.append(" · " + printable(doc.name))
-    if documents > 1:
-        header.append(f" (document {doc.index} of {documents})", style="dim")
-    return header
+def header(file: str, doc: DocResult, documents: int) -> str:
+    """The doc's heading: its file, its name, and which document of the file."""
+    text = printable(file) + (" · " + printable(doc.name) if doc.name else "")
+    return text + (f" (document {doc.index} of {documents})" if documents > 1 else "")
 
 
-def _table(findings: tuple[Finding, ...]) -> Table:
-    table = Table(box=box.SIMPLE_HEAD, show_lines=True, expand=True, pad_edge=False)
-    table.add_column("Severity", no_wrap=True)
-    table.add_column("Location", no_wrap=True)  # file:line:col stays whole: editors link it
-    table.add_column("Rule", no_wrap=True)
-    # fold, never ellipsize: a truncated route or key holder is a wrong one
-    table.add_column("Gap", ratio=3, overflow="fold")
-    table.add_column("Blast radius", ratio=3, overflow="fold")
-    table.add_column("Rollback unit", ratio=2, overflow="fold")
-    for found in findings:
-        row_style = "dim" if found.waived else ""
-        table.add_row(
-            _severity(found),
-            cell(found.location),
-            cell(found.rule),
-            cell(found.gap),
-            cell(found.blast_radius),
-            cell(found.rollback_unit),
-            style=row_style,
+def three_columns(found: Finding) -> tuple[tuple[str, str], ...]:
+    """The finding's gap, blast radius and rollback unit, each with its label."""
+    values = (found.gap, found.blast_radius, found.rollback_unit)
+    return tuple(zip(COLUMNS, values, strict=True))
+
+
+def severity_label(found: Finding) -> str:
+    return found.severity.label + (" waived" if found.waived else "")
+
+
+def plain_block(found: Finding, width: int) -> Iterator[str]:
+    """One finding: a heading line, then the three columns, wrapped at spaces only."""
+    heading = f"  {severity_label(found)}  {printable(found.location)}  "
+    yield from _wrapped(heading, printable(f"{found.rule} {found.title}"), width, INDENT)
+    for label, value in three_columns(found):
+        yield from _wrapped(
+            f"{INDENT}{label:<{LABEL}}", printable(value), width, " " * (len(INDENT) + LABEL)
         )
-    return table
+    yield ""
 
 
-def _severity(found: Finding) -> Text:
-    severity = cell(found.severity.label, SEVERITY_STYLE[found.severity])
-    if found.waived:
-        severity.append(" waived", style="dim")
-    return severity
-
-
-def stacked(findings: tuple[Finding, ...]) -> RenderableType:
-    """One block per finding, for terminals too narrow for the table."""
-    blocks: list[RenderableType] = []
-    for found in findings:
-        heading = Text("  ").append_text(_severity(found))
-        heading.append("  ").append_text(cell(found.location)).append("  ")
-        heading.append_text(cell(f"{found.rule} {found.title}", "bold"))
-        grid = Table.grid(padding=(0, 2), pad_edge=True)
-        grid.add_column(no_wrap=True, style="dim")
-        grid.add_column(overflow="fold")
-        for label, value in (
-            ("gap", found.gap),
-            ("blast radius", found.blast_radius),
-            ("rollback unit", found.rollback_unit),
-        ):
-            grid.add_row("  " + label, cell(value))
-        blocks += [heading, grid, Text("")]
-    return Group(*blocks)
-
-
-def _summary(report: Report) -> Text:
-    findings = report.findings
-    counts = ", ".join(f"{n} {label}" for label, n in report.by_severity().items() if n)
-    files = f"{len(report.files)} file{'s' if len(report.files) != 1 else ''}"
-    docs = f"{report.documents} document{'s' if report.documents != 1 else ''}"
-    active = len(findings) - sum(f.waived for f in findings)
-    text = Text(f"{files}, {docs}: {active} finding{'s' if active != 1 else ''}")
-    if counts:
-        text.append(f" ({counts})")
-    waived = sum(f.waived for f in findings)
-    if waived:
-        text.append(f", {waived} waived as accepted risk")
-    if report.left_out:
-        text.append(f", {report.left_out} known finding(s) left out (baseline or --diff-base)")
-    if report.skipped:
-        text.append(f", {report.skipped} YAML document(s) skipped: not deploylint docs")
-    if report.fail_on is None:
-        return text.append(". Not gating (--fail-on none).")
-    verdict = f"{len(report.failing)} at or above {report.fail_on.label}"
-    text.append(f". {verdict}: ")
-    text.append(
-        "FAIL" if report.failing else "PASS", style="bold red" if report.failing else "bold green"
+def _wrapped(first: str, text: str, width: int, indent: str) -> list[str]:
+    # break_long_words and break_on_hyphens off: a line may run long, a token never splits
+    lines = textwrap.wrap(
+        text,
+        width=max(width, len(first) + 20),
+        initial_indent=first,
+        subsequent_indent=indent,
+        break_long_words=False,
+        break_on_hyphens=False,
     )
-    return text
+    return lines or [first.rstrip()]
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def summary_line(report: Report) -> str:
+    """Files, docs, findings by severity, what was left out, then the gate's verdict."""
+    findings = report.findings
+    waived = sum(f.waived for f in findings)
+    files = _plural(len(report.files), "file")
+    text = f"{files}, {_plural(report.documents, 'document')}: "
+    text += _plural(len(findings) - waived, "finding")
+    counts = ", ".join(f"{n} {label}" for label, n in report.by_severity().items() if n)
+    text += f" ({counts})" if counts else ""
+    if waived:
+        text += f", {waived} waived as accepted risk"
+    if report.left_out:
+        text += f", {report.left_out} known finding(s) left out (baseline or --diff-base)"
+    if report.skipped:
+        text += f", {report.skipped} YAML document(s) skipped: not deploylint docs"
+    return f"{text}. {gate_sentence(report)}"

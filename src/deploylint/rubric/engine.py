@@ -12,7 +12,9 @@ from deploylint.findings import Position
 from deploylint.inline import closed_registry, inline_refs
 from deploylint.keypath import KeyPath, lookup, select
 from deploylint.rubric.checks import CHECKS, CheckInput
+from deploylint.rubric.doc_model import DocModel, build
 from deploylint.rubric.model import Rule
+from deploylint.rubric.names import Guess
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +28,7 @@ class Hit:
     value: Any = None
     values: Mapping[str, Any] = field(default_factory=dict)
     where: Position | None = None  # set when the position is known better than the path's
+    guess: Guess | None = None  # the hit rests on a name, not on the doc's data
 
 
 def rule_schema(rule: Rule, which: str) -> dict[str, Any]:
@@ -70,6 +73,7 @@ def evaluate(
     """Every hit of every predicate rule (but those in ``skip``) on one doc, in rule order."""
     hits: list[Hit] = []
     applied: set[str] = set()
+    model = build(data)
     for rule in rules:
         if rule.engine or rule.id in skip:
             continue
@@ -83,7 +87,7 @@ def evaluate(
             if rule.when is not None and not _validator(rule, "when").is_valid(node):
                 continue
             applied.add(rule.id)
-            hits.extend(_apply(rule, path, node, data, settings, today))
+            hits.extend(_apply(rule, path, node, data, settings, today, model))
     return Evaluation(hits, frozenset(applied))
 
 
@@ -94,10 +98,12 @@ def _apply(
     data: Mapping[str, Any],
     params: Mapping[str, Any],
     today: date,
+    model: DocModel,
 ) -> Iterator[Hit]:
     if rule.check is not None:
-        for fact in CHECKS[rule.check](CheckInput(node, path, data, params, today)):
-            yield Hit(rule, fact.path, fact.missing, node, None, {**fact.values, "params": params})
+        for fact in CHECKS[rule.check](CheckInput(node, path, data, params, today, model)):
+            values = {**fact.values, "params": params}
+            yield Hit(rule, fact.path, fact.missing, node, None, values, guess=fact.guess)
         return
     found, value = lookup(node, rule.key)
     subject = (*path, *rule.key)

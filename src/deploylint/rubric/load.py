@@ -330,6 +330,8 @@ def _rule(raw: Mapping[str, Any], area: str, defs: Mapping[str, Any], path: Path
         engine=raw.get("engine", False),
         params=raw.get("params", {}),
         trigger=raw.get("trigger"),
+        precision=raw.get("precision", "high"),
+        guess=raw.get("guess"),
         references=tuple(Reference(r["title"], r.get("url")) for r in raw.get("references", [])),
         defs=defs,
         source=str(path),

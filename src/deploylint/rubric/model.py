@@ -67,6 +67,8 @@ class Rule:
     engine: bool = False
     params: Mapping[str, Any] = field(default_factory=dict)
     trigger: str | None = None
+    precision: str = "high"  # very-high | high | medium | low: measured on others' docs
+    guess: str | None = None  # how the rule guesses where the doc is silent, and how to settle
     references: tuple[Reference, ...] = ()
     defs: Mapping[str, Any] = field(default_factory=dict)
     source: str = ""

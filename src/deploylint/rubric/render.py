@@ -12,13 +12,14 @@ from datetime import date
 from functools import cache
 from typing import Any, Final
 
-from deploylint.findings import Finding, Position
+from deploylint.findings import Finding, Position, Severity
 from deploylint.keypath import KeyPath, format_path
 from deploylint.loader import LoadedDoc
 from deploylint.rubric.checks.base import agent_ids, human_queues, listed
 from deploylint.rubric.engine import Hit
 from deploylint.rubric.facts import and_list, blast_radius, rollback_unit
 from deploylint.rubric.model import Rule
+from deploylint.rubric.names import Guess
 
 
 class TemplateError(Exception):
@@ -149,6 +150,7 @@ def finding(
         document=doc.index,
         where=where,
         path=hit.path,
+        guess=hit.guess,
     )
 
 
@@ -161,21 +163,29 @@ def build_finding(
     document: int,
     where: Position,
     path: KeyPath,
+    guess: Guess | None = None,
 ) -> Finding:
-    """A finding at a place, its three columns rendered from the rule's templates."""
+    """A finding at a place, its three columns rendered from the rule's templates.
+
+    A finding that rests on a guess (``guess``: what a name suggested) says so in its gap
+    and is reported at `info`, whatever the rule's severity: a guess never fails a gate.
+    """
     gap_template = rule.gap.missing if missing else rule.gap.failing
     gap_template = gap_template or rule.gap.missing or rule.gap.failing or rule.title
+    gap = render_text(rule, "gap", gap_template, variables)
+    if guess is not None:
+        gap = _clipped(f"{gap} ({guess.says()})")
     return Finding(
         rule=rule.id,
         area=rule.area,
-        severity=rule.severity,
+        severity=rule.severity if guess is None else min(rule.severity, Severity.INFO),
         title=rule.title,
         file=file,
         document=document,
         line=where.line,
         column=where.column,
         path=format_path(path),
-        gap=render_text(rule, "gap", gap_template, variables),
+        gap=gap,
         blast_radius=render_text(rule, "blast_radius", rule.blast_radius, variables),
         rollback_unit=render_text(rule, "rollback_unit", rule.rollback_unit, variables),
         remediation=rule.remediation,

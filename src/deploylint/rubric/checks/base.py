@@ -9,11 +9,17 @@ from datetime import date
 from typing import Any, Final, TypeGuard
 
 from deploylint.keypath import KeyPath
+from deploylint.rubric.doc_model import DocModel, build
+from deploylint.rubric.names import Guess
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 # The placeholders the rubric's `declared_text` def rejects (rubrics/default/_defs.yaml; a
 # test keeps the two identical).
-PLACEHOLDER = re.compile(r"(?i)^\s*(?:(none|n/?a|tbd|todo|unknown|null|nobody|-+|\?+)\s*)?$")
+# Written so that a long run of whitespace is scanned once, not once per split (linear time).
+PLACEHOLDER = re.compile(
+    r"(?i)^\s*(?:(?:none|n/?a|tbd|todo|unknown|null|nobody|fixme|tba|x{3,}|change[ _-]?me"
+    r"|<[^<>]*>|-+|\?+)\s*)?$"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +29,7 @@ class Fact:
     path: KeyPath
     missing: bool = False
     values: Mapping[str, Any] = field(default_factory=dict)
+    guess: Guess | None = None  # the finding rests on a name, not on the doc's data
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +41,12 @@ class CheckInput:
     doc: Mapping[str, Any]
     params: Mapping[str, Any]
     today: date
+    model: DocModel | None = None  # the doc's model, built once per doc by the engine
+
+    @property
+    def facts(self) -> DocModel:
+        """The doc's model (built here when the caller didn't pass one)."""
+        return self.model if self.model is not None else build(self.doc)
 
 
 Check = Callable[[CheckInput], Iterator[Fact]]

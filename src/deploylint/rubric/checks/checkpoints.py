@@ -7,6 +7,40 @@ from collections.abc import Iterator
 from deploylint.rubric.checks.base import Check, CheckInput, Fact, mapping
 
 
+def checkpoints_cover_workers(given: CheckInput) -> Iterator[Fact]:
+    """Every checkpoint is for an orchestrator while the agents write: none covers a worker.
+
+    A component's `role:` decides (the brief's `component: orchestrator` says it too); where
+    only a name like `ingest-scheduler` suggests an orchestrator, the finding is a guess.
+    """
+    model = given.facts
+    components = model.components
+    if not components or not model.writes_anything():
+        return  # none at all is CP001's finding; agents that write nothing have no workers
+    if any(c.role != "orchestrator" for c in components):
+        return
+    guess = next((c.role_guess for c in components if c.role_guess is not None), None)
+    values = {"components": [c.name or "an unnamed component" for c in components]}
+    yield Fact((*given.path, "checkpoints"), values=values, guess=guess)
+
+
+def worker_checkpoint_mechanism(given: CheckInput) -> Iterator[Fact]:
+    """A component that writes (a worker) checkpoints by snapshot, not a WAL or keyed writes.
+
+    Whether it writes is the doc's `writes:` and `role:`; a component that writes nothing
+    (a consumer, a cursor, a correlation window) has no writes to replay.
+    """
+    raw = mapping(given.node)
+    if raw.get("mechanism") != "snapshot" or not isinstance(given.path[-1], int):
+        return
+    component = next((c for c in given.facts.components if c.index == given.path[-1]), None)
+    if component is None or component.writes is False or component.role == "orchestrator":
+        return
+    if component.role == "worker" or component.writes:
+        guess = None if component.writes or component.role_guess is None else component.role_guess
+        yield Fact((*given.path, "mechanism"), values={"component": component.name}, guess=guess)
+
+
 def checkpoint_non_idempotent_retried(given: CheckInput) -> Iterator[Fact]:
     """A component's non-idempotent writes are retried without a natively deduplicated key."""
     component = mapping(given.node)
@@ -22,5 +56,7 @@ def checkpoint_non_idempotent_retried(given: CheckInput) -> Iterator[Fact]:
 
 
 CHECKS: dict[str, Check] = {
+    "checkpoints_cover_workers": checkpoints_cover_workers,
+    "worker_checkpoint_mechanism": worker_checkpoint_mechanism,
     "checkpoint_non_idempotent_retried": checkpoint_non_idempotent_retried,
 }

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from deploylint.keypath import KeyPath
+from deploylint.rubric import names
 from deploylint.rubric.checks.base import (
     Check,
     CheckInput,
@@ -21,6 +23,8 @@ from deploylint.rubric.checks.base import (
     listed,
     mapping,
 )
+from deploylint.rubric.doc_model import Action, Agent
+from deploylint.rubric.names import Guess
 
 _COUNT_KINDS = ("deletion", "bulk_messaging")
 
@@ -63,103 +67,180 @@ def tool_scope_breadth(given: CheckInput) -> Iterator[Fact]:
 
 
 def open_ended_tool(given: CheckInput) -> Iterator[Fact]:
-    """A tool is an open-ended shell or arbitrary-URL tool."""
-    name = mapping(given.node).get("name")
+    """A tool is an open-ended shell or arbitrary-URL tool (declared, or by its name: a guess)."""
+    raw = mapping(given.node)
+    name, declared = raw.get("name"), raw.get("open_ended")
+    if declared is False or not isinstance(name, str):
+        return
     kinds: Mapping[str, str] = given.params["kinds"]
-    for kind, pattern in kinds.items():
-        if _matches(pattern, name):
-            yield Fact((*given.path, "name"), values={"tool": name, "kind": kind})
-            return
+    guess = names.name_matches(name, kinds, settle=f"`open_ended:` on tool {name}")
+    # A scope is a permission the doc declares: `shell:exec` says the tool runs commands.
+    # (`http:GET` says less: a fetcher may still be pinned to named hosts.)
+    scopes = [s for s in listed(raw.get("scopes")) if isinstance(s, str)]
+    if any(_matches(given.params["shell_scopes"], s) for s in scopes):
+        kind, guess = "shell", None
+    elif declared is True or raw.get("effect") == "execute":
+        named = guess.value if guess is not None else None
+        kind, guess = (
+            named or ("shell" if raw.get("effect") == "execute" else "arbitrary-URL"),
+            None,
+        )
+    elif guess is not None:
+        kind = guess.value
+    else:
+        return
+    yield Fact((*given.path, "name"), values={"tool": name, "kind": kind}, guess=guess)
 
 
 def read_tool_with_write_scope(given: CheckInput) -> Iterator[Fact]:
-    """A tool named for reading holds a scope that writes, updates or deletes."""
+    """A tool named for reading (a guess, unless it declares `effect: read`) holds a scope
+    that writes, updates or deletes."""
     tool = mapping(given.node)
-    if not _matches(given.params["read_tool"], tool.get("name")):
+    name = tool.get("name")
+    if not isinstance(name, str):
         return
+    guess = None
+    if tool.get("effect") != "read":
+        settle = f"`effect:` on tool {name}"
+        guess = names.name_matches(name, {"read": given.params["read_tool"]}, settle=settle)
+        if guess is None:
+            return
     scopes = listed(tool.get("scopes"))
     for index, scope in enumerate(scopes):
         if _matches(given.params["write_scope"], scope):
-            values = {"tool": tool.get("name"), "scope": scope}
-            yield Fact((*given.path, "scopes", index), values=values)
+            values = {"tool": name, "scope": scope}
+            yield Fact((*given.path, "scopes", index), values=values, guess=guess)
             return
 
 
-def _side_effects(action: Mapping[str, Any]) -> dict[str, float | None]:
-    """Side-effect names the action caps, with their per-action cap (None if uncapped)."""
-    ceiling = mapping(action.get("side_effect_ceiling"))
-    effects: dict[str, float | None] = {}
-    for window in ("per_action", "per_hour", "per_day"):
-        for name in mapping(ceiling.get(window)):
-            effects.setdefault(str(name), None)
-    for name, count in mapping(ceiling.get("per_action")).items():
-        effects[str(name)] = _number(count)
-    return effects
+@dataclass(frozen=True, slots=True)
+class _Impact:
+    """One kind of high impact an action has, why, and (when read off a name) the guess."""
+
+    kind: str
+    reason: str
+    guess: Guess | None = None
 
 
-def _impacts(
-    agent: Mapping[str, Any], action: Mapping[str, Any], params: Mapping[str, Any]
-) -> tuple[list[str], list[str]]:
-    """The high-impact kinds of an action, and the reasons, in the doc's own words."""
-    kinds: dict[str, None] = {}
-    reasons: list[str] = []
-    declared = [str(i) for i in listed(action.get("impact"))]
-    for kind in declared:
-        if kind in params["high_impact"]:
-            kinds[kind] = None
-            reasons.append(f"impact declared as {kind}")
-    for name, per_action in _side_effects(action).items():
-        if _matches(params["money_effects"], name):
-            kinds["money"] = None
-            reasons.append(f"side effect {name} moves money")
-        elif _matches(params["deletion_effects"], name):
-            kinds["deletion"] = None
-            reasons.append(f"side effect {name} deletes")
-        elif (
-            _matches(params["messaging_effects"], name)
-            and per_action is not None
-            and per_action > params["bulk_messages_per_action"]
-        ):
-            kinds["bulk_messaging"] = None
-            reasons.append(f"side effect {name} sends up to {per_action:g} messages per action")
-    at_risk = _number(mapping(agent.get("blast_radius")).get("max_usd_per_action"))
-    says_no_money = bool(declared) and "money" not in declared
-    if at_risk is not None and at_risk > params["money_at_risk_usd"] and not says_no_money:
-        if "money" not in kinds:
-            who = agent.get("id", "its agent")
-            reasons.append(f"{who} puts {at_risk:g} USD at risk per action")
-        kinds["money"] = None
-    return list(kinds), reasons
+def _money(agent: Agent, action: Action, params: Mapping[str, Any]) -> _Impact | bool | None:
+    """Money the action moves: an impact, False when the doc says it moves none, else None.
+
+    The action's own `max_usd_moved` decides; then its agent's `blast_radius` figure, which
+    is this action's only when the agent has one action (otherwise it is charged to an action
+    only as a guess, from a name). Compute spend (`cost_ceiling.per_action_usd`) is not
+    money moved.
+    """
+    floor = params["money_at_risk_usd"]
+    if action.max_usd_moved is not None:
+        if action.max_usd_moved <= floor:
+            return False
+        return _Impact("money", f"moves up to {action.max_usd_moved:g} USD per run")
+    if agent.max_usd_at_risk is None:
+        return None
+    if agent.max_usd_at_risk <= floor:
+        return False
+    reason = f"{agent.id} puts {agent.max_usd_at_risk:g} USD at risk per action"
+    if len(agent.actions) == 1:
+        return _Impact("money", reason)
+    return None
+
+
+def _named_impacts(action: Action, params: Mapping[str, Any]) -> list[_Impact]:
+    """What the action's cap names suggest: money, deletion, messages to many. Guesses."""
+    found: dict[str, _Impact] = {}
+    for scope, caps in action.caps.items():
+        for key, cap in caps.items():
+            guess = names.effect_kind(key)
+            if guess is None:
+                continue
+            kind = {"money": "money", "deletion": "deletion"}.get(guess.value)
+            if guess.value == "messaging":
+                bulk = params["bulk_messages_per_action"]
+                if scope != "per_action" or cap is None or cap <= bulk:
+                    continue
+                kind = "bulk_messaging"
+                guess = Guess(kind, f"{guess.basis}, capped at {cap:g} per action", guess.settle)
+            if kind is not None and kind not in found:
+                found[kind] = _Impact(kind, f"side effect {key} looks like {kind}", guess)
+    return list(found.values())
+
+
+def _impacts(agent: Agent, action: Action, params: Mapping[str, Any]) -> list[_Impact]:
+    """The high-impact kinds of an action: declared (`impact:`, `max_usd_moved`, the agent's
+    money at risk) first; names only where the doc says nothing."""
+    money = _money(agent, action, params)
+    if action.impact is not None:
+        found = [
+            _Impact(k, f"impact declared as {k}")
+            for k in dict.fromkeys(action.impact)
+            if k in params["high_impact"] and not (k == "money" and money is False)
+        ]
+        # the action's own figure adds money; the agent's doesn't override what it declares
+        own = isinstance(money, _Impact) and action.max_usd_moved is not None
+        if own and isinstance(money, _Impact) and all(i.kind != "money" for i in found):
+            found.append(money)
+        return found
+    found = [money] if isinstance(money, _Impact) else []
+    for impact in _named_impacts(action, params):
+        if impact.kind == "money" and money is not None:
+            continue  # the doc's own figure decides money, either way
+        found.append(impact)
+    return found
 
 
 def high_impact_approval(given: CheckInput) -> Iterator[Fact]:
     """A high-impact action has no human approval, no threshold, or one it never reaches."""
-    action = mapping(given.node)
-    agent = _agent_at(given)
-    kinds, reasons = _impacts(agent, action, given.params)
-    if not kinds:
+    if len(given.path) < 4 or not isinstance(given.path[1], int):
         return
+    agent = given.facts.agent(given.path[1])
+    action = next((a for a in agent.actions if a.index == given.path[3]), None) if agent else None
+    if agent is None or action is None:
+        return
+    impacts = _impacts(agent, action, given.params)
+    if not impacts:
+        return
+    proven = [i for i in impacts if i.guess is None]
+    guess = None if proven else impacts[0].guess
+    kinds = [i.kind for i in (proven or impacts)]
     values: dict[str, Any] = {
-        "action_name": action.get("name", "an unnamed action"),
-        "agent_id": agent.get("id", "an unnamed agent"),
+        "action_name": action.name,
+        "agent_id": agent.id,
         "kinds": kinds,
-        "reasons": reasons,
+        "reasons": [i.reason for i in (proven or impacts)],
     }
     where = (*given.path, "approval")
-    approval = action.get("approval")
+    approval = mapping(given.node).get("approval")
     if not isinstance(approval, dict):
-        yield Fact(where, missing=True, values={**values, "problem": "missing"})
+        yield Fact(where, missing=True, values={**values, "problem": "missing"}, guess=guess)
         return
-    needed = ["required_above_usd"] if "money" in kinds else []
-    needed += ["required_above_count"] if any(k in kinds for k in _COUNT_KINDS) else []
-    absent = [n for n in needed if _number(approval.get(n)) is None]
+    if not proven:
+        return  # any approval answers a guess
+    yield from _thresholds(action, approval, kinds, values, where)
+
+
+def _thresholds(
+    action: Action, approval: dict[str, Any], kinds: list[str], values: dict[str, Any],
+    where: KeyPath,
+) -> Iterator[Fact]:  # fmt: skip
+    """The approval states no threshold for a declared kind, or one the action never reaches."""
+    usd = _number(approval.get("required_above_usd"))
+    count = _number(approval.get("required_above_count"))
+    money_on_action = action.max_usd_moved is not None or "money" in (action.impact or ())
+    absent: list[str] = []
+    if "money" in kinds and money_on_action and usd is None:
+        absent = ["required_above_usd"]  # the action itself says it moves money
+    elif usd is None and count is None:  # any stated threshold says which actions wait
+        counts = any(k in kinds for k in _COUNT_KINDS)
+        absent = ["required_above_count" if counts else "required_above_usd"]
     if absent:
         yield Fact(where, values={**values, "problem": "no_threshold", "thresholds": absent})
         return
-    threshold = _number(approval.get("required_above_usd"))
-    at_risk = _number(mapping(agent.get("blast_radius")).get("max_usd_per_action"))
-    if "money" in kinds and threshold is not None and at_risk is not None and threshold >= at_risk:
-        never = {"problem": "never", "threshold": f"{threshold:g}", "at_risk": f"{at_risk:g}"}
+    if usd is not None and action.max_usd_moved is not None and usd >= action.max_usd_moved:
+        never = {
+            "problem": "never",
+            "threshold": f"{usd:g}",
+            "at_risk": f"{action.max_usd_moved:g}",
+        }
         yield Fact((*where, "required_above_usd"), values={**values, **never})
 
 

@@ -51,9 +51,34 @@ def retry_max_attempts(given: CheckInput) -> Iterator[Fact]:
     yield from _bounded(given, "max_attempts", 1, given.params["max_attempts"])
 
 
+def _ratio(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
 def retry_budget(given: CheckInput) -> Iterator[Fact]:
-    """No retry budget per action, or one above the ``max_retry_budget`` limit."""
-    yield from _bounded(given, "retry_budget_per_action", 0, given.params["max_retry_budget"])
+    """No retry budget per action, or one too large for the action's own scale.
+
+    A budget is a count (`retry_budget_per_action`) or a share of the action's calls
+    (`retry_budget_ratio`). The count's limit is ``max_retry_budget`` or, where the doc caps
+    tool calls per action, ``max_retry_ratio`` of those calls, whichever is larger: a
+    200-call action may retry 20 times, as a ratio budget of 10% would allow.
+    """
+    section = mapping(given.node)
+    values = _values(given)
+    ratio = _ratio(section.get("retry_budget_ratio"))
+    limit_ratio = float(given.params["max_retry_ratio"])
+    if section.get("retry_budget_per_action") is None:
+        if ratio is None:
+            yield Fact((*given.path, "retry_budget_per_action"), missing=True, values=values)
+        elif ratio > limit_ratio:
+            values = {**values, "ratio": ratio}
+            yield Fact((*given.path, "retry_budget_ratio"), values=values)
+        return
+    calls = values["calls_per_action"] or 0
+    limit = max(int(given.params["max_retry_budget"]), int(calls * limit_ratio))
+    yield from _bounded(given, "retry_budget_per_action", 0, limit)
 
 
 CHECKS: dict[str, Check] = {

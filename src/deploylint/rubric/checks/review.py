@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Final
 
+from deploylint.keypath import KeyPath
 from deploylint.rubric.checks.base import (
     Check,
     CheckInput,
@@ -90,7 +92,42 @@ def blast_radius_covers_writes(given: CheckInput) -> Iterator[Fact]:
         yield Fact(where, values={"unlisted": list(dict.fromkeys(unlisted))})
 
 
+# What `deploylint init` and people leave where a value belongs. Narrower than the rubric's
+# `declared_text` (which also rejects `none`, an answer many fields take). Linear time.
+PLACEHOLDER_TEXT: Final = re.compile(
+    r"(?i)^\s*(?:(?:tbd|tba|todo|fixme|x{3,}|\?+|change[ _-]?me|<[^<>]*>|n/a)\s*)?$"
+)
+_NOT_GRADED: Final = ("waivers",)  # a waiver's own fields are the waiver rules' business
+
+
+def _placeholders(value: Any, path: KeyPath) -> Iterator[tuple[KeyPath, str]]:
+    """Every placeholder text in ``value``, with its path, in document order."""
+    stack: list[tuple[Any, KeyPath]] = [(value, path)]
+    while stack:
+        node, where = stack.pop()
+        if isinstance(node, str):
+            if PLACEHOLDER_TEXT.match(node):
+                yield where, node
+        elif isinstance(node, dict):
+            items = [(v, (*where, k)) for k, v in node.items() if not str(k).startswith("x-")]
+            stack.extend(reversed(items))
+        elif isinstance(node, list):
+            stack.extend(reversed([(v, (*where, i)) for i, v in enumerate(node)]))
+
+
+def placeholders_left(given: CheckInput) -> Iterator[Fact]:
+    """A value is still a placeholder (TBD, TODO, ?, <...>, changeme, n/a, empty)."""
+    doc = mapping(given.node)
+    for key, value in doc.items():
+        if key in _NOT_GRADED or str(key).startswith("x-"):
+            continue
+        for path, text in _placeholders(value, (*given.path, key)):
+            field = next((k for k in reversed(path) if isinstance(k, str)), "value")
+            yield Fact(path, values={"placeholder": text, "field": field})
+
+
 CHECKS: dict[str, Check] = {
+    "placeholders_left": placeholders_left,
     "second_reader": second_reader,
     "reviewer_is_author": reviewer_is_author,
     "review_age": review_age,

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
 from functools import cache
-from typing import Any
+from typing import Any, Final
 
+from deploylint.rubric import names
 from deploylint.rubric.checks.base import (
     Check,
     CheckInput,
@@ -18,9 +20,14 @@ from deploylint.rubric.checks.base import (
     mapping,
     parse_date,
 )
+from deploylint.rubric.names import Guess
 
 # Words of a route: split on anything not a letter or digit, and between camelCase humps.
 _WORD_BREAK = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z])(?=[A-Z])")
+
+_URL_HOST = re.compile(r"https?://(([A-Za-z0-9-]+)\.[A-Za-z0-9.-]+)")
+# "Settings -> Agents -> Pause": a path through a UI's menus, not a route.
+_CLICK_PATHS = ("->", "\u2192", "\u00bb", " > ")
 
 # What a rollback key holder (or override queue) is, when it isn't a human queue with a rotation.
 AGENT = "agent"
@@ -36,22 +43,10 @@ def _compiled(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
 
-def _first_match(text: str, patterns: Iterable[str]) -> str | None:
-    return next((p for p in patterns if _compiled(p).search(text)), None)
-
-
-def holder_kind(name: str, doc: Mapping[str, Any], params: Mapping[str, Any]) -> str | None:
-    """Why ``name`` is not a human queue with a rotation, or None when it is one.
-
-    An agent of the doc, a name shaped like an agent or script, or a vendor-portal button is
-    never a human queue, even when ``humans.queues`` lists it.
-    """
+def _declared_kind(name: str, doc: Mapping[str, Any]) -> str | None:
+    """Why the doc's own data says ``name`` is not a human queue with a rotation, or None."""
     if name in agent_ids(doc):
         return AGENT
-    if _first_match(name, params.get("agent_like", ())):
-        return AGENT_LIKE
-    if _first_match(name, params.get("vendor_portal", ())):
-        return VENDOR_PORTAL
     queue = human_queues(doc).get(name)
     if queue is None:
         return UNDECLARED
@@ -60,15 +55,36 @@ def holder_kind(name: str, doc: Mapping[str, Any], params: Mapping[str, Any]) ->
     return None
 
 
+def _named_like(name: str, params: Mapping[str, Any]) -> Guess | None:
+    """What the name alone suggests: an agent or script, or a vendor-portal button."""
+    kinds = {
+        AGENT_LIKE: params.get("agent_like", ()),
+        VENDOR_PORTAL: params.get("vendor_portal", ()),
+    }
+    settle = f"the human queue behind {name} in `humans.queues`, with its rotation"
+    return names.name_matches(name, kinds, settle=settle, flags=re.IGNORECASE)
+
+
+_LOOKS_LIKE: Final = {AGENT_LIKE: "an agent or script", VENDOR_PORTAL: "a vendor-portal button"}
+
+
 def _holder_fact(given: CheckInput, field: str, kinds: tuple[str, ...]) -> Iterator[Fact]:
     name = mapping(given.node).get(field)
     if not declared(name):
         return  # a missing or placeholder name is the `declared_text` rule's finding
-    kind = holder_kind(name, given.doc, given.params)
+    kind = _declared_kind(name, given.doc)
+    guess = None
+    if kind not in kinds:
+        # What the name suggests, where the doc's own data gave this rule nothing to report.
+        guess = _named_like(name, given.params)
+        kind = guess.value if guess is not None else None
+        if guess is not None:
+            looks = _LOOKS_LIKE[guess.value]
+            guess = replace(guess, basis=f"{guess.basis}, which looks like {looks}")
     if kind in kinds:
         queue = human_queues(given.doc).get(name, {})
         values = {"holder": name, "kind": kind, "rotation": queue.get("rotation")}
-        yield Fact((*given.path, field), values=values)
+        yield Fact((*given.path, field), values=values, guess=guess)
 
 
 def rollback_key_held_by_agent(given: CheckInput) -> Iterator[Fact]:
@@ -93,16 +109,37 @@ def _words(text: str) -> list[str]:
 def route_problem(path: str, params: Mapping[str, Any]) -> tuple[str, str | None] | None:
     """Why ``path`` is not a literal route: ``("screen", word)`` or ``("not_a_route", None)``.
 
-    A literal route matches one of ``params["routes"]`` (an API path or URL, a runbook entry
-    point) and names none of ``params["screen_words"]`` (dashboard, console, portal, ...).
+    A literal route is an API path or URL, or a runbook entry point, that starts the text;
+    a note after it (`/internal/x/rollback?since={ts} (resets status)`, `runbook DATA-RB-13
+    "Restore a partition"`) is the team's own words and doesn't make it less of a route.
+    Neither names any of ``params["screen_words"]`` (dashboard, console, portal, ...) or
+    walks a menu path (`Settings -> Agents -> Pause`).
     """
     screens = {str(w).lower() for w in params.get("screen_words", ())}
-    word = next((w for w in _words(path) if w in screens), None)
+    text = path.strip()[:2_000]
+    route = _leading_route(text, params.get("routes", ()))
+    word = next((w for w in _words(text) if w in screens), None)
+    word = word or next((a for a in _CLICK_PATHS if a in text), None)
+    word = word or _page_host(route or "", params.get("screen_hosts", ()))
     if word is not None:
         return ("screen", word)
-    if _first_match(path.strip(), params.get("routes", ())) is None:
+    if route is None:
         return ("not_a_route", None)
     return None
+
+
+def _page_host(route: str, hosts: Iterable[str]) -> str | None:
+    """The first label of a URL's host when it names a web app, not an API (``app.``)."""
+    found = _URL_HOST.search(route)
+    if found is None or found.group(2).lower() not in {str(h).lower() for h in hosts}:
+        return None
+    return f"web app ({found.group(1)})"
+
+
+def _leading_route(text: str, patterns: Iterable[str]) -> str | None:
+    """The longest route a ``routes`` pattern matches at the start of ``text``, or None."""
+    found = [m.group(0) for p in patterns if (m := _compiled(p).match(text)) is not None]
+    return max(found, key=len) if found else None
 
 
 def rollback_path_is_route(given: CheckInput) -> Iterator[Fact]:

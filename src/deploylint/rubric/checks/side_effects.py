@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from itertools import pairwise
 from typing import Any
 
-from deploylint.rubric.checks.base import Check, CheckInput, Fact, listed, mapping
+from deploylint.rubric.checks.base import Check, CheckInput, Fact, mapping
+from deploylint.rubric.doc_model import Coverage, Tool
+from deploylint.rubric.names import Guess
 
 WINDOWS = ("per_hour", "per_day")
 SCOPES = ("per_action", *WINDOWS)  # narrowest first
-_WORD = re.compile(r"[^a-z0-9]+")
 
 
 def _caps(ceiling: dict[str, Any], scope: str) -> dict[str, Any]:
@@ -22,6 +22,14 @@ def _count(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
+def _windows_runs(ceiling: dict[str, Any], effect: str) -> bool:
+    """Another effect is capped both per action and per window, so runs are windowed."""
+    per_action = _caps(ceiling, "per_action")
+    return any(
+        other != effect and other in _caps(ceiling, w) for w in WINDOWS for other in per_action
+    )
+
+
 def side_effect_caps_paired(given: CheckInput) -> Iterator[Fact]:
     """An effect is capped per action but in no window, or in a window but not per action."""
     ceiling = mapping(given.node)
@@ -29,14 +37,16 @@ def side_effect_caps_paired(given: CheckInput) -> Iterator[Fact]:
     windowed = {effect for w in WINDOWS for effect in _caps(ceiling, w)}
     if not per_action or not windowed:
         return  # a whole scope missing is SE002's or SE003's finding
+    # An effect capped at 0 is forbidden in that scope: it needs no second cap. An effect
+    # capped only per action in an action whose runs another cap already windows is bounded.
     for effect, cap in per_action.items():
-        if effect not in windowed:
+        if effect not in windowed and _count(cap) != 0 and not _windows_runs(ceiling, effect):
             values = {"effect": effect, "scope": "per_action", "cap": cap}
             yield Fact((*given.path, "per_action", effect), values=values)
     reported: set[str] = set()
     for window in WINDOWS:
         for effect, cap in _caps(ceiling, window).items():
-            if effect not in per_action and effect not in reported:
+            if effect not in per_action and effect not in reported and _count(cap) != 0:
                 reported.add(effect)
                 values = {"effect": effect, "scope": window, "cap": cap}
                 yield Fact((*given.path, window, effect), values=values)
@@ -68,38 +78,44 @@ def side_effect_caps_consistent(given: CheckInput) -> Iterator[Fact]:
             yield Fact((*given.path, found["wide"], effect), values=found)
 
 
-def _words(texts: Iterable[str]) -> set[str]:
-    return {word for text in texts for word in _WORD.split(text.lower()) if word}
-
-
-def _acts(tool: dict[str, Any], verbs: set[str]) -> bool:
-    """Whether the tool's name or scopes say it sends, files, pays or writes something."""
-    scopes = [s for s in listed(tool.get("scopes")) if isinstance(s, str)]
-    words = _words([str(tool.get("name")), *scopes])
-    return any(w in verbs or w.rstrip("s") in verbs for w in words)
-
-
-def _capped_by(tool: dict[str, Any], capped: set[str]) -> bool:
-    """Whether a cap is keyed by the tool's name or one of its scopes (``a:b`` or ``a.b``)."""
-    scopes = [s for s in listed(tool.get("scopes")) if isinstance(s, str)]
-    names = {str(tool.get("name")), *scopes, *(s.replace(":", ".") for s in scopes)}
-    return bool(names & capped)
-
-
 def side_effect_caps_cover_tools(given: CheckInput) -> Iterator[Fact]:
-    """A tool that sends, files, pays or writes appears in none of the agent's caps."""
-    agent = mapping(given.node)
-    actions = [mapping(a) for a in listed(agent.get("actions"))]
-    ceilings = [mapping(a.get("side_effect_ceiling")) for a in actions]
-    if not any(ceilings):
-        return  # no ceiling at all is SE001's finding, per action
-    capped = {str(effect) for c in ceilings for s in SCOPES for effect in _caps(c, s)}
-    verbs = {str(v).lower() for v in given.params["effect_words"]}
-    for index, tool in enumerate(listed(agent.get("tools"))):
-        tool = mapping(tool)
-        if tool.get("name") and _acts(tool, verbs) and not _capped_by(tool, capped):
-            values = {"tool": str(tool["name"]), "capped": sorted(capped)}
-            yield Fact((*given.path, "tools", index), values=values)
+    """A tool that sends, files, pays, deletes or writes is counted by none of the agent's caps.
+
+    The doc decides: a tool's `effect:` says what it does (`read` is never capped), and its
+    `counts_against:` or a ceiling's `covers:` say which caps count it. Where the doc says
+    neither, the finding rests on names (what the tool's name suggests it does, and that no
+    cap is keyed like it) and says so: a guess, reported at info.
+    """
+    if not isinstance(given.path[-1], int):
+        return
+    agent = given.facts.agent(given.path[-1])
+    if agent is None or not agent.cap_keys():
+        return  # no cap at all is SE001's finding, per action
+    for tool in agent.tools:
+        if not tool.name or not tool.acts:
+            continue
+        coverage = agent.coverage(tool)
+        if coverage.caps:
+            continue
+        proven = tool.effect_guess is None and coverage.explicit
+        guess = None if proven else _why_guess(tool, coverage)
+        values = {"tool": tool.name, "capped": list(agent.cap_keys()), "effect": tool.effect}
+        yield Fact((*given.path, "tools", tool.index), values=values, guess=guess)
+
+
+def _why_guess(tool: Tool, coverage: Coverage) -> Guess:
+    """The guess a finding about an uncounted tool rests on, and how to settle it."""
+    if tool.effect_guess is not None:
+        return Guess(
+            tool.effect or "",
+            f"{tool.effect_guess.basis}, which looks like it can {tool.effect}",
+            f"`effect:` and `counts_against:` on tool {tool.name}",
+        )
+    return Guess(
+        "uncounted",
+        f"cap names: none is keyed like {tool.name}",
+        f"`counts_against:` on tool {tool.name} (or `covers:` on the ceiling)",
+    )
 
 
 CHECKS: dict[str, Check] = {

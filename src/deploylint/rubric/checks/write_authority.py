@@ -12,7 +12,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from deploylint.keypath import KeyPath
-from deploylint.rubric.checks.base import Check, CheckInput, Fact, agents, declared, listed, mapping
+from deploylint.rubric.checks.base import (
+    Check,
+    CheckInput,
+    Fact,
+    agents,
+    declared,
+    human_queues,
+    listed,
+    mapping,
+)
 
 SERIALIZING = frozenset({"lease", "mutex"})  # mechanisms that let several writers take turns
 
@@ -210,8 +219,13 @@ def lock_holder_writes(given: CheckInput) -> Iterator[Fact]:
         return  # an unnamed holder is WA005's finding
     writers = writers_by_resource(doc_writers(given.doc)).get(resource, ())
     names = [writer.agent for writer in writers]
-    if names and holder not in names:
-        is_agent = any(a.get("id") == holder for _, a in agents(given.doc))
+    if not names or holder in names:
+        return
+    # Only what this doc proves: the holder is one of its agents that doesn't write the
+    # resource, or one of its human queues. A holder this doc doesn't declare may be an
+    # agent of another doc sharing the lock: the fleet rules (FL002) judge that.
+    is_agent = any(a.get("id") == holder for _, a in agents(given.doc))
+    if is_agent or holder in human_queues(given.doc):
         values = {"holder": holder, "resource": resource, "writers": names, "is_agent": is_agent}
         yield Fact((*given.path, "lock_holder"), values=values)
 
