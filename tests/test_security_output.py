@@ -69,3 +69,15 @@ def test_the_fleet_map_writes_no_live_command(
     run = deploylint(*command, str(doc), str(other))
     for line in (run.stdout + run.stderr).splitlines():
         assert not _live(line), line
+
+
+@pytest.mark.parametrize("chosen", ["text", "json"])
+def test_audit_rows_write_no_live_command(chosen: str, write: Callable) -> None:
+    from tests.test_audit_rows import GOOD
+
+    row = {**GOOD, "rollback_path": f"vendor portal > {HOSTILE}", "approved_by": None}
+    path = write("##[add-mask]audit.jsonl", json.dumps(row) + "\n::error::forged\n")
+    run = deploylint("audit", str(path), "-f", chosen)
+    assert run.stdout, run.stderr
+    for line in (run.stdout + run.stderr).splitlines():
+        assert not _live(line), line
