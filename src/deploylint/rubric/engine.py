@@ -9,7 +9,7 @@ from functools import cache
 from typing import Any
 
 from deploylint.findings import Position
-from deploylint.inline import inline_refs
+from deploylint.inline import closed_registry, inline_refs
 from deploylint.keypath import KeyPath, lookup, select
 from deploylint.rubric.checks import CHECKS, CheckInput
 from deploylint.rubric.doc_model import DocModel, build
@@ -31,16 +31,23 @@ class Hit:
     guess: Guess | None = None  # the hit rests on a name, not on the doc's data
 
 
+def rule_schema(rule: Rule, which: str) -> dict[str, Any]:
+    """The rule's ``when`` or ``require`` schema with the rubric's defs beside it."""
+    schema = dict(getattr(rule, which))
+    if rule.defs:
+        schema["$defs"] = {**rule.defs, **schema.get("$defs", {})}
+    return schema
+
+
 @cache
 def _validator(rule: Rule, which: str) -> Any:
     """The rule's ``when`` or ``require`` schema, compiled once per process."""
     from jsonschema import Draft202012Validator
 
-    schema = dict(getattr(rule, which))
-    if rule.defs:
-        schema["$defs"] = {**rule.defs, **schema.get("$defs", {})}
     return Draft202012Validator(
-        inline_refs(schema), format_checker=Draft202012Validator.FORMAT_CHECKER
+        inline_refs(rule_schema(rule, which)),
+        registry=closed_registry(),
+        format_checker=Draft202012Validator.FORMAT_CHECKER,
     )
 
 
