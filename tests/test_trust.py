@@ -641,3 +641,11 @@ def test_a_wal_journalled_per_batch_is_advice_not_a_gap(write) -> None:
     doc["checkpoints"][1]["cadence"] = "per_batch"
     [finding] = _found(_graded(write, doc), "CP009")
     assert finding["severity"] == "info"
+
+
+def test_none_answers_who_a_read_only_agent_affects(write) -> None:
+    doc = _base()
+    _agent(doc)["blast_radius"]["users_affected"] = "none"
+    assert _found(_graded(write, doc), "RV009") == []
+    _agent(doc)["blast_radius"]["users_affected"] = "TBD"
+    assert _found(_graded(write, doc, "again.yaml"), "RV009")
