@@ -16,6 +16,7 @@ from deploylint.fleet.facts import DocFacts
 from deploylint.grade import FileResult, Settings, grade_file, with_fleet
 from deploylint.loader import Limits
 from deploylint.messages import say
+from deploylint.results import grade_cached
 from deploylint.sources import Filter, Source, Unreadable, discover, read
 
 PROGRESS_FROM = 50  # files; a progress bar for fewer only flickers
@@ -33,7 +34,9 @@ class Selection:
     ignore: tuple[str, ...] = ()
 
 
-def settings_for(config: Config, today: date, selection: Selection = Selection()) -> Settings:
+def settings_for(
+    config: Config, today: date, selection: Selection = Selection(), *, use_cache: bool = True
+) -> Settings:
     """The rubric (customized), rule selection and limits a run grades with."""
     rubric = rubric_for(config, selection.rubric, replace_default=selection.rubric_only)
     limits = Limits(max_bytes=config.max_file_bytes) if config.max_file_bytes else Limits()
@@ -43,6 +46,7 @@ def settings_for(config: Config, today: date, selection: Selection = Selection()
         limits=limits,
         ignored=ignored_rules(rubric, config, selection.select, selection.ignore),
         unwaivable=unwaivable_rules(rubric, config),
+        use_cache=use_cache,
     )
 
 
@@ -189,6 +193,8 @@ def grade_source(source: Source, settings: Settings) -> FileResult | str:
     except Unreadable as error:
         return str(error)
     try:
-        return grade_file(content, file=source.name, settings=settings, sniff=source.found)
+        if isinstance(content, int):  # only its size: over the limit, nothing to look up
+            return grade_file(content, file=source.name, settings=settings, sniff=source.found)
+        return grade_cached(content, file=source.name, settings=settings, sniff=source.found)
     except Exception as error:  # one file's internal error must not stop the others
         return f"{source.name}: internal error while grading: {type(error).__name__}: {error}"

@@ -65,7 +65,7 @@ def _facts(source: Source, limits: Limits, err: TextIO) -> list[DocFacts]:
     cached = cache.load(_KIND, raw)
     if cached is not None:
         try:
-            return [_decoded(record, source.name) for record in cached]
+            return [decode_facts(record, source.name) for record in cached]
         except (KeyError, TypeError, ValueError):
             pass  # an entry from another shape of the records: read the doc again
     facts = []
@@ -78,7 +78,7 @@ def _facts(source: Source, limits: Limits, err: TextIO) -> list[DocFacts]:
     return facts
 
 
-def _decoded(record: dict[str, Any], file: str) -> DocFacts:
+def decode_facts(record: dict[str, Any], file: str) -> DocFacts:
     """DocFacts from its cached JSON, named by the file it is read from now."""
 
     def site(value: dict[str, Any]) -> Site:

@@ -32,6 +32,7 @@ class Settings:
     limits: Limits = field(default_factory=Limits)
     ignored: frozenset[str] = frozenset()  # rules not selected, or ignored: never reported
     unwaivable: frozenset[str] = frozenset()  # rules a doc's waiver may not accept
+    use_cache: bool = True  # results of unchanged files from the cache (deploylint.results)
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,6 +44,7 @@ class Options:
     jobs: int | None = None  # worker processes; None: one per core for large runs
     fleet_context: tuple[str, ...] = ()  # other docs the fleet rules see, never reported on
     gate: GitRef | None = None  # --gate-from: the baseline is read as it is at this ref
+    use_cache: bool = True  # --no-cache: grade every file, read and write no results
 
 
 class RunError(Exception):
@@ -67,7 +68,9 @@ class Prepared:
 
 def _prepare(options: Options, err: TextIO) -> Prepared:
     try:
-        settings = settings_for(options.config, options.today, options.selection)
+        settings = settings_for(
+            options.config, options.today, options.selection, use_cache=options.use_cache
+        )
     except (ConfigError, RubricError) as error:
         raise RunError(str(error)) from None
     config = options.config

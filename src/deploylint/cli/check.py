@@ -147,6 +147,14 @@ def check(
             show_default=False,
         ),
     ] = None,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache",
+            help="Grade every file again: don't read or write cached results "
+            "(also DEPLOYLINT_NO_CACHE=1).",
+        ),
+    ] = False,
     gate_from: Annotated[
         str | None,
         typer.Option(
@@ -189,6 +197,7 @@ def check(
         only_docs=only_docs,
         jobs=jobs,
         fleet_context=tuple(fleet_context or ()),
+        use_cache=not no_cache,
     )
     with TemporaryDirectory(prefix="deploylint-gate-") as folder:
         if gate_from is not None:
