@@ -20,8 +20,9 @@ from deploylint.compiled.targets import PREDICATES, Target, doc_target, predicat
 from deploylint.examples import example_text
 from deploylint.keypath import lookup, select
 from deploylint.loader import load_bytes, load_text
+from deploylint.rubric import engine
 from deploylint.rubric.load import load_default
-from tests.conftest import EXAMPLES, FIXTURES, REPO
+from tests.conftest import EXAMPLES, FIXTURES, REPO, TODAY, deploylint_process
 
 COMMAND = "python -m deploylint.compiled.generate"
 CORPORA = (REPO / "tests" / "corpus" / "realistic", FIXTURES, EXAMPLES)
@@ -112,6 +113,15 @@ def test_every_shipped_schema_has_generated_code() -> None:
     assert not stale, f"no generated code for {stale}: run `{COMMAND}`"
     extra = set(compiled.generated()) - {t.digest for t in targets()}
     assert not extra, f"generated code for schemas no longer shipped: run `{COMMAND}`"
+
+
+def test_every_shipped_predicate_runs_through_generated_code() -> None:
+    """The engine builds each schema as the generator did, so none falls back to jsonschema."""
+    for rule in load_default().rules.values():
+        for which in PREDICATES:
+            if getattr(rule, which) is not None:
+                validator = engine._validator(rule, which)
+                assert isinstance(validator, compiled.Predicate), f"{rule.id} {which}"
 
 
 def test_a_schema_not_compiled_goes_to_jsonschema() -> None:
@@ -250,6 +260,21 @@ def test_format_date_is_jsonschemas() -> None:
     assert {d: check.passes(d) for d in dates} == {d: reference.is_valid(d) for d in dates}
 
 
+@pytest.mark.parametrize(
+    "paths",
+    [
+        ["examples"],
+        ["tests/corpus/realistic"],
+        ["tests/hostile"],
+    ],
+)
+def test_reports_are_byte_identical_without_the_generated_code(paths: list[str]) -> None:
+    args = ("check", *paths, "--format", "json", "--today", TODAY, "--no-config")
+    fast = deploylint_process(*args, cwd=REPO, timeout=300)
+    reference = deploylint_process(*args, cwd=REPO, env={compiled.OFF_VARIABLE: "1"}, timeout=300)
+    assert fast.stdout and (fast.code, fast.stdout) == (reference.code, reference.stdout)
+
+
 def test_the_wheel_ships_the_generated_code_and_runs_it_without_fastjsonschema(
     wheel: Path, tmp_path: Path
 ) -> None:
@@ -259,7 +284,10 @@ def test_the_wheel_ships_the_generated_code_and_runs_it_without_fastjsonschema(
     code = (
         "import sys; sys.modules['fastjsonschema'] = None\n"  # importing it now fails
         "from deploylint.compiled import generated, targets\n"
-        "print(len(generated()))\n"
+        "from deploylint.rubric import engine\n"
+        "from deploylint.rubric.load import load_default\n"
+        "rule = next(r for r in load_default().rules.values() if r.require is not None)\n"
+        "print(len(generated()), type(engine._validator(rule, 'require')).__name__)\n"
         "print(all(t.digest in generated() for t in targets.targets()))"
     )
     run = subprocess.run(
@@ -267,4 +295,4 @@ def test_the_wheel_ships_the_generated_code_and_runs_it_without_fastjsonschema(
         capture_output=True, text=True, cwd=tmp_path, env={"PYTHONPATH": str(site)}, check=False,
     )  # fmt: skip
     assert run.returncode == 0, run.stderr
-    assert run.stdout.split() == [str(len(targets())), "True"]
+    assert run.stdout.split() == [str(len(targets())), "Predicate", "True"]

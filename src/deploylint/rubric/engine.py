@@ -8,6 +8,7 @@ from datetime import date
 from functools import cache
 from typing import Any
 
+from deploylint import compiled
 from deploylint.findings import Position
 from deploylint.inline import inline_refs
 from deploylint.keypath import KeyPath, lookup, select
@@ -33,15 +34,19 @@ class Hit:
 
 @cache
 def _validator(rule: Rule, which: str) -> Any:
-    """The rule's ``when`` or ``require`` schema, compiled once per process."""
-    from jsonschema import Draft202012Validator
-
+    """The rule's ``when`` or ``require`` schema, compiled once per process: to the code
+    generated at build time when it is a shipped one (deploylint.compiled), else by jsonschema."""
     schema = dict(getattr(rule, which))
     if rule.defs:
         schema["$defs"] = {**rule.defs, **schema.get("$defs", {})}
-    return Draft202012Validator(
-        inline_refs(schema), format_checker=Draft202012Validator.FORMAT_CHECKER
-    )
+    schema = inline_refs(schema)
+
+    def reference() -> Any:
+        from jsonschema import Draft202012Validator
+
+        return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+    return compiled.validator(schema, reference)
 
 
 @dataclass(frozen=True, slots=True)
