@@ -86,6 +86,10 @@ def test_python_placeholder_pattern_matches_the_rubric_definition() -> None:
 
     [defs] = load_text((data_dir("rubrics") / "default" / "_defs.yaml").read_text())
     assert defs.data["declared_text"]["not"]["pattern"] == PLACEHOLDER.pattern
+    # and RV011's narrower set, where "none" is an answer, is answered_text's
+    from deploylint.rubric.checks.review import PLACEHOLDER_TEXT
+
+    assert defs.data["answered_text"]["not"]["pattern"] == PLACEHOLDER_TEXT.pattern
 
 
 def test_every_shipped_area_file_fits_the_rubric_schema() -> None:

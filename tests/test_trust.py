@@ -611,3 +611,41 @@ def test_thousands_of_tools_and_caps_are_matched_in_bounded_time(write) -> None:
     run = bounded("check", str(path), "--format", "json", "--today", "2026-11-22")
     assert run.problems() == [], run.stderr[-500:]
     assert [f for f in run.json()["findings"] if f["rule"] == "SE007"]
+
+
+# --- hold-out corpus E: the classes it showed ------------------------------------------------
+
+
+def test_a_glob_under_a_path_prefix_is_not_a_wildcard_scope(write) -> None:
+    doc = _base()
+    _agent(doc)["tools"].append(
+        {"name": "github.push_branch", "effect": "write", "counts_against": ["payments.refund"],
+         "scopes": ["contents:write:acme/developer-docs:refs/heads/docs-sync/*"]}
+    )  # fmt: skip
+    assert _found(_graded(write, doc), "PM003") == []
+
+
+def test_a_blast_radius_listing_the_parent_resource_covers_its_parts(write) -> None:
+    doc = _base()
+    _agent(doc)["blast_radius"]["resources"] = [
+        "orders-db",
+        "payments-api",
+    ]  # writes: orders-db/checkout
+    assert _found(_graded(write, doc), "RV010") == []
+    _agent(doc)["blast_radius"]["resources"] = ["orders", "payments-api"]  # not a path prefix
+    assert _found(_graded(write, doc, "again.yaml"), "RV010")
+
+
+def test_a_wal_journalled_per_batch_is_advice_not_a_gap(write) -> None:
+    doc = _base()
+    doc["checkpoints"][1]["cadence"] = "per_batch"
+    [finding] = _found(_graded(write, doc), "CP009")
+    assert finding["severity"] == "info"
+
+
+def test_none_answers_who_a_read_only_agent_affects(write) -> None:
+    doc = _base()
+    _agent(doc)["blast_radius"]["users_affected"] = "none"
+    assert _found(_graded(write, doc), "RV009") == []
+    _agent(doc)["blast_radius"]["users_affected"] = "TBD"
+    assert _found(_graded(write, doc, "again.yaml"), "RV009")

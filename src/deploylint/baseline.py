@@ -16,7 +16,9 @@ from typing import Final
 
 from deploylint import __version__
 from deploylint.findings import Finding
+from deploylint.gitbase import GitRef
 from deploylint.grade import FileResult
+from deploylint.safewrite import write_text
 
 Key = tuple[str, str, str]  # rule, file, key path
 FORMAT_VERSION: Final = 1
@@ -54,21 +56,48 @@ def write_baseline(path: Path, results: Iterable[FileResult]) -> int:
         "tool": {"name": "deploylint", "version": __version__},
     }
     try:
-        path.write_text(json.dumps({**body, "entries": entries}, indent=2) + "\n", "utf-8")
+        write_text(path, json.dumps({**body, "entries": entries}, indent=2) + "\n")
     except OSError as error:
         raise BaselineError(f"{path}: {error.strerror or error}") from None
     return sum(counted.values())
 
 
-def read_baseline(path: Path) -> Counter[Key]:
+def read_baseline(path: Path, ref: GitRef | None = None) -> Counter[Key]:
+    """The baseline's counted keys; with ``ref`` (--gate-from), the file as it is there."""
     try:
-        data = json.loads(path.read_text("utf-8"))
-        entries = data["entries"]
-        return Counter({(e["rule"], e["file"], e["path"]): int(e.get("count", 1)) for e in entries})
+        data = json.loads(_raw(path, ref), parse_constant=_no_constant)
+        return Counter(dict(_entry(e) for e in data["entries"]))
     except OSError as error:
         raise BaselineError(f"{path}: {error.strerror or error}") from None
-    except (ValueError, KeyError, TypeError) as error:
+    except (ValueError, KeyError, TypeError, OverflowError, RecursionError) as error:
         raise BaselineError(f"{path}: not a deploylint baseline ({error})") from None
+
+
+MAX_COUNT: Final = 1_000_000
+
+
+def _no_constant(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _entry(entry: dict[str, object]) -> tuple[Key, int]:
+    """One entry's key and count; ValueError or TypeError when it has the wrong shape."""
+    rule, file, key_path = entry["rule"], entry["file"], entry["path"]
+    count = entry.get("count", 1)
+    if not all(isinstance(v, str) for v in (rule, file, key_path)):
+        raise TypeError("rule, file and path are text")
+    if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= MAX_COUNT:
+        raise ValueError(f"count {count!r} is not a whole number from 1 to {MAX_COUNT:,}")
+    return (str(rule), str(file), str(key_path)), count
+
+
+def _raw(path: Path, ref: GitRef | None) -> bytes:
+    if ref is None:
+        return path.read_bytes()
+    content = ref.read(path)
+    if not isinstance(content, bytes):
+        raise BaselineError(f"{path}: no such baseline at --gate-from {ref.ref}")
+    return content
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,29 +43,49 @@ class Config:
     rubric_replace_default: bool = False
     max_file_bytes: int | None = None
     rules: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    folder: Path | None = None  # --gate-from: the work-tree folder of a config read from a ref
+    gate_ref: str | None = None  # --gate-from: the ref the config and rubrics were read from
 
     @property
     def root(self) -> Path:
         """The folder paths in the config are relative to."""
+        if self.folder is not None:
+            return self.folder
         return self.source.parent if self.source is not None else Path.cwd()
 
 
 def find_config(start: Path) -> Path | None:
-    """The nearest config file from ``start`` up to the repository root (or the filesystem's)."""
-    for folder in (start, *start.parents):
+    """The nearest config file from ``start`` up to the repository root; outside a
+    repository, only ``start`` itself (a folder above it may be anyone's)."""
+    for folder in _up_to_root(start):
         for name in YAML_NAMES:
             if (folder / name).is_file():
                 return folder / name
         pyproject = folder / PYPROJECT
-        if (
-            pyproject.is_file()
-            and "tool" in _toml(pyproject)
-            and "deploylint" in _toml(pyproject)["tool"]
-        ):
+        if pyproject.is_file() and declares_deploylint(_read(pyproject)):
             return pyproject
-        if (folder / ".git").exists():
-            return None
     return None
+
+
+def _up_to_root(start: Path) -> list[Path]:
+    """``start`` and its parents, up to the repository root (``start`` alone outside one)."""
+    root = repository_root(start)
+    return [start, *(p for p in start.parents if p.is_relative_to(root))]
+
+
+def declares_deploylint(pyproject: bytes) -> bool:
+    """Whether a pyproject.toml holds a [tool.deploylint] table (bad TOML: yes, said later)."""
+    try:
+        return "deploylint" in tomllib.loads(pyproject.decode("utf-8")).get("tool", {})
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return True  # said in a sentence when it is read
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise ConfigError(f"{path}: {error.strerror or error}") from None
 
 
 def _toml(path: Path) -> dict[str, Any]:
@@ -91,10 +111,7 @@ def _raw(path: Path) -> tuple[dict[str, Any], Any]:
     if path.name == PYPROJECT or path.suffix == ".toml":
         table = _toml(path).get("tool", {}).get("deploylint", {})
         return table, lambda _path: f"{path}"
-    try:
-        docs = load_bytes(path.read_bytes())
-    except OSError as error:
-        raise ConfigError(f"{path}: {error.strerror or error}") from None
+    docs = load_bytes(_read(path))
     problem = next((p for d in docs for p in d.problems), None)
     if problem is not None:
         raise ConfigError(
@@ -118,6 +135,30 @@ def load_config(path: Path) -> Config:
     return config_from(data, path)
 
 
+def repository_root(start: Path) -> Path:
+    """The folder holding ``.git`` at or above ``start``; else ``start`` itself."""
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return start
+
+
+def _rubric_paths(data: Mapping[str, Any], path: Path | None, root: Path) -> tuple[Path, ...]:
+    """The config's rubric paths, each inside the repository (links resolved): a config in a
+    pull request must not make CI read the runner's files (a token, a key) as a rubric."""
+    paths = tuple(root / p for p in data.get("rubric", ()))
+    if path is None:
+        return paths
+    fence = repository_root(root.resolve())
+    for rubric in paths:
+        if not rubric.resolve().is_relative_to(fence):
+            raise ConfigError(
+                f"{path}: rubric: {rubric}: outside the repository ({fence}); a config's "
+                "rubric must live in the repository (use --rubric for one elsewhere)"
+            )
+    return paths
+
+
 def config_from(data: Mapping[str, Any], path: Path | None) -> Config:
     """A Config from validated settings; paths are relative to ``path``'s folder."""
     root = path.parent if path is not None else Path.cwd()
@@ -129,9 +170,9 @@ def config_from(data: Mapping[str, Any], path: Path | None) -> Config:
         unwaivable=tuple(data.get("unwaivable", ())),
         include=tuple(data.get("include", ())),
         exclude=tuple(data.get("exclude", ())),
-        rubric=tuple(root / p for p in data.get("rubric", ())),
+        rubric=_rubric_paths(data, path, root),
         rubric_replace_default=data.get("rubric_replace_default", False),
-        max_file_bytes=data.get("max_file_bytes"),
+        max_file_bytes=int(data["max_file_bytes"]) if "max_file_bytes" in data else None,
         rules=data.get("rules", {}),
     )
 

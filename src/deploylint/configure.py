@@ -9,6 +9,8 @@ from typing import Any, Final
 
 from deploylint.config import Config, ConfigError
 from deploylint.findings import Severity
+from deploylint.regexguard import risky, strings
+from deploylint.report import Shaping
 from deploylint.rubric.load import default_sources, load_default, load_rubric
 from deploylint.rubric.model import Rubric, Rule
 
@@ -38,7 +40,17 @@ def _customized(rule: Rule, settings: Mapping[str, Any], where: str) -> Rule:
         raise ConfigError(
             f"{where}: rules.{rule.id}: no parameter {sorted(unknown)[0]!r} (it has: {known})"
         )
-    params = {**rule.params, **{k: v for k, v in settings.items() if k != "severity"}}
+    overrides = {k: v for k, v in settings.items() if k != "severity"}
+    for text in strings(overrides):
+        reason = risky(text, must_compile=False)
+        if reason:
+            raise ConfigError(f"{where}: rules.{rule.id}: regex {text[:80]!r}: {reason}")
+    if rule.id in ALWAYS and "severity" in settings:
+        raise ConfigError(
+            f"{where}: rules.{rule.id}: severity: {rule.id} can't be changed (a doc that "
+            "can't be read must never pass)"
+        )
+    params = {**rule.params, **overrides}
     severity = Severity.parse(settings["severity"]) if "severity" in settings else rule.severity
     return replace(rule, params=params, severity=severity)
 
@@ -83,3 +95,39 @@ def ignored_rules(
 
 def unwaivable_rules(rubric: Rubric, config: Config) -> frozenset[str]:
     return frozenset(_matched(rubric, config.unwaivable, "unwaivable", str(config.source)))
+
+
+def shaping(
+    config: Config,
+    rubric: Rubric,
+    ignored: frozenset[str],
+    *,
+    extra: Sequence[Path] = (),
+    replace_default: bool = False,
+) -> Shaping:
+    """What shaped a run besides the docs, for the report to say (see report.Shaping)."""
+    changed = {k: v["severity"] for k, v in config.rules.items() if "severity" in v}
+    if changed:
+        plain = rubric_for(replace(config, rules={}), extra, replace_default=replace_default)
+        severities = tuple(
+            (rule_id, plain.rules[rule_id].severity.label, Severity.parse(now).label)
+            for rule_id, now in sorted(changed.items())
+            if plain.rules[rule_id].severity != Severity.parse(now)
+        )
+    else:
+        severities = ()
+    return Shaping(
+        config=_config_name(config),
+        rubrics=tuple(str(p) for p in (*config.rubric, *extra)),
+        default_rubric=not (replace_default or config.rubric_replace_default),
+        ignored=tuple(sorted(ignored & set(rubric.rules))),
+        severities=severities,
+    )
+
+
+def _config_name(config: Config) -> str | None:
+    if config.source is None:
+        return None
+    if config.gate_ref is not None and config.folder is not None:
+        return f"{config.folder / config.source.name} (as at {config.gate_ref})"
+    return str(config.source)

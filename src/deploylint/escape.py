@@ -8,7 +8,7 @@ one of these before it reaches an output format that gives characters meaning.
 from __future__ import annotations
 
 import re
-from typing import Final
+from typing import Any, Final, TextIO
 
 # C0 and C1 controls, DEL, the bidirectional overrides used in "trojan source" tricks, and
 # lone surrogates (a YAML "\ud800" escape makes one; no UTF-8 stream can be written with it).
@@ -73,3 +73,48 @@ def workflow_data(text: str) -> str:
 def workflow_property(text: str) -> str:
     """A property value of a GitHub workflow command (``file=``, ``title=``)."""
     return text.translate(_WORKFLOW_PROPERTY)
+
+
+# The Actions runner reads `##[command]` anywhere in a line of a step's stdout or stderr (the
+# legacy form), and `::command::` at the start of one (after spaces). Output quoting a file
+# name or doc text could otherwise mask secrets, stop command processing or forge an
+# annotation. Each format writes the same text in its own inert way: (for the second `#` of
+# `##[`, for the first `:` of a line-opening `::`).
+_INERT: Final = {
+    "json": ("\\u0023", ":"),  # only inside strings; a JSON line never opens with `::`
+    "xml": ("&#35;", "&#58;"),
+    "markdown": ("\\#", "\\:"),
+    "text": ("\u2060#", ":\u2060"),
+    "github": ("\u2060#", ":"),  # its own lines are the commands; data is %-escaped
+}
+_LINE_COMMAND: Final = re.compile(r"^([ \t]*):(?=:)", re.M)
+
+
+def workflow_inert(text: str, kind: str = "text") -> str:
+    """``text`` with no GitHub workflow command the runner would act on."""
+    hash_, colon = _INERT[kind]
+    text = text.replace("##[", "#" + hash_ + "[")
+    return text if colon == ":" else _LINE_COMMAND.sub(lambda m: m.group(1) + colon, text)
+
+
+class InertLines:
+    """A text stream that writes whole lines through ``workflow_inert`` (see above)."""
+
+    def __init__(self, stream: TextIO, kind: str) -> None:
+        self.stream, self.kind, self.pending = stream, kind, ""
+
+    def write(self, text: str) -> int:
+        lines = (self.pending + text).split("\n")
+        self.pending = lines.pop()
+        if lines:
+            self.stream.write(workflow_inert("\n".join(lines) + "\n", self.kind))
+        return len(text)
+
+    def flush(self) -> None:
+        if self.pending:
+            self.stream.write(workflow_inert(self.pending, self.kind))
+            self.pending = ""
+        self.stream.flush()
+
+    def __getattr__(self, name: str) -> Any:  # isatty(), encoding... as the stream has them
+        return getattr(self.stream, name)

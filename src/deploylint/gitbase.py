@@ -1,18 +1,65 @@
-"""Read files as they were at a git ref (for --diff-base), without touching the work tree."""
+"""Read files as they were at a git ref (for --diff-base and --gate-from), without touching
+the work tree.
+
+The repository is the pull request's: its config could name helpers git would run. So git
+runs with no external diff or textconv, no fsmonitor or hooks, no network (no protocol is
+allowed, no lazy fetch of missing objects) and no prompt. Blobs come from one
+``git cat-file --batch`` process for the whole run, and a blob's size is known before it is
+read: one over the limit is never read at all.
+"""
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
+from typing import IO, Final
+
+from deploylint.loader import Limits
+
+_HARDENED: Final = (
+    "-c",
+    "protocol.allow=never",
+    "-c",
+    "core.fsmonitor=false",
+    "-c",
+    "core.hooksPath=/dev/null",
+    "-c",
+    "diff.external=",
+    "-c",
+    "core.askPass=",
+    "-c",
+    "credential.helper=",
+)
+_ENV: Final = {
+    "GIT_NO_LAZY_FETCH": "1",
+    "GIT_TERMINAL_PROMPT": "0",
+    "GIT_OPTIONAL_LOCKS": "0",
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_PROTOCOL_FROM_USER": "0",
+}
+_UNSET: Final = ("GIT_EXTERNAL_DIFF", "GIT_ASKPASS", "SSH_ASKPASS", "GIT_SSH", "GIT_SSH_COMMAND")
 
 
 class GitError(Exception):
     """Not a git repository, or a ref that doesn't name a commit: a one-line message, exit 2."""
 
 
+def _environment() -> dict[str, str]:
+    inherited = {k: v for k, v in os.environ.items() if k not in _UNSET}
+    return {**inherited, **_ENV}
+
+
 def _git(*args: str, cwd: Path) -> subprocess.CompletedProcess[bytes]:
     try:
-        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False)
+        return subprocess.run(
+            ["git", *_HARDENED, *args],
+            cwd=cwd,
+            capture_output=True,
+            check=False,
+            stdin=subprocess.DEVNULL,
+            env=_environment(),
+        )
     except OSError as error:
         raise GitError(f"git could not be run: {error.strerror or error}") from None
 
@@ -20,11 +67,13 @@ def _git(*args: str, cwd: Path) -> subprocess.CompletedProcess[bytes]:
 class GitRef:
     """One commit of the repository that holds ``start``."""
 
-    def __init__(self, ref: str, start: Path) -> None:
+    def __init__(
+        self, ref: str, start: Path, *, option: str = "--diff-base", max_bytes: int | None = None
+    ) -> None:
         top = _git("rev-parse", "--show-toplevel", cwd=start)
         if top.returncode != 0:
-            raise GitError(f"--diff-base {ref}: {start.resolve()} is not inside a git repository")
-        self.root = Path(top.stdout.decode().strip())
+            raise GitError(f"{option} {ref}: {start.resolve()} is not inside a git repository")
+        self.root = Path(os.fsdecode(top.stdout.rstrip(b"\n")))
         commit = _git(
             "rev-parse",
             "--verify",
@@ -34,14 +83,104 @@ class GitRef:
             cwd=self.root,
         )
         if commit.returncode != 0:
-            raise GitError(f"--diff-base {ref}: no such commit, branch or tag")
+            raise GitError(f"{option} {ref}: no such commit, branch or tag")
         self.ref, self.commit = ref, commit.stdout.decode().strip()
+        self.max_bytes = max_bytes or Limits().max_bytes
+        self._batch: subprocess.Popen[bytes] | None = None
 
-    def read(self, path: Path) -> bytes | None:
-        """The file's bytes at the ref, or None when it didn't exist there (or is outside)."""
+    def relative(self, path: Path) -> str | None:
+        """``path`` as git names it in the tree (None: outside the repository)."""
         try:
-            relative = path.resolve().relative_to(self.root.resolve()).as_posix()
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
         except ValueError:
             return None
-        shown = _git("show", f"{self.commit}:{relative}", cwd=self.root)
-        return shown.stdout if shown.returncode == 0 else None
+
+    def read(self, path: Path) -> bytes | int | None:
+        """The file's bytes at the ref; its size when over the limit (nothing read); None when
+        it didn't exist there, isn't a file, or is outside the repository."""
+        relative = self.relative(path)
+        return None if relative is None else self.read_blob(relative)
+
+    def read_blob(self, relative: str) -> bytes | int | None:
+        if "\n" in relative:
+            return None  # can't be asked of cat-file's line protocol
+        batch = self._started()
+        assert batch.stdin is not None and batch.stdout is not None
+        name = self.commit.encode() + b":" + os.fsencode(relative) + b"\n"
+        batch.stdin.write(b"info " + name)
+        batch.stdin.flush()
+        header = batch.stdout.readline().split()
+        if len(header) != 3 or header[1] != b"blob":
+            return None
+        size = int(header[2])
+        if size > self.max_bytes:
+            return size
+        batch.stdin.write(b"contents " + name)
+        batch.stdin.flush()
+        batch.stdout.readline()  # the header again
+        return _exactly(batch.stdout, size + 1)[:size]  # the blob, then a newline
+
+    def files(self, relative: str) -> list[str]:
+        """The paths of the files at or below ``relative`` at the ref (repository-relative)."""
+        listed = _git(
+            "ls-tree", "-r", "-z", "--name-only", self.commit, "--", relative, cwd=self.root
+        )
+        if listed.returncode != 0:
+            return []
+        return [os.fsdecode(name) for name in listed.stdout.split(b"\0") if name]
+
+    def _started(self) -> subprocess.Popen[bytes]:
+        if self._batch is None:
+            try:
+                self._batch = subprocess.Popen(
+                    ["git", *_HARDENED, "cat-file", "--batch-command"],
+                    cwd=self.root,
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL,
+                    env=_environment(),
+                )
+            except OSError as error:
+                raise GitError(f"git could not be run: {error.strerror or error}") from None
+        return self._batch
+
+    def close(self) -> None:
+        if self._batch is not None:
+            self._batch.communicate()
+            self._batch = None
+
+    def __del__(self) -> None:
+        batch = getattr(self, "_batch", None)
+        if batch is not None and batch.poll() is None:
+            batch.kill()
+            batch.wait()
+
+
+def _exactly(stream: IO[bytes], size: int) -> bytes:
+    chunks, left = [], size
+    while left > 0:
+        chunk = stream.read(left)
+        if not chunk:
+            raise GitError("git cat-file stopped before the end of a blob")
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def extract(ref: GitRef, relative: str, into: Path) -> Path | None:
+    """Copy one file out of the ref to the same relative path under ``into`` (a fresh private
+    folder); None when the ref has no such file, or it is over the size limit."""
+    content = ref.read_blob(relative)
+    if not isinstance(content, bytes):
+        return None
+    target = into / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(content)
+    return target
+
+
+def extract_tree(ref: GitRef, relative: str, into: Path) -> Path:
+    """Copy a file or a folder (every file below it) out of the ref; the copy's path."""
+    for name in ref.files(relative):
+        extract(ref, name, into)
+    return into / relative

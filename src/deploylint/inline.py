@@ -12,6 +12,7 @@ are untrusted: a schema whose copies would outgrow ``BUDGET`` is left as it is.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any, Final
 
 _LOCAL: Final = "#/$defs/"
@@ -29,6 +30,7 @@ _SCOPED: Final = frozenset(
         "unevaluatedItems",
     }
 )
+_REFS: Final = frozenset({"$ref", "$dynamicRef", "$recursiveRef"})
 BUDGET: Final = 2_000  # definitions copied in; each use of a def is a copy of it
 
 
@@ -86,3 +88,52 @@ class _Inliner:
         # "~0", "~1" and %-escapes need JSON-pointer decoding: leave such refs to jsonschema
         plain = name in self.defs and not any(c in name for c in "~/%")
         return name if plain else None
+
+
+def _refuse(uri: str) -> Any:
+    """A registry's retrieve hook that reads nothing: no file, no network, ever."""
+    from referencing.exceptions import NoSuchResource
+
+    raise NoSuchResource(ref=uri)  # type: ignore[call-arg]
+
+
+def closed_registry() -> Any:
+    """A ``referencing.Registry`` that resolves only refs inside the schema being validated.
+
+    jsonschema's default would open ``file://`` and fetch ``http://`` refs (with no timeout),
+    and a rubric from a pull request could then read the runner's files into an error."""
+    from referencing import Registry
+
+    return Registry(retrieve=_refuse)  # type: ignore[call-arg]
+
+
+def outside_refs(node: Any) -> list[str]:
+    """Every ``$ref`` (or base URI) in a schema that could point outside it: only refs
+    beginning with ``#`` stay inside, and a schema may not set its own ``$id``."""
+    if isinstance(node, list):
+        return [ref for item in node for ref in outside_refs(item)]
+    if not isinstance(node, dict):
+        return []
+    found = [
+        f"{key}: {value}"
+        for key, value in node.items()
+        if isinstance(value, str) and (key == "$id" or (key in _REFS and not value.startswith("#")))
+    ]
+    for key, value in node.items():
+        if key not in _LITERAL - {"$defs"}:
+            found.extend(outside_refs(value))
+    return found
+
+
+def keyword_values(node: Any, keyword: str) -> Iterator[Any]:
+    """Every value of ``keyword`` in a schema; literal values (``const``, ``enum``...) are
+    data, never read as schemas."""
+    if isinstance(node, list):
+        for item in node:
+            yield from keyword_values(item, keyword)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if key == keyword:
+                yield value
+            if key not in _LITERAL - {"$defs"}:
+                yield from keyword_values(value, keyword)

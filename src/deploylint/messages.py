@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from deploylint.escape import printable
+from deploylint.escape import printable, workflow_inert
 
 
 def say(stream: TextIO, text: str, kind: str | None = "error") -> None:
-    """Write ``deploylint: <kind>: <text>`` as one line, control characters escaped."""
+    """Write ``deploylint: <kind>: <text>`` as one line, control characters and GitHub
+    workflow commands (``##[add-mask]``) made inert."""
     prefix = f"deploylint: {kind}: " if kind else "deploylint: "
-    stream.write(prefix + printable(text) + "\n")
+    stream.write(prefix + workflow_inert(printable(text)) + "\n")

@@ -25,6 +25,52 @@ class ExitCode(IntEnum):
     ERROR = 2  # usage, configuration or internal error; or a path that couldn't be read
 
 
+@dataclass(frozen=True, slots=True)
+class Shaping:
+    """What shaped a report besides the docs: the config and rubrics used, and every rule
+    switched off or given another severity. Said in every format, so a gate a config
+    weakened never passes silently."""
+
+    config: str | None = None  # the config file (and the git ref it was read from)
+    rubrics: tuple[str, ...] = ()  # rubric folders or files added to (or replacing) the default
+    default_rubric: bool = True
+    ignored: tuple[str, ...] = ()  # rule ids not reported (ignore, or outside select)
+    severities: tuple[tuple[str, str, str], ...] = ()  # (rule, its severity, the config's)
+
+    @property
+    def weakened(self) -> bool:
+        return bool(self.ignored or self.severities or not self.default_rubric)
+
+    def record(self) -> dict[str, object]:
+        return {
+            "config": self.config,
+            "rubrics": list(self.rubrics),
+            "default_rubric": self.default_rubric,
+            "ignored_rules": list(self.ignored),
+            "severity_changes": [
+                {"rule": rule, "from": was, "to": now} for rule, was, now in self.severities
+            ],
+        }
+
+    def sentence(self) -> str:
+        """One line for a text summary: empty when nothing but the default shaped it."""
+        parts = [f"config {self.config}"] if self.config else []
+        if self.rubrics:
+            kind = "rubric" if self.default_rubric else "rubric instead of the default"
+            parts.append(f"{kind} {', '.join(self.rubrics)}")
+        if self.ignored:
+            parts.append(f"{len(self.ignored)} rule(s) switched off ({_listed(self.ignored)})")
+        if self.severities:
+            changed = ", ".join(f"{r} {was}\u2192{now}" for r, was, now in self.severities)
+            parts.append(f"severity changed: {changed}")
+        return "; ".join(parts)
+
+
+def _listed(ids: tuple[str, ...], most: int = 12) -> str:
+    shown = ", ".join(ids[:most])
+    return shown + (f" and {len(ids) - most} more" if len(ids) > most else "")
+
+
 @dataclass(frozen=True)
 class Report:
     """Everything one run found."""
@@ -37,6 +83,7 @@ class Report:
     fleet: tuple[ResourceRow, ...] = ()  # the fleet map, when two or more docs were graded
     rubric: Rubric | None = None  # the rules graded against (rule tables, area grades)
     left_out: int = 0  # findings known in the baseline or at --diff-base, not reported
+    shaped: Shaping = Shaping()  # the config, rubrics and rule changes behind this report
 
     @property
     def findings(self) -> list[Finding]:

@@ -12,13 +12,14 @@ from typing import TextIO
 from deploylint.baseline import BaselineError, Key, keys, read_baseline, suppress, write_baseline
 from deploylint.collect import Graded, Selection, grade_paths, settings_for
 from deploylint.config import Config, ConfigError
+from deploylint.configure import shaping
 from deploylint.findings import Severity
 from deploylint.fleet.facts import DocFacts
 from deploylint.fleet_context import context_facts
 from deploylint.gitbase import GitError, GitRef
 from deploylint.grade import FileResult, Settings, grade_file, with_fleet
 from deploylint.messages import say
-from deploylint.report import ExitCode, Report
+from deploylint.report import ExitCode, Report, Shaping
 from deploylint.reporters import RenderOptions, render_rich, reporter, write_report
 from deploylint.rubric.load import RubricError
 from deploylint.sources import Filter, discover
@@ -42,6 +43,7 @@ class Options:
     only_docs: bool = False
     jobs: int | None = None  # worker processes; None: one per core for large runs
     fleet_context: tuple[str, ...] = ()  # other docs the fleet rules see, never reported on
+    gate: GitRef | None = None  # --gate-from: the baseline is read as it is at this ref
 
 
 class RunError(Exception):
@@ -96,13 +98,13 @@ def _known(options: Options, prepared: Prepared) -> tuple[Counter[Key], Path | N
     """The findings to leave out: from the baseline file, or the same docs at --diff-base."""
     if options.baseline is not None:
         return (
-            read_baseline(options.baseline),
+            read_baseline(options.baseline, options.gate),
             options.baseline.parent,
             f"baseline {options.baseline}",
         )
     assert options.diff_base is not None
     settings = prepared.settings
-    ref = GitRef(options.diff_base, Path.cwd())
+    ref = GitRef(options.diff_base, Path.cwd(), max_bytes=settings.limits.max_bytes)
     only = Filter(options.config.root, options.config.include, options.config.exclude)
     results: list[FileResult] = []
     for source in discover(options.paths, only).sources:
@@ -113,6 +115,17 @@ def _known(options: Options, prepared: Prepared) -> tuple[Counter[Key], Path | N
             )
     base = with_fleet(results, settings, prepared.context)
     return keys(f for r in base for f in r.findings), None, f"--diff-base {options.diff_base}"
+
+
+def _shaped(options: Options, settings: Settings) -> Shaping:
+    selection = options.selection
+    return shaping(
+        options.config,
+        settings.rubric,
+        settings.ignored,
+        extra=selection.rubric,
+        replace_default=selection.rubric_only,
+    )
 
 
 def run(options: Options, *, out: TextIO, err: TextIO) -> int:
@@ -147,6 +160,7 @@ def run(options: Options, *, out: TextIO, err: TextIO) -> int:
         fleet=tuple(fleet_map(facts)) if len(facts) > 1 else (),
         rubric=settings.rubric,
         left_out=left_out,
+        shaped=_shaped(options, settings),
     )
     write_report(reporter(options.format), report, options.render, out)
     if options.write_baseline is not None and report.exit_code == ExitCode.FINDINGS:

@@ -65,7 +65,7 @@ def discover(arguments: Sequence[str], only: Filter | None = None) -> Discovery:
             found = []
             for file, problem in _walk(path):
                 if problem is not None:
-                    (warnings if problem == OUTSIDE else errors).append(
+                    (warnings if problem in _WARNINGS else errors).append(
                         f"{display_name(file)}: {problem}"
                     )
                 elif only is None or only.keeps(file):
@@ -93,21 +93,69 @@ NOT_REGULAR: Final = "not a regular file (a broken link, a loop, a pipe or a dev
 OUTSIDE: Final = "skipped: a link to a file outside the folder (name the file to read it)"
 
 
+MAX_DEPTH: Final = 100  # folders below a named one; deeper is a warning, not a crash
+DEEP: Final = f"skipped: folders nested over {MAX_DEPTH} deep below here"
+LINKED_FOLDER: Final = "skipped: a link to a folder (name the folder to check it)"
+HIDDEN_DOC: Final = "skipped: a hidden file that looks like a deploylint doc (name it to check it)"
+_SNIFF: Final = 65_536  # bytes read from a hidden YAML file to see whether it is a doc
+
+
 def _walk(folder: Path) -> Iterator[tuple[Path, str | None]]:
     """*.yaml / *.yml files below ``folder``, each with a reason not to read it, or None.
 
-    os.walk doesn't follow links to folders, so a loop can't trap it. Only regular files
-    are read (opening a FIFO would block forever), and a link that leads out of the folder
-    is not followed: a pull request could otherwise make CI read, and quote, a file such
-    as ../.git/config.
+    Links to folders are not followed (a loop can't trap the walk, and a link can't lead it
+    out), and the walk is iterative and depth-limited (1,200 nested folders crashed
+    os.walk's recursion). Only regular files are read (opening a FIFO would block
+    forever), and a link that leads out of the folder is not followed: a pull request could
+    otherwise make CI read, and quote, a file such as ../.git/config. What is skipped that
+    someone could mean (a linked folder, a hidden doc, a folder too deep) is a warning.
     """
     inside = os.path.realpath(folder)
-    for root, folders, files in os.walk(folder):
-        folders[:] = sorted(name for name in folders if not name.startswith("."))
-        for name in sorted(files):
-            if name.endswith(YAML_SUFFIXES) and not name.startswith("."):
-                path = Path(root) / name
-                yield path, _reason_not_to_read(path, inside)
+    stack: list[tuple[Path, int]] = [(folder, 0)]
+    while stack:
+        here, depth = stack.pop()
+        try:
+            entries = sorted(os.scandir(here), key=lambda e: e.name)
+        except OSError as error:
+            yield here, error.strerror or str(error)
+            continue
+        below = []
+        for entry in entries:
+            path = Path(here) / entry.name
+            if entry.is_dir(follow_symlinks=False) and not entry.name.startswith("."):
+                below.append(path)
+            elif _linked_folder(entry) and not entry.name.startswith("."):
+                yield path, LINKED_FOLDER
+            elif entry.name.endswith(YAML_SUFFIXES) and not _linked_folder(entry):
+                if not entry.name.startswith("."):
+                    yield path, _reason_not_to_read(path, inside)
+                elif _looks_like_doc(entry):
+                    yield path, HIDDEN_DOC
+        if below and depth >= MAX_DEPTH:
+            yield here, DEEP
+        elif below:
+            stack.extend((sub, depth + 1) for sub in reversed(below))
+
+
+def _linked_folder(entry: os.DirEntry[str]) -> bool:
+    try:  # a link loop or a dangling link is not a folder (it is reported as a file)
+        return entry.is_symlink() and entry.is_dir()
+    except OSError:
+        return False
+
+
+def _looks_like_doc(entry: os.DirEntry[str]) -> bool:
+    if not entry.is_file(follow_symlinks=False):
+        return False
+    try:
+        with open(entry.path, "rb") as handle:  # noqa: PTH123 - a DirEntry's path
+            head = handle.read(_SNIFF)
+    except OSError:
+        return False
+    return b"apiVersion: deploylint/" in head or b"kind: AgentDeployment" in head
+
+
+_WARNINGS: Final = frozenset({OUTSIDE, DEEP, LINKED_FOLDER, HIDDEN_DOC})
 
 
 def _reason_not_to_read(path: Path, inside: str) -> str | None:

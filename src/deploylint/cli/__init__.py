@@ -237,13 +237,39 @@ def command_config(path: Path | None, disabled: bool) -> Config:
         raise typer.Exit(2) from None
 
 
-def write_output(output: Path | None, write: Callable[[TextIO], int]) -> int:
-    """Run ``write`` on stdout, or on the --output file (a file that can't be written: exit 2)."""
-    if output is None:
-        return write(sys.stdout)
-    try:
-        with output.open("w", encoding="utf-8") as stream:
+def inert(stream: TextIO, chosen: str) -> TextIO:
+    """``stream``, writing no GitHub workflow command (``##[add-mask]``) in format ``chosen``."""
+    from deploylint.escape import InertLines
+    from deploylint.reporters import INERT_KIND
+
+    return cast("TextIO", InertLines(stream, INERT_KIND.get(chosen, "text")))
+
+
+def write_output(
+    output: Path | None,
+    write: Callable[[TextIO], int],
+    *,
+    replace: bool = True,
+    chosen: str | None = None,
+) -> int:
+    """Run ``write`` on stdout, or on the --output file, which appears whole or not at all
+    and is never written through a link (a file that can't be written: exit 2). With a
+    format (``chosen``), workflow commands in the output are made inert."""
+    from deploylint.safewrite import atomic_stream
+
+    def written(stream: TextIO) -> int:
+        if chosen is None:
             return write(stream)
+        guarded = inert(stream, chosen)
+        code = write(guarded)
+        guarded.flush()
+        return code
+
+    if output is None:
+        return written(sys.stdout)
+    try:
+        with atomic_stream(output, replace=replace) as stream:
+            return written(stream)
     except OSError as error:
         say(sys.stderr, f"{output}: {error.strerror or error}")
         return 2

@@ -18,6 +18,7 @@ from deploylint.cli import (
     command_rubric,
     render_options,
     severity_threshold,
+    write_output,
 )
 
 
@@ -58,6 +59,9 @@ def audit(
         fail_on=severity_threshold(fail_on),
         render=render_options(chosen),
     )
+    rubric = command_rubric(config, no_config)
     raise typer.Exit(
-        run_audit(options, command_rubric(config, no_config), out=sys.stdout, err=sys.stderr)
+        write_output(
+            None, lambda out: run_audit(options, rubric, out=out, err=sys.stderr), chosen=chosen
+        )
     )

@@ -50,10 +50,7 @@ def init(
         f"{name}-agent" if agents == 1 else f"{name}-agent-{n}" for n in range(1, agents + 1)
     ]
     text = starter_doc(name, ids, schema=schema_ref, file=str(output or "<this file>"))
-    if output is not None and output.exists():
-        say(sys.stderr, f"{output} exists; not overwriting it")
-        raise typer.Exit(2)
-    code = write_output(output, text_writer(text))
+    code = write_output(output, text_writer(text), replace=False)
     if output is not None and code == 0:
         say(sys.stderr, f"wrote {output}; `deploylint check {output}` lists what to fill in", None)
         code = _schema_beside(output, schema_ref)
@@ -68,7 +65,7 @@ def _schema_beside(doc: Path, schema_ref: str) -> int:
     target = schema_to_write(doc, schema_ref)
     if target is None:
         return 0
-    code = write_output(target, text_writer(doc_schema()))
+    code = write_output(target, text_writer(doc_schema()), replace=False)
     if code == 0:
         say(sys.stderr, f"wrote {target}: the JSON Schema the doc's first line names", None)
     return code
@@ -88,8 +85,12 @@ def test_rubric(
     from deploylint.rubric.verify import verify
 
     rubric = command_rubric(None, True, paths)
-    sources = {str(p.resolve()) for p in paths}
-    own = [r.id for r in rubric.rules.values() if any(r.source.startswith(s) for s in sources)]
+    sources = [p.resolve() for p in paths]
+    own = [
+        r.id
+        for r in rubric.rules.values()
+        if any(Path(r.source).resolve().is_relative_to(s) for s in sources)
+    ]
     verdicts = verify(rubric, own, grading_day(today))
     for v in verdicts:
         sys.stdout.write(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated
+from tempfile import TemporaryDirectory
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -30,6 +32,10 @@ from deploylint.cli import (
     write_output,
 )
 from deploylint.messages import say
+from deploylint.reporters import ReportError
+
+if TYPE_CHECKING:
+    from deploylint.run import Options
 
 
 @app.command(epilog=EXIT_CODES)
@@ -141,6 +147,16 @@ def check(
             show_default=False,
         ),
     ] = None,
+    gate_from: Annotated[
+        str | None,
+        typer.Option(
+            metavar="REF",
+            help="Read what decides the verdict (the config, its rubrics, --rubric and "
+            "--baseline) as it is at the git ref REF, e.g. the pull request's base branch, "
+            "so a pull request can't weaken its own gate. Only the docs come from the work tree.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Grade deployment docs against the rubric and report every gap."""
     from deploylint.collect import Selection
@@ -149,6 +165,10 @@ def check(
     chosen = default_format(output_format)
     if template is not None and chosen not in ("markdown", "html"):
         say(sys.stderr, f"--template renders markdown or html, not {chosen}")
+        raise typer.Exit(2)
+    if baseline is not None and write_baseline is not None and same_file(baseline, write_baseline):
+        say(sys.stderr, f"--baseline and --write-baseline both name {baseline}: the run would "
+            "leave out every finding it just recorded")  # fmt: skip
         raise typer.Exit(2)
     render = render_options(chosen, quiet=quiet, to_file=output is not None)
     threshold = choice_value(fail_on) if fail_on is not None else None
@@ -170,9 +190,40 @@ def check(
         jobs=jobs,
         fleet_context=tuple(fleet_context or ()),
     )
-    try:
-        code = write_output(output, lambda out: run(options, out=out, err=sys.stderr))
-    except KeyboardInterrupt:
-        say(sys.stderr, "interrupted", None)
-        code = 130
+    with TemporaryDirectory(prefix="deploylint-gate-") as folder:
+        if gate_from is not None:
+            options = gated(options, gate_from, Path(folder), config=config, no_config=no_config)
+        try:
+            code = write_output(
+                output, lambda out: run(options, out=out, err=sys.stderr), chosen=chosen
+            )
+        except KeyboardInterrupt:
+            say(sys.stderr, "interrupted", None)
+            code = 130
+        except ReportError as error:  # a --template that can't render: one line, exit 2
+            say(sys.stderr, str(error))
+            code = 2
     raise typer.Exit(code)
+
+
+def same_file(one: Path, other: Path) -> bool:
+    return Path(os.path.normpath(one.absolute())) == Path(os.path.normpath(other.absolute()))
+
+
+def gated(
+    options: Options, ref: str, into: Path, *, config: Path | None, no_config: bool
+) -> Options:
+    """The options with the gate read from ``ref`` (--gate-from); exit 2 when it can't be."""
+    from deploylint.config import ConfigError
+    from deploylint.gate import open_gate
+    from deploylint.gitbase import GitError
+
+    try:
+        gate = open_gate(
+            ref, into, explicit=config, disabled=no_config, rubric=options.selection.rubric
+        )
+    except (GitError, ConfigError) as error:
+        say(sys.stderr, str(error))
+        raise typer.Exit(2) from None
+    selection = replace(options.selection, rubric=gate.rubric)
+    return replace(options, config=gate.config, selection=selection, gate=gate.ref)

@@ -55,7 +55,9 @@ def fleet(
         render=render_options(chosen),
         config=command_config(config, no_config),
     )
-    raise typer.Exit(run_fleet(options, out=sys.stdout, err=sys.stderr))
+    raise typer.Exit(
+        write_output(None, lambda out: run_fleet(options, out=out, err=sys.stderr), chosen=chosen)
+    )
 
 
 @app.command()
@@ -75,9 +77,10 @@ def rules(
     chosen = choice_value(output_format)
     rules_ = command_rubric(config, no_config, rubric, rubric_only)
     if chosen == "text":
-        sys.stdout.write(render_rich([rules_table(rules_)], render_options(chosen)))
+        text = render_rich([rules_table(rules_)], render_options(chosen))
     else:
-        sys.stdout.write((rules_json if chosen == "json" else rules_markdown)(rules_))
+        text = (rules_json if chosen == "json" else rules_markdown)(rules_)
+    write_output(None, text_writer(text), chosen=chosen)
 
 
 @app.command(epilog="Exit code 2 when the rule id is unknown.")
@@ -97,7 +100,7 @@ def explain(
     except UnknownRule as error:
         say(sys.stderr, str(error))
         raise typer.Exit(2) from None
-    sys.stdout.write(explain(rubric, rule, grading_day(today)))
+    write_output(None, text_writer(explain(rubric, rule, grading_day(today))), chosen="text")
 
 
 class SchemaKind(StrEnum):

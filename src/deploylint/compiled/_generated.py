@@ -1267,7 +1267,7 @@ def _f696470c73fc738e():
     return validate
 
 
-def _f8a9046423e60d41():
+def _e60cecef2131468c():
     # KS001 require
     REGEX_PATTERNS = {'(?i)^\\s*(?:(?:none|n/?a|tbd|todo|unknown|null|nobody|fixme|tba|x{3,}|change[ _-]?me|<[^<>]*>|-+|\\?+)\\s*)?(?=\\n?\\Z)': re.compile('(?i)^\\s*(?:(?:none|n/?a|tbd|todo|unknown|null|nobody|fixme|tba|x{3,}|change[ _-]?me|<[^<>]*>|-+|\\?+)\\s*)?(?=\\n?\\Z)', re.I)}
 
@@ -1301,7 +1301,7 @@ def _f8a9046423e60d41():
     return validate
 
 
-def _b2efcc53476ea38c():
+def _427672b70672cf4c():
     # KS002 require
     REGEX_PATTERNS = {'(?i)^\\s*(?:(?:none|n/?a|tbd|todo|unknown|null|nobody|fixme|tba|x{3,}|change[ _-]?me|<[^<>]*>|-+|\\?+)\\s*)?(?=\\n?\\Z)': re.compile('(?i)^\\s*(?:(?:none|n/?a|tbd|todo|unknown|null|nobody|fixme|tba|x{3,}|change[ _-]?me|<[^<>]*>|-+|\\?+)\\s*)?(?=\\n?\\Z)', re.I)}
 
@@ -1324,7 +1324,7 @@ def _b2efcc53476ea38c():
     return validate
 
 
-def _b5110c30da68f8b8():
+def _e6564c2ddd9a6863():
     # KS005 require
 
     def validate(data, custom_formats={}, name_prefix=None):
@@ -1339,7 +1339,7 @@ def _b5110c30da68f8b8():
     return validate
 
 
-def _20884b4ad7a45437():
+def _b2202704b2b76249():
     # KS006 when
 
     def validate(data, custom_formats={}, name_prefix=None):
@@ -1363,7 +1363,7 @@ def _20884b4ad7a45437():
     return validate
 
 
-def _7d1cd0e5f177f66b():
+def _6372a433657c5a3f():
     # KS006 require
 
     def validate(data, custom_formats={}, name_prefix=None):
@@ -1395,7 +1395,7 @@ def _7d1cd0e5f177f66b():
     return validate
 
 
-def _83ba5c1cc010ec8e():
+def _2ca37ef54551f117():
     # KS007 when
 
     def validate(data, custom_formats={}, name_prefix=None):
@@ -1438,7 +1438,7 @@ def _83ba5c1cc010ec8e():
     return validate
 
 
-def _538c8b161a6c85fb():
+def _acd817c5980b1c7d():
     # KS007 require
 
     def validate(data, custom_formats={}, name_prefix=None):
@@ -1475,7 +1475,7 @@ def _538c8b161a6c85fb():
     return validate
 
 
-def _eb633ba19b1264ab():
+def _bcbd450fa65677e2():
     # KS008 require
 
     def validate(data, custom_formats={}, name_prefix=None):
@@ -1490,7 +1490,7 @@ def _eb633ba19b1264ab():
     return validate
 
 
-def _9b6ab7338cf11c87():
+def _68b2657932255f54():
     # KS010 require
 
     def validate(data, custom_formats={}, name_prefix=None):
@@ -1500,7 +1500,7 @@ def _9b6ab7338cf11c87():
     return validate
 
 
-def _56166df1408977a8():
+def _826a9782d89effea():
     # CC001 require
 
     def validate(data, custom_formats={}, name_prefix=None):
@@ -1553,7 +1553,7 @@ def _56166df1408977a8():
     return validate
 
 
-def _0f23bf4daa2f05e6():
+def _ad4ed11b3dae3136():
     # CC002 require
 
     def validate(data, custom_formats={}, name_prefix=None):
@@ -1568,7 +1568,7 @@ def _0f23bf4daa2f05e6():
     return validate
 
 
-def _ba85d370db1cc6fb():
+def _14b7a71a0ade59a2():
     # CC003 require
 
     def validate(data, custom_formats={}, name_prefix=None):
@@ -1581,7 +1581,7 @@ def _ba85d370db1cc6fb():
     return validate
 
 
-def _0c5668d085ddae10():
+def _bc10aac5b76842bd():
     # CC004 require
 
     def validate(data, custom_formats={}, name_prefix=None):
@@ -1646,7 +1646,7 @@ def _0c5668d085ddae10():
     return validate
 
 
-def _a02b17ecc0e92c66():
+def _6a2564d6c09716fd():
     # CC005 require
 
     def validate(data, custom_formats={}, name_prefix=None):
@@ -1656,7 +1656,7 @@ def _a02b17ecc0e92c66():
     return validate
 
 
-def _03192b441b5bae13():
+def _8b43d874cecd93b5():
     # CC006 require
 
     def validate(data, custom_formats={}, name_prefix=None):
@@ -1666,7 +1666,7 @@ def _03192b441b5bae13():
     return validate
 
 
-def _be47619599b33b1a():
+def _ac3998584122752d():
     # CC007 require
 
     def validate(data, custom_formats={}, name_prefix=None):
@@ -1676,7 +1676,7 @@ def _be47619599b33b1a():
     return validate
 
 
-def _58642b0aa185954f():
+def _8d7b37f2da61bcd3():
     # CC009 when
 
     def validate(data, custom_formats={}, name_prefix=None):
@@ -1708,7 +1708,7 @@ def _58642b0aa185954f():
     return validate
 
 
-def _59c1525c3b964187():
+def _2f0e569c5e44734f():
     # SE001 when
 
     def validate(data, custom_formats={}, name_prefix=None):
@@ -1742,7 +1742,7 @@ def _59c1525c3b964187():
     return validate
 
 
-def _5d55a27985675aa2():
+def _37f84d2bf8893da7():
     # SE001 require
 
     def validate(data, custom_formats={}, name_prefix=None):
@@ -1818,7 +1818,7 @@ def _5d55a27985675aa2():
     return validate
 
 
-def _eac9f6b9ac111c59():
+def _97cee57598eec8aa():
     # SE002 when
 
     def validate(data, custom_formats={}, name_prefix=None):
@@ -1873,7 +1873,7 @@ def _eac9f6b9ac111c59():
     return validate
 
 
-def _7f0cf8113af08631():
+def _ee12b201b2dafd7e():
     # SE002 require
 
     def validate(data, custom_formats={}, name_prefix=None):
@@ -1888,7 +1888,7 @@ def _7f0cf8113af08631():
     return validate
 
 
-def _95adaa7af2db9706():
+def _ee80ce8e0fd97aec():
     # SE003 when
 
     def validate(data, custom_formats={}, name_prefix=None):
@@ -1914,7 +1914,7 @@ def _95adaa7af2db9706():
     return validate
 
 
-def _f02f6d74e049956b():
+def _40e27736d753a969():
     # SE006 require
 
     def validate(data, custom_formats={}, name_prefix=None):
@@ -1924,7 +1924,7 @@ def _f02f6d74e049956b():
     return validate
 
 
-def _bf7add44a525ba3e():
+def _9ffcd97f7187b3b6():
     # SE008 when
 
     def validate(data, custom_formats={}, name_prefix=None):
@@ -1979,7 +1979,7 @@ def _bf7add44a525ba3e():
     return validate
 
 
-def _f5d283c5a992f528():
+def _fec8a0908b85f744():
     # RT002 require
 
     def validate(data, custom_formats={}, name_prefix=None):
@@ -1989,7 +1989,7 @@ def _f5d283c5a992f528():
     return validate
 
 
-def _2665eae0fb24b857():
+def _9c1e509e25ffff7f():
     # RT004 require
 
     def validate(data, custom_formats={}, name_prefix=None):
@@ -2004,7 +2004,7 @@ def _2665eae0fb24b857():
     return validate
 
 
-def _ba2689e1b14d648e():
+def _82e526477c15b97f():
     # RT005 when
 
     def validate(data, custom_formats={}, name_prefix=None):
@@ -2025,7 +2025,7 @@ def _ba2689e1b14d648e():
     return validate
 
 
-def _890cd994c3a86caa():
+def _3e3162efa4eb1a54():
     # RT005 require
 
     def validate(data, custom_formats={}, name_prefix=None):
@@ -2035,7 +2035,7 @@ def _890cd994c3a86caa():
     return validate
 
 
-def _ab622cd4f450e737():
+def _1ebf816f1baf92e1():
     # RT008 require
 
     def validate(data, custom_formats={}, name_prefix=None):
@@ -2045,7 +2045,7 @@ def _ab622cd4f450e737():
     return validate
 
 
-def _89ec8a794b99d30f():
+def _416720598c139ff6():
     # RT009 require
 
     def validate(data, custom_formats={}, name_prefix=None):
@@ -2055,7 +2055,7 @@ def _89ec8a794b99d30f():
     return validate
 
 
-def _9b81fb359f43601a():
+def _4d5f90b3f6b6a384():
     # CP001 when
 
     def validate(data, custom_formats={}, name_prefix=None):
@@ -2103,7 +2103,7 @@ def _9b81fb359f43601a():
     return validate
 
 
-def _296a374c6bf9714c():
+def _dd1647da44127f20():
     # CP001 require
 
     def validate(data, custom_formats={}, name_prefix=None):
@@ -2123,7 +2123,7 @@ def _296a374c6bf9714c():
     return validate
 
 
-def _ced3a2c7b5215d4c():
+def _9925f74612e844d1():
     # CP003 when
 
     def validate(data, custom_formats={}, name_prefix=None):
@@ -2147,7 +2147,7 @@ def _ced3a2c7b5215d4c():
     return validate
 
 
-def _a51e412a9cac6c42():
+def _5ee483c37d9eabad():
     # CP003 require
 
     def validate(data, custom_formats={}, name_prefix=None):
@@ -2157,7 +2157,7 @@ def _a51e412a9cac6c42():
     return validate
 
 
-def _8d8bd39efb991f26():
+def _7b68a94eb1a0307b():
     # CP005 when
 
     def validate(data, custom_formats={}, name_prefix=None):
@@ -2178,7 +2178,7 @@ def _8d8bd39efb991f26():
     return validate
 
 
-def _6c639c12ba978ca1():
+def _c86c99f24677f6a5():
     # CP005 require
 
     def validate(data, custom_formats={}, name_prefix=None):
@@ -2188,7 +2188,7 @@ def _6c639c12ba978ca1():
     return validate
 
 
-def _5cdfa0b794a077ac():
+def _1adcd9a9e2fccca1():
     # CP006 when
 
     def validate(data, custom_formats={}, name_prefix=None):
@@ -2214,7 +2214,7 @@ def _5cdfa0b794a077ac():
     return validate
 
 
-def _608218765bd6f7e4():
+def _de2310f3341e9483():
     # CP006 require
 
     def validate(data, custom_formats={}, name_prefix=None):
@@ -2224,7 +2224,7 @@ def _608218765bd6f7e4():
     return validate
 
 
-def _beb91c04bb8eee63():
+def _94a42affbf9ed27c():
     # CP007 when
 
     def validate(data, custom_formats={}, name_prefix=None):
@@ -2245,7 +2245,7 @@ def _beb91c04bb8eee63():
     return validate
 
 
-def _958b0fe51eb8a59b():
+def _1b7bf4692ff1413d():
     # CP007 require
 
     def validate(data, custom_formats={}, name_prefix=None):
@@ -2255,7 +2255,7 @@ def _958b0fe51eb8a59b():
     return validate
 
 
-def _d3cd6dd019c54e34():
+def _178c4c220d4fc0f9():
     # CP009 when
 
     def validate(data, custom_formats={}, name_prefix=None):
@@ -2307,7 +2307,7 @@ def _d3cd6dd019c54e34():
     return validate
 
 
-def _61898f899c6acb98():
+def _e5069464260e982c():
     # CP009 require
 
     def validate(data, custom_formats={}, name_prefix=None):
@@ -2317,7 +2317,7 @@ def _61898f899c6acb98():
     return validate
 
 
-def _2fd2d113eddb61b5():
+def _394d04efc8a0442e():
     # CP010 require
 
     def validate(data, custom_formats={}, name_prefix=None):
@@ -2330,7 +2330,7 @@ def _2fd2d113eddb61b5():
     return validate
 
 
-def _1be0b600c2678c78():
+def _bf27337937fec586():
     # RB001 require
 
     def validate(data, custom_formats={}, name_prefix=None):
@@ -2345,7 +2345,7 @@ def _1be0b600c2678c78():
     return validate
 
 
-def _a60c4a5059458c60():
+def _719fb67a91adf97e():
     # RB002 require
 
     def validate(data, custom_formats={}, name_prefix=None):
@@ -2360,7 +2360,7 @@ def _a60c4a5059458c60():
     return validate
 
 
-def _6cda9f2c95fce7d5():
+def _e5db23d45a29d56b():
     # RB003 require
 
     def validate(data, custom_formats={}, name_prefix=None):
@@ -2375,7 +2375,7 @@ def _6cda9f2c95fce7d5():
     return validate
 
 
-def _3b7c716210048870():
+def _9d0df6a37024e815():
     # RB004 require
 
     def validate(data, custom_formats={}, name_prefix=None):
@@ -2390,7 +2390,7 @@ def _3b7c716210048870():
     return validate
 
 
-def _8a3c8a99d0daf429():
+def _de825168de3ba147():
     # RB005 when
 
     def validate(data, custom_formats={}, name_prefix=None):
@@ -2440,7 +2440,7 @@ def _8a3c8a99d0daf429():
     return validate
 
 
-def _cb05a19e44d21505():
+def _ca739543e0fd9390():
     # RB005 require
     REGEX_PATTERNS = {'(?i)^\\s*(?:(?:none|n/?a|tbd|todo|unknown|null|nobody|fixme|tba|x{3,}|change[ _-]?me|<[^<>]*>|-+|\\?+)\\s*)?(?=\\n?\\Z)': re.compile('(?i)^\\s*(?:(?:none|n/?a|tbd|todo|unknown|null|nobody|fixme|tba|x{3,}|change[ _-]?me|<[^<>]*>|-+|\\?+)\\s*)?(?=\\n?\\Z)', re.I)}
 
@@ -2463,7 +2463,7 @@ def _cb05a19e44d21505():
     return validate
 
 
-def _f207b4988c428590():
+def _efc4949db1c10a2d():
     # RB006 when
     REGEX_PATTERNS = {'(?i)^\\s*(?:(?:none|n/?a|tbd|todo|unknown|null|nobody|fixme|tba|x{3,}|change[ _-]?me|<[^<>]*>|-+|\\?+)\\s*)?(?=\\n?\\Z)': re.compile('(?i)^\\s*(?:(?:none|n/?a|tbd|todo|unknown|null|nobody|fixme|tba|x{3,}|change[ _-]?me|<[^<>]*>|-+|\\?+)\\s*)?(?=\\n?\\Z)', re.I)}
 
@@ -2536,7 +2536,7 @@ def _f207b4988c428590():
     return validate
 
 
-def _256b6b1c55ad29e0():
+def _1f65503ae7e6b27c():
     # RB006 require
 
     def validate(data, custom_formats={}, name_prefix=None):
@@ -2546,7 +2546,7 @@ def _256b6b1c55ad29e0():
     return validate
 
 
-def _537aa803399b3ff4():
+def _fd595208942099a0():
     # RB008 when
     REGEX_PATTERNS = {'(?i)^\\s*(?:(?:none|n/?a|tbd|todo|unknown|null|nobody|fixme|tba|x{3,}|change[ _-]?me|<[^<>]*>|-+|\\?+)\\s*)?(?=\\n?\\Z)': re.compile('(?i)^\\s*(?:(?:none|n/?a|tbd|todo|unknown|null|nobody|fixme|tba|x{3,}|change[ _-]?me|<[^<>]*>|-+|\\?+)\\s*)?(?=\\n?\\Z)', re.I)}
 
@@ -2620,7 +2620,7 @@ def _537aa803399b3ff4():
     return validate
 
 
-def _1638db8eb2e4f49a():
+def _b9546fcb7ee2adbf():
     # RB014 require
 
     def validate(data, custom_formats={}, name_prefix=None):
@@ -2630,7 +2630,7 @@ def _1638db8eb2e4f49a():
     return validate
 
 
-def _777dcc879e5a0d12():
+def _c8c23fd99aa560d3():
     # PA001 when
 
     def validate(data, custom_formats={}, name_prefix=None):
@@ -2654,7 +2654,7 @@ def _777dcc879e5a0d12():
     return validate
 
 
-def _07520efcf08f57dc():
+def _ff36394f06319413():
     # PA001 require
 
     def validate(data, custom_formats={}, name_prefix=None):
@@ -2669,7 +2669,7 @@ def _07520efcf08f57dc():
     return validate
 
 
-def _d924eb545495c4d4():
+def _baf63c3a47572625():
     # PA002 require
 
     def validate(data, custom_formats={}, name_prefix=None):
@@ -2679,7 +2679,7 @@ def _d924eb545495c4d4():
     return validate
 
 
-def _897c7a078bc133cd():
+def _b4f3ef6bc60f3981():
     # PA003 when
 
     def validate(data, custom_formats={}, name_prefix=None):
@@ -2719,7 +2719,7 @@ def _897c7a078bc133cd():
     return validate
 
 
-def _86c08bbfecd14e36():
+def _457ab6cb3681af6b():
     # PA003 require
 
     def validate(data, custom_formats={}, name_prefix=None):
@@ -2729,7 +2729,7 @@ def _86c08bbfecd14e36():
     return validate
 
 
-def _ed89e6e0a5e3d195():
+def _33265f83fb85a3ab():
     # PA004 when
 
     def validate(data, custom_formats={}, name_prefix=None):
@@ -2758,7 +2758,7 @@ def _ed89e6e0a5e3d195():
     return validate
 
 
-def _c60348022d1761ed():
+def _c52745ba479abc58():
     # PA006 require
 
     def validate(data, custom_formats={}, name_prefix=None):
@@ -2768,7 +2768,7 @@ def _c60348022d1761ed():
     return validate
 
 
-def _b481f7a736c6028f():
+def _95c0330cb479909e():
     # WA001 require
 
     def validate(data, custom_formats={}, name_prefix=None):
@@ -2794,7 +2794,7 @@ def _b481f7a736c6028f():
     return validate
 
 
-def _fc4bcf6eef87722c():
+def _90de033a80f2a9e8():
     # WA004 require
 
     def validate(data, custom_formats={}, name_prefix=None):
@@ -2804,7 +2804,7 @@ def _fc4bcf6eef87722c():
     return validate
 
 
-def _5203ecac42e2121c():
+def _2dfe89c21046ad4b():
     # AU001 require
     REGEX_PATTERNS = {'(?i)^\\s*(?:(?:none|n/?a|tbd|todo|unknown|null|nobody|fixme|tba|x{3,}|change[ _-]?me|<[^<>]*>|-+|\\?+)\\s*)?(?=\\n?\\Z)': re.compile('(?i)^\\s*(?:(?:none|n/?a|tbd|todo|unknown|null|nobody|fixme|tba|x{3,}|change[ _-]?me|<[^<>]*>|-+|\\?+)\\s*)?(?=\\n?\\Z)', re.I)}
 
@@ -2838,7 +2838,7 @@ def _5203ecac42e2121c():
     return validate
 
 
-def _27b66e4accaf9e97():
+def _17733b823a72117d():
     # AU004 require
 
     def validate(data, custom_formats={}, name_prefix=None):
@@ -2848,7 +2848,7 @@ def _27b66e4accaf9e97():
     return validate
 
 
-def _02e098dd099c9c84():
+def _de8799b066b0d55a():
     # AU005 require
 
     def validate(data, custom_formats={}, name_prefix=None):
@@ -2863,7 +2863,7 @@ def _02e098dd099c9c84():
     return validate
 
 
-def _b91f836bb6e22652():
+def _5324c8e586c58fa9():
     # AU006 require
 
     def validate(data, custom_formats={}, name_prefix=None):
@@ -2873,7 +2873,7 @@ def _b91f836bb6e22652():
     return validate
 
 
-def _cf9724ee9e38209e():
+def _f66f9bcd9c94b63f():
     # PM001 require
 
     def validate(data, custom_formats={}, name_prefix=None):
@@ -2883,7 +2883,7 @@ def _cf9724ee9e38209e():
     return validate
 
 
-def _b9991107f0b82aff():
+def _ffc6db68f05da471():
     # PM008 require
 
     def validate(data, custom_formats={}, name_prefix=None):
@@ -2898,7 +2898,7 @@ def _b9991107f0b82aff():
     return validate
 
 
-def _43d41e7206082c57():
+def _a38a66c495f085a9():
     # PM009 when
 
     def validate(data, custom_formats={}, name_prefix=None):
@@ -2922,7 +2922,7 @@ def _43d41e7206082c57():
     return validate
 
 
-def _256138a7d7d98efd():
+def _2a14bcfc5b941517():
     # PM009 require
 
     def validate(data, custom_formats={}, name_prefix=None):
@@ -2937,7 +2937,7 @@ def _256138a7d7d98efd():
     return validate
 
 
-def _8fb16e48589eb69d():
+def _e7814903234f411d():
     # PM010 when
 
     def validate(data, custom_formats={}, name_prefix=None):
@@ -2963,7 +2963,7 @@ def _8fb16e48589eb69d():
     return validate
 
 
-def _0c088318b143864c():
+def _10fe49c32d820025():
     # PM013 when
 
     def validate(data, custom_formats={}, name_prefix=None):
@@ -2984,7 +2984,7 @@ def _0c088318b143864c():
     return validate
 
 
-def _5ea7a39a0aa2f1a3():
+def _bc873d9e5b89f75a():
     # RV002 require
     REGEX_PATTERNS = {'(?i)^\\s*(?:(?:none|n/?a|tbd|todo|unknown|null|nobody|fixme|tba|x{3,}|change[ _-]?me|<[^<>]*>|-+|\\?+)\\s*)?(?=\\n?\\Z)': re.compile('(?i)^\\s*(?:(?:none|n/?a|tbd|todo|unknown|null|nobody|fixme|tba|x{3,}|change[ _-]?me|<[^<>]*>|-+|\\?+)\\s*)?(?=\\n?\\Z)', re.I)}
 
@@ -3015,9 +3015,9 @@ def _5ea7a39a0aa2f1a3():
     return validate
 
 
-def _eb12b9b4540d40b4():
+def _b8852c1b0f47eb5f():
     # RV009 require
-    REGEX_PATTERNS = {'(?i)^\\s*(?:(?:none|n/?a|tbd|todo|unknown|null|nobody|fixme|tba|x{3,}|change[ _-]?me|<[^<>]*>|-+|\\?+)\\s*)?(?=\\n?\\Z)': re.compile('(?i)^\\s*(?:(?:none|n/?a|tbd|todo|unknown|null|nobody|fixme|tba|x{3,}|change[ _-]?me|<[^<>]*>|-+|\\?+)\\s*)?(?=\\n?\\Z)', re.I)}
+    REGEX_PATTERNS = {'(?i)^\\s*(?:(?:tbd|tba|todo|fixme|x{3,}|\\?+|change[ _-]?me|<[^<>]*>|n/a)\\s*)?(?=\\n?\\Z)': re.compile('(?i)^\\s*(?:(?:tbd|tba|todo|fixme|x{3,}|\\?+|change[ _-]?me|<[^<>]*>|n/a)\\s*)?(?=\\n?\\Z)', re.I)}
 
     def validate(data, custom_formats={}, name_prefix=None):
         if not isinstance(data, dict):
@@ -3055,8 +3055,8 @@ def _eb12b9b4540d40b4():
                             raise JsonSchemaValueException('' + (name_prefix or 'data') + '.users_affected must be string')
                         try:
                             if isinstance(data__usersaffected, str):
-                                if not REGEX_PATTERNS['(?i)^\\s*(?:(?:none|n/?a|tbd|todo|unknown|null|nobody|fixme|tba|x{3,}|change[ _-]?me|<[^<>]*>|-+|\\?+)\\s*)?(?=\\n?\\Z)'].search(data__usersaffected):
-                                    raise JsonSchemaValueException('' + (name_prefix or 'data') + '.users_affected must match pattern (?i)^\\s*(?:(?:none|n/?a|tbd|todo|unknown|null|nobody|fixme|tba|x{3,}|change[ _-]?me|<[^<>]*>|-+|\\?+)\\s*)?(?=\\n?\\Z)')
+                                if not REGEX_PATTERNS['(?i)^\\s*(?:(?:tbd|tba|todo|fixme|x{3,}|\\?+|change[ _-]?me|<[^<>]*>|n/a)\\s*)?(?=\\n?\\Z)'].search(data__usersaffected):
+                                    raise JsonSchemaValueException('' + (name_prefix or 'data') + '.users_affected must match pattern (?i)^\\s*(?:(?:tbd|tba|todo|fixme|x{3,}|\\?+|change[ _-]?me|<[^<>]*>|n/a)\\s*)?(?=\\n?\\Z)')
                         except (JsonSchemaValueException, JsonSchemaValuesException):
                             pass
                         else:
@@ -3076,78 +3076,78 @@ def _eb12b9b4540d40b4():
 
 VALIDATORS = {
     "f696470c73fc738ec401b776f402023656b9578b08f597ce18bcaf8f72488bf2": _f696470c73fc738e(),
-    "f8a9046423e60d419d48ca24ea18392735c8390c147f893fc00e2068373b77a0": _f8a9046423e60d41(),
-    "b2efcc53476ea38c7d56a5f17e3a744f3686fa20e773a4f7e16f176cee549f16": _b2efcc53476ea38c(),
-    "b5110c30da68f8b895caddbdb8c27112b98f2151f39a82cbca05a67408a1aed4": _b5110c30da68f8b8(),
-    "20884b4ad7a4543779fd37c5c52e7be6e240e157796c9c0c0e038b7b4f9fc6ab": _20884b4ad7a45437(),
-    "7d1cd0e5f177f66b53c4f8701b25b5e982f801a680f29dd855596f89d982103a": _7d1cd0e5f177f66b(),
-    "83ba5c1cc010ec8e4f8e51a01f986defb1fe774dfe0a2feb16b4209fdc20263b": _83ba5c1cc010ec8e(),
-    "538c8b161a6c85fbc86c18037bfbb3f1c33b3209f10fda188aa1e9eec80077a6": _538c8b161a6c85fb(),
-    "eb633ba19b1264ab71133fbfae781ad6fbbec539a147920b6dfec9e8d44580f3": _eb633ba19b1264ab(),
-    "9b6ab7338cf11c870b1dd9c21fa99d7f500a4acaf43aeb74bf86685537653d5c": _9b6ab7338cf11c87(),
-    "56166df1408977a8760144603eed3de67bfad895975feb84f7bc312f153f9ec7": _56166df1408977a8(),
-    "0f23bf4daa2f05e60d023aaad56286dd109ad84e006de0a4f29ddb30a269a265": _0f23bf4daa2f05e6(),
-    "ba85d370db1cc6fbeafd17c04378c4e0e6ac089ff8a6595bc968f0d6d21ba3e4": _ba85d370db1cc6fb(),
-    "0c5668d085ddae1072a9612e0455e5ee8d3e53a8a2b11680a1f61395b4ec1257": _0c5668d085ddae10(),
-    "a02b17ecc0e92c66272b8830f775e9958e3a558ade557ef27e3b4e12ebefdcc2": _a02b17ecc0e92c66(),
-    "03192b441b5bae13e1868e07d7324baf3f099b67a5629810290c79e451d692d7": _03192b441b5bae13(),
-    "be47619599b33b1a7df3ba9f3989d4f6ad8819fdd280fe4603cf35339044c63a": _be47619599b33b1a(),
-    "58642b0aa185954f307db915e5f5089bd32c281f1ab0c3659d4fafc157eb9d98": _58642b0aa185954f(),
-    "59c1525c3b9641878454d9f82159d67c39adbf526663eabf90fed0ca7c417190": _59c1525c3b964187(),
-    "5d55a27985675aa2355c33c24d1cbb7e0dbd6d8392e192d42d73cbdfb4d6cba4": _5d55a27985675aa2(),
-    "eac9f6b9ac111c59a90e6f0f1f5041519113e43e63f1ecc476e2ae7066ecda07": _eac9f6b9ac111c59(),
-    "7f0cf8113af086318aa1cd5619644827e3544ff0eb929c505c0d82e136a0ed30": _7f0cf8113af08631(),
-    "95adaa7af2db9706dd7f7fa7403f172dfb98251921fd05b9ca47e82cfa0bc7f9": _95adaa7af2db9706(),
-    "f02f6d74e049956b44961e4455fc8209150000185e6bc1bd5df53f55d65743e3": _f02f6d74e049956b(),
-    "bf7add44a525ba3e241024b9f177f641e81da100ad5906337348cf4c785c6c57": _bf7add44a525ba3e(),
-    "f5d283c5a992f5283ab7f8dc0a2bbe39dd0526d322f7a6ec395bafa205406c58": _f5d283c5a992f528(),
-    "2665eae0fb24b857029ef2aca4e7f0b5b80e8751043a61a7fb19197b62cd973f": _2665eae0fb24b857(),
-    "ba2689e1b14d648eb6f559bc2a185a06a3dbb73d26ee97276a7fd87aece7b905": _ba2689e1b14d648e(),
-    "890cd994c3a86caa56422dc4cabedf84721830364c856bab9a6d0790942e8e38": _890cd994c3a86caa(),
-    "ab622cd4f450e737224e4d024995298aecbf020628cac350ac50b72e89904528": _ab622cd4f450e737(),
-    "89ec8a794b99d30faa5601034bfa014cd905ba6dd252ca14f770a1dbe1555d99": _89ec8a794b99d30f(),
-    "9b81fb359f43601a200336a9675cdd93c6c18744d5cdbf04fb6d10068a3c6f15": _9b81fb359f43601a(),
-    "296a374c6bf9714c91c8f6d75acac754917cca0d86d83dec55b6b37c0308593d": _296a374c6bf9714c(),
-    "ced3a2c7b5215d4c27b55000898984dd4685d98952a0aad56506f3aa9f4817a9": _ced3a2c7b5215d4c(),
-    "a51e412a9cac6c42cbd608f4e100735149326e88e9adf38934675617b25eb6f6": _a51e412a9cac6c42(),
-    "8d8bd39efb991f2676261ff72860b3649bd770fb385dbf377de906381f9f2c55": _8d8bd39efb991f26(),
-    "6c639c12ba978ca168c24a05b76d78911fe0f8f7536ff1de2f9ea1210fd6d709": _6c639c12ba978ca1(),
-    "5cdfa0b794a077ac04496818c9086990b30f922b758a583c21d1bc7ae34f28fe": _5cdfa0b794a077ac(),
-    "608218765bd6f7e4a50858cf089d123f4e31a227f20102ddbdf8cd3152688089": _608218765bd6f7e4(),
-    "beb91c04bb8eee63327aa2d202a29e2b0affe3e70f354dd5576ac2a9cfaa73af": _beb91c04bb8eee63(),
-    "958b0fe51eb8a59be15cedfca9baccb2d654b5c7f9d6c62bd6d8b1e671226ee5": _958b0fe51eb8a59b(),
-    "d3cd6dd019c54e347c06f9d6c83d43d38187eb390bdf80b9fed9de911f8e8922": _d3cd6dd019c54e34(),
-    "61898f899c6acb98f6fbc5f8f99023d0a3f46588d1b3647b25baa3772b5b4937": _61898f899c6acb98(),
-    "2fd2d113eddb61b51a246aaa861f8094f92eb01d526d4e3231aa3bf1e33a6855": _2fd2d113eddb61b5(),
-    "1be0b600c2678c783037e7dbcdad83ee748edf7a91fa487d7b6f1a52e2ae0f2b": _1be0b600c2678c78(),
-    "a60c4a5059458c6091810565d8a9c8509220329fcd38aeb02a421e7dc7edc51b": _a60c4a5059458c60(),
-    "6cda9f2c95fce7d5775a2ccc00688f8ac0c33ac6d26efd75c8e1db649270c108": _6cda9f2c95fce7d5(),
-    "3b7c7162100488707b1a4ba4f3b23f37d7f9188fd49fa1136a68436aa5d56339": _3b7c716210048870(),
-    "8a3c8a99d0daf429076269c4c6acd8b74fb8743ce53e07552e5a7ccb16dc8538": _8a3c8a99d0daf429(),
-    "cb05a19e44d21505b9da68277852fd54e8a9ce590ce167619ec6e49edd2f5e18": _cb05a19e44d21505(),
-    "f207b4988c42859088350377e5a866d03da2cb139b431b2cdb1a49fd654b5350": _f207b4988c428590(),
-    "256b6b1c55ad29e092863fd66d55a36e093b23a1b851589d27994eaec8a8d00f": _256b6b1c55ad29e0(),
-    "537aa803399b3ff4621ba60c3e77e5a0ea4a46660204eb2dd84bc495f28c93c6": _537aa803399b3ff4(),
-    "1638db8eb2e4f49ad1971c5d01edaf750eabe38394fd55a57514b4fee591e924": _1638db8eb2e4f49a(),
-    "777dcc879e5a0d126c8ede4d66b11c4489db0ce1429a941e843ff29be5e325ce": _777dcc879e5a0d12(),
-    "07520efcf08f57dcf2a161d5bad348acab564cf858bf1ab8e44e3e2e6281a9b4": _07520efcf08f57dc(),
-    "d924eb545495c4d42cfa05b44ab9125d07e7cb8f32c52cf02df03880febe5ff1": _d924eb545495c4d4(),
-    "897c7a078bc133cde386c10ec37f2ad9a84e7dc8286a2b4b0fa9d5a254d59886": _897c7a078bc133cd(),
-    "86c08bbfecd14e3663f660d3285c41f46a0b3c4ef90fc18c9b2e6252bd9097de": _86c08bbfecd14e36(),
-    "ed89e6e0a5e3d195260b4ba75998f8ee4973a5e53d3dfa60ff21b240da45dd84": _ed89e6e0a5e3d195(),
-    "c60348022d1761ed84d291a3bd07f5e802ffe4bbdcca15f8c9abb4bc5e3faaa8": _c60348022d1761ed(),
-    "b481f7a736c6028f9fa75fd018cdfd9be846ee237a2960a4aa6b7c4c15ff49b8": _b481f7a736c6028f(),
-    "fc4bcf6eef87722c8fdcecf942a236a09477d704de1ea66e167fa021333ecab0": _fc4bcf6eef87722c(),
-    "5203ecac42e2121cd5b920ab4eca4d7dcdebe717be616c13a333e4a9a8973bfb": _5203ecac42e2121c(),
-    "27b66e4accaf9e971bff8f0378706df29602ec771a283392e2f7b7619340cee6": _27b66e4accaf9e97(),
-    "02e098dd099c9c846d716e5ba070e742f7fc522b56350ac4547a9e05a7b88283": _02e098dd099c9c84(),
-    "b91f836bb6e22652b1088502579982680066c5a2f7f036e23ac3e21942b3fadd": _b91f836bb6e22652(),
-    "cf9724ee9e38209e33cff49fa9757136469d19304828e59ae9f548f09791c305": _cf9724ee9e38209e(),
-    "b9991107f0b82aff93f1d94caa4f63593fd9b0e35bc1cef0d663062a39cd7257": _b9991107f0b82aff(),
-    "43d41e7206082c573af964e0e2601ffac1f39d179404287fdb4698dc30dd7226": _43d41e7206082c57(),
-    "256138a7d7d98efd01c25344a6359e7f5bef2d1be8c4145438c39bf1785a4112": _256138a7d7d98efd(),
-    "8fb16e48589eb69dd6d7d08e41976c996a1f8156550e4b1cbf2a7daa4dcc8b87": _8fb16e48589eb69d(),
-    "0c088318b143864c36d43fd9ea9356560008612d9a79bbdef01974b327ac22f2": _0c088318b143864c(),
-    "5ea7a39a0aa2f1a3f26243c5f99ccecf18bd235a5812209dee2c22f1ff0aba53": _5ea7a39a0aa2f1a3(),
-    "eb12b9b4540d40b405b76f43e14ffb9f10bd0305cbb7f9933d459eed6e3a855d": _eb12b9b4540d40b4(),
+    "e60cecef2131468c4736ceee9bd98b8391ccbf947d42ae097d92926a65d15896": _e60cecef2131468c(),
+    "427672b70672cf4c72a58deefcc9bcb8e50d3e2fbe05e5e7eb37f313efbfe84b": _427672b70672cf4c(),
+    "e6564c2ddd9a6863ea9fb6fd0aab6a8410bd03a8d5fbbcfea8b6e909b8684422": _e6564c2ddd9a6863(),
+    "b2202704b2b7624906ebd4bccdf531afc4cd8c8f876cf8b2747a0d9baac49378": _b2202704b2b76249(),
+    "6372a433657c5a3f2b683267be72b0b8dca7f25f81007d90c075093dcf05afb3": _6372a433657c5a3f(),
+    "2ca37ef54551f1172ed8f246a9d19cebc9f27e711ebaf68a5a043b8aebc114c9": _2ca37ef54551f117(),
+    "acd817c5980b1c7d6907cf319632cc29a8542d8aa9829c89e9cdad4aec3875dc": _acd817c5980b1c7d(),
+    "bcbd450fa65677e28e821377530c60c77140435a5e04588eff7a44c50bfdf500": _bcbd450fa65677e2(),
+    "68b2657932255f54ef5963eed53432be0f0fe259d9a689e5b0e7848aa9658b9c": _68b2657932255f54(),
+    "826a9782d89effeaae995104cbaf2580a0d8038d8f5bf15cb11bb533783835f4": _826a9782d89effea(),
+    "ad4ed11b3dae3136ee90e09e57f3d9117f807605e4d912d10c4aaa8237679b00": _ad4ed11b3dae3136(),
+    "14b7a71a0ade59a2f0d5704f8a1f7b554f1bfa4b8c52a805b21f89aee32a8dfe": _14b7a71a0ade59a2(),
+    "bc10aac5b76842bdbc6234c6fddb6a5a06e6b542082982c800f9d284d2ef8e6c": _bc10aac5b76842bd(),
+    "6a2564d6c09716fdab9ddd9d4c42a95e96686b218b5418f9e4e7fce135f33c6a": _6a2564d6c09716fd(),
+    "8b43d874cecd93b5fd1b99da174a92ce7893c9635a8cbc0801b3fae33393acfa": _8b43d874cecd93b5(),
+    "ac3998584122752db013e6a04a47652aadb0677ceb3a978bc2647e89386918e3": _ac3998584122752d(),
+    "8d7b37f2da61bcd3bcd40db888cf2e2cf3022159166f4734a3ac079712592b67": _8d7b37f2da61bcd3(),
+    "2f0e569c5e44734f9bcbf635a4a81584b17b9a1d701f59898d1c59c4f8e60e3f": _2f0e569c5e44734f(),
+    "37f84d2bf8893da7862d9ad1c5b8bf021718d3a069fcfa1cc574aac199b2dfc6": _37f84d2bf8893da7(),
+    "97cee57598eec8aa5e3b75df4fba56f85f882352b2e27c5b8899f1bb47c7a431": _97cee57598eec8aa(),
+    "ee12b201b2dafd7e5a1547736bd3cee44d720472545c92035cd4f63504fda361": _ee12b201b2dafd7e(),
+    "ee80ce8e0fd97aec049c48d795f53e003d9fa7d2929a3d49e7d08b6f2d4c93a1": _ee80ce8e0fd97aec(),
+    "40e27736d753a969931b8a308a5706d552d8cb10aa840e6bd7b42b8c83115da9": _40e27736d753a969(),
+    "9ffcd97f7187b3b60c6488bad531eaec356c6a3225c067ff1a4d2352c551321b": _9ffcd97f7187b3b6(),
+    "fec8a0908b85f744eebb93cdb01414b9f046e9a510c7bf1ea442c78ebb8b37a3": _fec8a0908b85f744(),
+    "9c1e509e25ffff7ffdd81472306d5a6e57fc2a0105f7d8bc1caa81057136b116": _9c1e509e25ffff7f(),
+    "82e526477c15b97f4714d112ac5ad651304e23c1e138781bba4744e93360fe66": _82e526477c15b97f(),
+    "3e3162efa4eb1a543dad021db54a0a43eff333ce17c015a7cbd3242d5e14efb0": _3e3162efa4eb1a54(),
+    "1ebf816f1baf92e1f8c7bc2de08b02e31d289c721b99265da6325f222b118151": _1ebf816f1baf92e1(),
+    "416720598c139ff687e0d2ac0106b5352c55ce0b12207f35619eb58a0c057921": _416720598c139ff6(),
+    "4d5f90b3f6b6a384f67507a51344eaae1eb49f4f00dc7344551a8265d8ddc15d": _4d5f90b3f6b6a384(),
+    "dd1647da44127f20cc80e6ef9a3f094c651acee3cb78577bbc5e7f52b65a4faa": _dd1647da44127f20(),
+    "9925f74612e844d1b30218bbb2dcffaff149adcd2be0b0897f7a84eb491bdcd9": _9925f74612e844d1(),
+    "5ee483c37d9eabadf5c397961cf0e2455e80b3b452671d4a6d708abd19ebb13d": _5ee483c37d9eabad(),
+    "7b68a94eb1a0307b378f7296cf43514fbd9a8992290e270e21b56072031997f3": _7b68a94eb1a0307b(),
+    "c86c99f24677f6a5f2d04232230e3b5a25586a1d455df76851cbd03bf815d17f": _c86c99f24677f6a5(),
+    "1adcd9a9e2fccca197363d24f79288259e47e521c67a876a36091273757e6e88": _1adcd9a9e2fccca1(),
+    "de2310f3341e94830767ec547246d67ec2d468e338eac14a9b83a1d710d670b5": _de2310f3341e9483(),
+    "94a42affbf9ed27c780483c5e2d583f0ddb431c97cc5142ae534d5c05e0404ef": _94a42affbf9ed27c(),
+    "1b7bf4692ff1413d356f126c5225a5e04f828c4cbb7ee649559283b9e4afa359": _1b7bf4692ff1413d(),
+    "178c4c220d4fc0f97bcf2b9cb7915e67d5bac413dd6d6e17dfe1b9c82f8daae5": _178c4c220d4fc0f9(),
+    "e5069464260e982c969369b9b772977b23ef502c3379339eddcb3d5e12c84d9d": _e5069464260e982c(),
+    "394d04efc8a0442ec6baff84e977b7dbdd9a4feb27e1e054bc550676549cb5ab": _394d04efc8a0442e(),
+    "bf27337937fec586bddebcd88d095c6063af5a90b6b70d1f627152875dec09a5": _bf27337937fec586(),
+    "719fb67a91adf97ea6395ca0bf81c368969e65a58b16e539392afcaae0889892": _719fb67a91adf97e(),
+    "e5db23d45a29d56b44dde95b6904e27ff5890d43ff6daee95e9d9a57fae5d5d8": _e5db23d45a29d56b(),
+    "9d0df6a37024e8155239246224f9a49cf1907744d0024df74a72706c12d97e83": _9d0df6a37024e815(),
+    "de825168de3ba147a6d1cfd411dfa344a41d008071784b65725d31176178e26f": _de825168de3ba147(),
+    "ca739543e0fd93902b8fb0270d19659ce439de69853ec90cc0dabb61c9da4623": _ca739543e0fd9390(),
+    "efc4949db1c10a2dbfe8d6be9236ac88a32784324b9edc9563f75560fdce5fc1": _efc4949db1c10a2d(),
+    "1f65503ae7e6b27cf0a82fc1c041305875e208c30b4e2b7f9d2b47fe3c9abbdb": _1f65503ae7e6b27c(),
+    "fd595208942099a0c37a7f45a4b52777d4920690d68c938380466ea35dfedf5e": _fd595208942099a0(),
+    "b9546fcb7ee2adbfaeddd33c31b341a838b3b58539a44d1223f9df2a4d863d27": _b9546fcb7ee2adbf(),
+    "c8c23fd99aa560d34a2cb4d08d9ac237f9393d8f2a16280a9468f97981c44dd1": _c8c23fd99aa560d3(),
+    "ff36394f063194134eac2d21f109f8a2ebb140f553e2e409598d87f96c2eb164": _ff36394f06319413(),
+    "baf63c3a47572625f38320595655e6773148f74adc4e24d7e00d445804cd9475": _baf63c3a47572625(),
+    "b4f3ef6bc60f398101b23d7ac295af1a58348f43679cf144a0c4d61106a387e5": _b4f3ef6bc60f3981(),
+    "457ab6cb3681af6beb6f08d6279bd97157d18fd30528a64f793d833ad582ebf1": _457ab6cb3681af6b(),
+    "33265f83fb85a3ab980d4584e645e20e0e52d7bb55e6688d489da817ea32b92a": _33265f83fb85a3ab(),
+    "c52745ba479abc582bedc778153d908e6f36216c4b5cb52fe0c23b0782656dd2": _c52745ba479abc58(),
+    "95c0330cb479909e054aff3a2b149aa030337f34940e25eae669b9b6b08135a9": _95c0330cb479909e(),
+    "90de033a80f2a9e8a536e3db31b7db39a0f045cb62819d4f8791ce1798babbd2": _90de033a80f2a9e8(),
+    "2dfe89c21046ad4bf9391a7296791edaca7d057c5b34449abb59f59a02f1d94d": _2dfe89c21046ad4b(),
+    "17733b823a72117d3d40697dedfced226f4b45fff6fe8f3178f8224a27139bb3": _17733b823a72117d(),
+    "de8799b066b0d55a77a14d0f0c70918a6906052374bb2cebc9e0886cae9d92b0": _de8799b066b0d55a(),
+    "5324c8e586c58fa9f76f0c5955e6fe6135254a0a9c5330fa893f8143e6806f64": _5324c8e586c58fa9(),
+    "f66f9bcd9c94b63f48e9a87447f6efdd0d5a05f368851da57876fc9b1bbd6a71": _f66f9bcd9c94b63f(),
+    "ffc6db68f05da471890521ae3461db2f5fd21dde9a5ffdeacd69663c5dfc1a41": _ffc6db68f05da471(),
+    "a38a66c495f085a9c9e9e77f80db93b72fcecfc3204a4a1714311aac2295ca9b": _a38a66c495f085a9(),
+    "2a14bcfc5b941517beeb50b62fce77c3f23b4c99b046d1a98cb523850fbc5b16": _2a14bcfc5b941517(),
+    "e7814903234f411d143d214a7b9970c8d2ae4370f124f53f2f22a325446d7ebd": _e7814903234f411d(),
+    "10fe49c32d8200252902898136123666117ca13d0f4666b867c1ef39536f9a38": _10fe49c32d820025(),
+    "bc873d9e5b89f75ade0742ed7b2f8f909d3b0a6165522107e64eb7091c9e72c4": _bc873d9e5b89f75a(),
+    "b8852c1b0f47eb5fbb7282a492104dcdf55216777864b2a2084eee8d63abc38c": _b8852c1b0f47eb5f(),
 }

@@ -8,6 +8,7 @@ from typing import Any, NamedTuple
 from deploylint.compiled import schema_digest
 from deploylint.docschema import doc_schema
 from deploylint.inline import inline_refs
+from deploylint.rubric.engine import rule_schema
 from deploylint.rubric.load import load_default
 from deploylint.rubric.model import Rule
 
@@ -25,10 +26,7 @@ class Target(NamedTuple):
 def predicate_schema(rule: Rule, which: str) -> dict[str, Any]:
     """A rule's ``when`` or ``require`` exactly as deploylint.rubric.engine._validator builds it
     (tests/test_compiled.py checks that every shipped predicate reaches the generated code)."""
-    schema = dict(getattr(rule, which))
-    if rule.defs:
-        schema["$defs"] = {**rule.defs, **schema.get("$defs", {})}
-    return inline_refs(schema)
+    return inline_refs(rule_schema(rule, which))
 
 
 def doc_target() -> Target:

@@ -65,6 +65,22 @@ class Fleet:
     def label(self, site: Site) -> str:
         return self.by_doc[_doc(site)].label
 
+    @cached_property
+    def _declared_in(self) -> dict[str, list[tuple[str, tuple[str, int]]]]:
+        """Per agent id, the docs declaring it as (label, doc), sorted once for the run."""
+        return {
+            name: sorted((self.by_doc[d].label, d) for d in docs)
+            for name, docs in self.agent_docs.items()
+        }
+
+    def elsewhere(self, name: str, own: tuple[str, int]) -> list[str]:
+        """The labels of the other docs declaring agent ``name``, capped as ``some`` caps:
+        400 docs sharing 400 ids must not build 400 x 400 x 399 labels (a MemoryError)."""
+        declared = self._declared_in.get(name, [])
+        named = [label for label, doc in declared[: SHOWN + 2] if doc != own]
+        total = len(declared) - any(doc == own for _, doc in declared)
+        return [*named[:SHOWN], f"{total - SHOWN:,} more"] if total > SHOWN else named[:total]
+
 
 SHOWN = 10  # names listed in one finding; a fleet of 2,000 writers must not list 2,000 each
 
@@ -164,12 +180,10 @@ def lock_conflicts(fleet: Fleet) -> Iterator[FleetHit]:
 
 def agent_key_holders(fleet: Fleet) -> Iterator[FleetHit]:
     """FL005: a key holder, override queue or waiver approver that is an agent of another doc."""
-    agent_docs = fleet.agent_docs
     for doc in fleet.docs:
         for ref in doc.holders:
-            elsewhere = agent_docs.get(ref.name, set()) - {(doc.file, doc.document)}
-            if elsewhere:
-                where = sorted(fleet.by_doc[d].label for d in elsewhere)
+            where = fleet.elsewhere(ref.name, (doc.file, doc.document))
+            if where:
                 yield FleetHit(
                     "FL005", ref.site, {"role": ref.role, "name": ref.name, "docs": where}
                 )
@@ -179,9 +193,8 @@ def duplicate_agents(fleet: Fleet) -> Iterator[FleetHit]:
     """FL006: one agent id declared by two or more docs: every reference to it is ambiguous."""
     for doc in fleet.docs:
         for agent in doc.agents:
-            elsewhere = fleet.agent_docs.get(agent.id, set()) - {(doc.file, doc.document)}
-            if elsewhere:
-                where = sorted(fleet.by_doc[d].label for d in elsewhere)
+            where = fleet.elsewhere(agent.id, (doc.file, doc.document))
+            if where:
                 yield FleetHit("FL006", agent.site, {"agent": agent.id, "docs": where})
 
 

@@ -27,6 +27,19 @@ REPORTERS: Final[dict[str, str]] = {
 }
 
 
+# How each format writes text the Actions runner would read as a workflow command
+# (escape.workflow_inert): JSON and SARIF escape it, XML and HTML as character references.
+INERT_KIND: Final[dict[str, str]] = {
+    "text": "text",
+    "json": "json",
+    "sarif": "json",
+    "markdown": "markdown",
+    "html": "xml",
+    "junit": "xml",
+    "github": "github",
+}
+
+
 ColorSystem = Literal["auto", "standard", "256", "truecolor", "windows"]
 
 
@@ -63,6 +76,10 @@ def render_rich(renderables: Iterable[Any], options: RenderOptions) -> str:
         console_.print(renderable)
     output: str = console_.file.getvalue()
     return output
+
+
+class ReportError(Exception):
+    """A report that can't be rendered (a --template that fails): one line, exit 2."""
 
 
 class Reporter(Protocol):

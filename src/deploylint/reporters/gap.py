@@ -217,18 +217,24 @@ def load_template(
     html: bool,
     filters: Mapping[str, Callable[..., Any]],
 ) -> Any:
-    """The report's own template (or ``--template``), with partials found beside either."""
+    """The report's own template (or ``--template``), with partials found beside either.
+
+    A --template may come from a pull request: it renders in a bounded sandbox."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+    from deploylint.reporters.sandbox import BoundedSandbox, ContainedLoader
     from deploylint.resources import data_dir
 
     folders: list[Path] = [data_dir("templates")]
-    name = default
-    if options.template is not None:
+    if options.template is None:
+        kind: type[Environment] = Environment
+        loader: FileSystemLoader = FileSystemLoader(folders)
+        name = default
+    else:
         folders.insert(0, options.template.resolve().parent)
-        name = options.template.name
-    environment = Environment(
-        loader=FileSystemLoader(folders),
+        kind, loader, name = BoundedSandbox, ContainedLoader(folders), options.template.name
+    environment = kind(
+        loader=loader,
         undefined=StrictUndefined,
         autoescape=html,  # doc content can never become markup; Markdown escapes per value
         keep_trailing_newline=True,
@@ -237,4 +243,22 @@ def load_template(
     )
     environment.filters.update(filters)
     environment.globals.update(Grade=Grade, Verdict=Verdict)
-    return environment.get_template(name)
+    if options.template is None:
+        return environment.get_template(name)
+    return UserTemplate(environment, name, options.template)
+
+
+class UserTemplate:
+    """A --template: loaded and rendered in a forked, bounded child; one-line errors."""
+
+    def __init__(self, environment: Any, name: str, path: Path) -> None:
+        self.environment, self.name, self.path = environment, name, path
+
+    def render(self, **context: Any) -> str:
+        from deploylint.reporters.sandbox import render_bounded
+
+        def rendered() -> str:
+            text: str = self.environment.get_template(self.name).render(**context)
+            return text
+
+        return render_bounded(rendered, what=str(self.path))

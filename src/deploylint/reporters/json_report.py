@@ -61,6 +61,7 @@ def report_record(report: Report, *, with_findings: bool = True) -> dict[str, An
         "findings": [finding_record(f) for f in findings] if with_findings else [],
         "fleet": [row.record() for row in report.fleet],
         "errors": list(report.errors),
+        "shaped_by": report.shaped.record(),
         "summary": {
             "files": len(report.files),
             "documents": report.documents,

@@ -161,6 +161,7 @@ def sarif_log(report: Report) -> dict[str, Any]:
                     }
                 ],
                 "columnKind": "unicodeCodePoints",
+                "properties": {"shapedBy": report.shaped.record()},
                 "results": _results(report.findings, index),
             }
         ],

@@ -48,6 +48,8 @@ class TextReporter:
                     out.write("".join(line + "\n" for line in plain_block(found, width)))
         if not options.quiet:
             out.write(summary_line(report) + "\n")
+        if report.shaped.sentence():  # even with --quiet: a weakened gate is never silent
+            out.write(printable(f"Shaped by: {report.shaped.sentence()}.") + "\n")
 
 
 def header(file: str, doc: DocResult, documents: int) -> str:

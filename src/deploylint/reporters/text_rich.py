@@ -52,6 +52,8 @@ def _renderables(report: Report, options: RenderOptions, wide: bool) -> Iterator
             yield layout(doc.findings) if doc.findings else Text("  no findings", style="green")
     if not options.quiet:
         yield _summary(report)
+    if report.shaped.sentence():  # even with --quiet: a weakened gate is never silent
+        yield Text(printable(f"Shaped by: {report.shaped.sentence()}."), style="dim")
 
 
 def _table(findings: tuple[Finding, ...]) -> Table:

@@ -10,7 +10,7 @@ from typing import Any
 
 from deploylint import compiled
 from deploylint.findings import Position
-from deploylint.inline import inline_refs
+from deploylint.inline import closed_registry, inline_refs
 from deploylint.keypath import KeyPath, lookup, select
 from deploylint.rubric.checks import CHECKS, CheckInput
 from deploylint.rubric.doc_model import DocModel, build
@@ -32,19 +32,28 @@ class Hit:
     guess: Guess | None = None  # the hit rests on a name, not on the doc's data
 
 
+def rule_schema(rule: Rule, which: str) -> dict[str, Any]:
+    """The rule's ``when`` or ``require`` schema with the rubric's defs beside it."""
+    schema = dict(getattr(rule, which))
+    if rule.defs:
+        schema["$defs"] = {**rule.defs, **schema.get("$defs", {})}
+    return schema
+
+
 @cache
 def _validator(rule: Rule, which: str) -> Any:
     """The rule's ``when`` or ``require`` schema, compiled once per process: to the code
     generated at build time when it is a shipped one (deploylint.compiled), else by jsonschema."""
-    schema = dict(getattr(rule, which))
-    if rule.defs:
-        schema["$defs"] = {**rule.defs, **schema.get("$defs", {})}
-    schema = inline_refs(schema)
+    schema = inline_refs(rule_schema(rule, which))
 
     def reference() -> Any:
         from jsonschema import Draft202012Validator
 
-        return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+        return Draft202012Validator(
+            schema,
+            registry=closed_registry(),
+            format_checker=Draft202012Validator.FORMAT_CHECKER,
+        )
 
     return compiled.validator(schema, reference)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any, Final
@@ -58,19 +58,22 @@ def load_rubric(sources: Sequence[Path]) -> Rubric:
     rules: dict[str, Rule] = {}
     areas: dict[str, Area] = {}
     base_text = ""
-    for source in sources:
+    for source in _distinct(sources):
         folder = source if source.is_dir() else source.parent
         if (folder / BASE_FILE).is_file():
             base_text = (folder / BASE_FILE).read_text("utf-8")
-        defs = _read_defs(folder / DEFS_FILE)
         shipped = source.resolve().is_relative_to(data_dir("rubrics").resolve())
         shipped_engine = source.resolve() == (data_dir("rubrics") / "engine").resolve()
+        # A team's rubric may $ref the shipped defs (`declared_text`), as the docs say.
+        defs = {**({} if shipped else _shipped_defs()), **_read_defs(folder / DEFS_FILE)}
         for path in _area_files(source):
             area, area_rules = _read_area(path, defs, validate=not shipped or VALIDATE_SHIPPED)
             if not shipped_engine and any(rule.engine for rule in area_rules):
                 message = "`engine: true` is for deploylint's own rules; give the rule a predicate"
                 raise RubricError(f"{path}: {message}")
             for rule in area_rules:
+                if not shipped:
+                    check_refs(rule)
                 if rule.id in rules:
                     raise RubricError(
                         f"{path}: rule {rule.id} is already defined in {rules[rule.id].source}"
@@ -78,6 +81,110 @@ def load_rubric(sources: Sequence[Path]) -> Rubric:
                 rules[rule.id] = rule
             areas[area.name] = area
     return Rubric(rules, areas, base_text)
+
+
+def _distinct(sources: Sequence[Path]) -> list[Path]:
+    """The sources, each once: `test-rubric rubrics/default` names one the default has."""
+    distinct: dict[Path, Path] = {}
+    for source in sources:
+        distinct.setdefault(source.resolve(), source)
+    return list(distinct.values())
+
+
+def _shipped_defs() -> Mapping[str, Any]:
+    return _read_defs(data_dir("rubrics") / "default" / DEFS_FILE)
+
+
+def check_refs(rule: Rule) -> None:
+    """A custom rule's schemas may only ``$ref`` inside themselves and the rubric's defs:
+    nothing is read from a file or the network, and a ref to nothing is said at load."""
+    from referencing.exceptions import Unresolvable
+    from referencing.jsonschema import DRAFT202012
+
+    from deploylint.inline import closed_registry, outside_refs
+    from deploylint.rubric.engine import rule_schema
+
+    where = f"{rule.source}: rule {rule.id}"
+    _check_regexes(rule, where)
+    _check_templates(rule, where)
+    for which in ("when", "require"):
+        if getattr(rule, which) is None:
+            continue
+        schema = rule_schema(rule, which)
+        outside = outside_refs(schema)
+        if outside:
+            raise RubricError(
+                f"{where}: {which}: `{outside[0]}` points outside the rule: a rule's schema "
+                "may only use refs like `#/$defs/NAME` into the rubric's defs"
+            )
+        resource = DRAFT202012.create_resource(schema)
+        resolver = closed_registry().resolver_with_root(resource)
+        for ref in _refs(schema):
+            try:
+                resolver.lookup(ref)
+            except Unresolvable:
+                known = ", ".join(sorted(rule.defs)) or "none"
+                raise RubricError(
+                    f"{where}: {which}: $ref {ref!r} resolves to nothing (defs: {known})"
+                ) from None
+
+
+def _check_regexes(rule: Rule, where: str) -> None:
+    """A custom rule's regexes (schema patterns, and parameters) can't take exponential time."""
+    from deploylint.regexguard import risky, schema_patterns, strings
+
+    schemas = [rule.when, rule.require, dict(rule.defs)]
+    judged = [(p, True) for s in schemas for p in schema_patterns(s)]
+    judged += [(p, False) for p in strings(rule.params)]
+    for pattern, must_compile in judged:
+        reason = risky(pattern, must_compile=must_compile)
+        if reason:
+            raise RubricError(f"{where}: regex {pattern[:80]!r}: {reason}")
+
+
+MAX_TEMPLATE_INT: Final = 10_000
+
+
+def _check_templates(rule: Rule, where: str) -> None:
+    """A custom rule's column templates render once per finding, in the sandbox, which
+    bounds what they can reach but not how long they run: refuse what makes them costly
+    (`**`, `*`, large integer literals, a loop inside a loop)."""
+    from jinja2 import nodes
+    from jinja2.exceptions import TemplateSyntaxError
+    from jinja2.sandbox import SandboxedEnvironment
+
+    columns = {"gap.missing": rule.gap.missing, "gap.failing": rule.gap.failing}
+    columns |= {"blast_radius": rule.blast_radius, "rollback_unit": rule.rollback_unit}
+    for column, text in columns.items():
+        if not isinstance(text, str):
+            continue
+        try:
+            tree = SandboxedEnvironment().parse(text)
+        except TemplateSyntaxError:
+            continue  # said when the rule renders, as for the shipped rubric
+        costly = next(_costly(tree, nodes, loops=0), None)
+        if costly:
+            raise RubricError(f"{where}: {column} template: {costly}")
+
+
+def _costly(node: Any, nodes: Any, *, loops: int) -> Iterator[str]:
+    if isinstance(node, nodes.Pow | nodes.Mul):
+        yield f"`{'**' if isinstance(node, nodes.Pow) else '*'}` is not allowed in a column"
+    elif isinstance(node, nodes.Const) and isinstance(node.value, int):
+        if abs(node.value) > MAX_TEMPLATE_INT:
+            yield f"the number {node.value} is over {MAX_TEMPLATE_INT:,}"
+    elif isinstance(node, nodes.For):
+        if loops:
+            yield "a loop inside a loop is not allowed in a column"
+        loops += 1
+    for child in node.iter_child_nodes():
+        yield from _costly(child, nodes, loops=loops)
+
+
+def _refs(schema: Any) -> Iterator[str]:
+    from deploylint.inline import keyword_values
+
+    return (ref for ref in keyword_values(schema, "$ref") if isinstance(ref, str))
 
 
 def _area_files(source: Path) -> Iterable[Path]:
@@ -109,6 +216,7 @@ def _data(path: Path, *, validate: bool = False) -> Any:
     if data is None:
         doc = _parse(path, raw)
         if validate:
+            _rubric_shaped(path, doc)
             _validate(path, doc)
         data = doc.data
         parsed_cache.store(kind, raw, data)
@@ -118,12 +226,21 @@ def _data(path: Path, *, validate: bool = False) -> Any:
 def _parse(path: Path, raw: bytes | None = None) -> LoadedDoc:
     docs = load_bytes(raw if raw is not None else _read(path))
     problems = [p for doc in docs for p in doc.problems]
+    if len(docs) == 1 and not isinstance(docs[0].data, dict | None):
+        _rubric_shaped(path, docs[0])  # before the loader's message, which would quote it
     if problems:
         first = problems[0]
         raise RubricError(f"{path}:{first.position.line}:{first.position.column}: {first.message}")
     if len(docs) != 1:
         raise RubricError(f"{path}: a rubric file holds exactly one YAML document")
     return docs[0]
+
+
+def _rubric_shaped(path: Path, doc: LoadedDoc) -> None:
+    """Say plainly when a file isn't a rubric at all, quoting none of it: a config could
+    name any file (a token, a key), and an error quoting it would print it in the CI log."""
+    if not isinstance(doc.data, dict) or not {"area", "rules"} & doc.data.keys():
+        raise RubricError(f"{path}: not a rubric file (a YAML mapping with `area:` and `rules:`)")
 
 
 def _read_defs(path: Path) -> Mapping[str, Any]:

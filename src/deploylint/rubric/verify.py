@@ -26,15 +26,23 @@ def _fires(rubric: Rubric, rule: Rule, example: Example, today: date) -> bool:
     return any(f.rule == rule.id for f in result.findings)
 
 
+def _problems(rubric: Rubric, rule: Rule, today: date) -> list[str]:
+    problems = []
+    if not _fires(rubric, rule, rule.bad, today):
+        problems.append("its bad example doesn't fire it")
+    if _fires(rubric, rule, rule.good, today):
+        problems.append("its good example fires it")
+    return problems
+
+
 def verify(rubric: Rubric, rule_ids: list[str], today: date) -> list[Verdict]:
     """For each rule: does its bad example fire it, and its good example not?"""
     verdicts = []
     for rule_id in rule_ids:
         rule = rubric.rules[rule_id]
-        problems = []
-        if not _fires(rubric, rule, rule.bad, today):
-            problems.append("its bad example doesn't fire it")
-        if _fires(rubric, rule, rule.good, today):
-            problems.append("its good example fires it")
+        try:
+            problems = _problems(rubric, rule, today)
+        except Exception as error:  # a rule that can't be graded is a failing rule, said why
+            problems = [f"grading its examples failed: {type(error).__name__}: {error}"]
         verdicts.append(Verdict(rule_id, not problems, "; ".join(problems)))
     return verdicts

@@ -78,6 +78,15 @@ def review_age(given: CheckInput) -> Iterator[Fact]:
         yield Fact((*given.path, "reviewed_on"), values=values)
 
 
+def _covered(resource: str, listed_resources: set[str]) -> bool:
+    """The resource, or a resource it is part of (`ads/customer-1` holds `ads/customer-1/bids`),
+    is listed."""
+    if resource in listed_resources:
+        return True
+    cuts = [i for i, ch in enumerate(resource) if ch in "/:."]
+    return any(resource[:i] in listed_resources for i in cuts)
+
+
 def blast_radius_covers_writes(given: CheckInput) -> Iterator[Fact]:
     """An agent writes a resource its declared blast radius doesn't list."""
     agent = mapping(given.node)
@@ -86,7 +95,9 @@ def blast_radius_covers_writes(given: CheckInput) -> Iterator[Fact]:
         return  # no resources declared: the blast-radius rule reports that
     listed_resources = {_norm(r) for r in resources}
     written = [mapping(w).get("resource") for w in listed(agent.get("writes"))]
-    unlisted = [str(r) for r in written if r is not None and _norm(r) not in listed_resources]
+    unlisted = [
+        str(r) for r in written if r is not None and not _covered(_norm(r), listed_resources)
+    ]
     if unlisted:
         where = (*given.path, "blast_radius", "resources")
         yield Fact(where, values={"unlisted": list(dict.fromkeys(unlisted))})
