@@ -4,6 +4,7 @@ supports, and giving jsonschema's verdict on every doc and node of the test corp
 from __future__ import annotations
 
 import math
+import re
 import subprocess
 import sys
 import zipfile
@@ -131,6 +132,24 @@ def test_a_schema_not_compiled_goes_to_jsonschema() -> None:
     assert compiled.schema_digest({"when": {1, 2}}) is None  # not JSON: never compiled
 
 
+def test_turned_off_or_broken_the_generated_code_leaves_jsonschema(monkeypatch) -> None:
+    def broken(name: str) -> Any:
+        raise SyntaxError(name)
+
+    try:
+        monkeypatch.setenv(compiled.OFF_VARIABLE, "1")
+        compiled.generated.cache_clear()
+        assert compiled.generated() == {} and compiled.compiled(doc_target().schema) is None
+        monkeypatch.delenv(compiled.OFF_VARIABLE)
+        monkeypatch.setattr(compiled.importlib, "import_module", broken)
+        compiled.generated.cache_clear()
+        assert compiled.generated() == {}
+    finally:
+        monkeypatch.undo()
+        compiled.generated.cache_clear()
+    assert compiled.compiled(doc_target().schema) is not None
+
+
 def _walk(node: Any, where: str) -> Iterator[str]:
     """Each keyword at a schema position that isn't known to mean the same to both."""
     if isinstance(node, bool):
@@ -245,6 +264,18 @@ def test_every_predicate_gives_jsonschemas_verdict_with_a_tricky_value_in_its_no
                         disagree.append(f"{rule.id} {which}: {value!r:.200}")
     assert disagree == []
     assert checks > 10_000
+
+
+@pytest.mark.parametrize(
+    "pattern", ["^a$", "[$]x$", r"\$a$", "[]$]$", "[^]$]$", r"\\$", "[a[]$", r"(?i)^\s*(?:tbd)?$"]
+)
+def test_a_dollar_keeps_pythons_meaning_through_fastjsonschema(pattern: str) -> None:
+    generate = pytest.importorskip("deploylint.compiled.generate", reason="needs fastjsonschema")
+    rewritten = re.sub(r"(?<!\\)\$", r"\\Z", generate.python_dollar(pattern))  # as it does
+    texts = ["a", "a\n", "$x", "$x\n", "x$", "]", "$", "\\", "\\\n", "tbd\n", "[", "b", "a$"]
+    assert [bool(re.search(rewritten, t)) for t in texts] == [
+        bool(re.search(pattern, t)) for t in texts
+    ]
 
 
 def test_format_date_is_jsonschemas() -> None:

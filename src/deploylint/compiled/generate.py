@@ -40,22 +40,29 @@ _OWN_IMPORT: Final = (
 
 
 def python_dollar(pattern: str) -> str:
-    """``pattern`` with each end-of-string ``$`` written so fastjsonschema keeps its meaning."""
-    out, in_class, escaped = [], False, False
-    for char in pattern:
+    """``pattern`` with each ``$`` written so fastjsonschema (which turns every unescaped ``$``
+    into ``\\Z``) keeps Python's meaning: the end, or before a final newline; in a set, ``$``."""
+    out: list[str] = []
+    opened, escaped = -1, False  # opened: where the set we're in began, -1 outside sets
+    for index, char in enumerate(pattern):
         if escaped:
             escaped = False
         elif char == "\\":
             escaped = True
-        elif char == "[":
-            in_class = True
-        elif char == "]":
-            in_class = False
-        elif char == "$" and not in_class:
-            out.append(r"(?=\n?\Z)")
+        elif char == "[" and opened < 0:
+            opened = index
+        elif char == "]" and opened >= 0 and not _first_member(pattern, opened, index):
+            opened = -1
+        elif char == "$":
+            out.append(r"\$" if opened >= 0 else r"(?=\n?\Z)")
             continue
         out.append(char)
     return "".join(out)
+
+
+def _first_member(pattern: str, opened: int, index: int) -> bool:
+    """Whether the ``]`` at ``index`` is literal: first in the set (``[]...]``, ``[^]...]``)."""
+    return index == opened + 1 or (index == opened + 2 and pattern[opened + 1] == "^")
 
 
 def for_generator(node: Any) -> Any:
