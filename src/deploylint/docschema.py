@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from functools import cache
 from typing import Any, Final
 
+from deploylint import compiled
 from deploylint.findings import Position
 from deploylint.inline import inline_refs
 from deploylint.keypath import KeyPath
@@ -75,8 +76,17 @@ def api_version_problem(doc: LoadedDoc) -> ShapeProblem | None:
     return ShapeProblem("DL010", doc.locate(path), path, message)
 
 
+@cache
+def _compiled_doc_schema() -> compiled.Compiled | None:
+    """The doc schema's code generated at build time (None when turned off or stale)."""
+    return compiled.compiled(inline_refs(doc_schema()))
+
+
 def shape_problems(doc: LoadedDoc) -> list[ShapeProblem]:
     """Every way the doc departs from the schema, one problem per key at fault."""
+    fast = _compiled_doc_schema()
+    if fast is not None and fast.passes(doc.data) is True:
+        return []  # jsonschema agrees (tests/test_compiled.py), and isn't even imported
     from jsonschema.exceptions import best_match
 
     problems: list[ShapeProblem] = []

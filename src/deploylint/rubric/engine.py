@@ -8,6 +8,7 @@ from datetime import date
 from functools import cache
 from typing import Any
 
+from deploylint import compiled
 from deploylint.findings import Position
 from deploylint.inline import closed_registry, inline_refs
 from deploylint.keypath import KeyPath, lookup, select
@@ -41,14 +42,20 @@ def rule_schema(rule: Rule, which: str) -> dict[str, Any]:
 
 @cache
 def _validator(rule: Rule, which: str) -> Any:
-    """The rule's ``when`` or ``require`` schema, compiled once per process."""
-    from jsonschema import Draft202012Validator
+    """The rule's ``when`` or ``require`` schema, compiled once per process: to the code
+    generated at build time when it is a shipped one (deploylint.compiled), else by jsonschema."""
+    schema = inline_refs(rule_schema(rule, which))
 
-    return Draft202012Validator(
-        inline_refs(rule_schema(rule, which)),
-        registry=closed_registry(),
-        format_checker=Draft202012Validator.FORMAT_CHECKER,
-    )
+    def reference() -> Any:
+        from jsonschema import Draft202012Validator
+
+        return Draft202012Validator(
+            schema,
+            registry=closed_registry(),
+            format_checker=Draft202012Validator.FORMAT_CHECKER,
+        )
+
+    return compiled.validator(schema, reference)
 
 
 @dataclass(frozen=True, slots=True)
