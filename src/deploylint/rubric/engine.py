@@ -12,6 +12,7 @@ from deploylint import compiled
 from deploylint.findings import Position
 from deploylint.inline import closed_registry, inline_refs
 from deploylint.keypath import KeyPath, lookup, select
+from deploylint.rubric.bounded import validator_class
 from deploylint.rubric.checks import CHECKS, CheckInput
 from deploylint.rubric.doc_model import DocModel, build
 from deploylint.rubric.model import Rule
@@ -47,13 +48,8 @@ def _validator(rule: Rule, which: str) -> Any:
     schema = inline_refs(rule_schema(rule, which))
 
     def reference() -> Any:
-        from jsonschema import Draft202012Validator
-
-        return Draft202012Validator(
-            schema,
-            registry=closed_registry(),
-            format_checker=Draft202012Validator.FORMAT_CHECKER,
-        )
+        bounded = validator_class()  # a custom rule's regexes see a bounded slice of text
+        return bounded(schema, registry=closed_registry(), format_checker=bounded.FORMAT_CHECKER)
 
     return compiled.validator(schema, reference)
 
