@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -196,3 +197,22 @@ def test_no_home_in_a_real_process() -> None:
     )
     assert completed.returncode == 1, completed.stderr
     assert "Traceback" not in completed.stderr
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="making a device node needs root (CI is root)")
+def test_output_to_a_character_device_writes_it_and_keeps_the_device(tmp_path: Path) -> None:
+    """`-o /dev/null` as root once renamed a regular file over /dev/null."""
+    null = tmp_path / "null"
+    os.mknod(null, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    run = deploylint("check", str(PASSING), "-o", str(null), "--today", TODAY)
+    assert run.code == 0, run.stderr
+    assert stat.S_ISCHR(null.lstat().st_mode)
+    assert not list(tmp_path.glob(".null.*"))  # no temporary file left behind
+
+
+def test_output_to_a_fifo_is_refused_without_waiting(tmp_path: Path) -> None:
+    fifo = tmp_path / "report.md"
+    os.mkfifo(fifo)
+    run = deploylint("check", str(PASSING), "-o", str(fifo), "--today", TODAY)
+    assert run.code == 2 and "not a regular file" in run.stderr
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)

@@ -6,7 +6,8 @@ So: the file is written to a temporary file in the same folder (an unpredictable
 created with ``O_EXCL | O_NOFOLLOW``), then renamed over the target, which replaces a link
 rather than writing through it; a target that is a link, or a folder on the way that is a
 link (below the working directory, the part a checkout controls), is refused. A run killed
-half-way leaves the previous file as it was.
+half-way leaves the previous file as it was. A character device (`-o /dev/null`) is written
+in place, never replaced; a FIFO, socket or block device is refused.
 """
 
 from __future__ import annotations
@@ -42,6 +43,22 @@ def _check_folders(folder: Path) -> None:
             raise _refuse(f"{current} {LINK}")
 
 
+def _special(name: str, folder_fd: int) -> int | None:
+    """An open descriptor when ``name`` is a character device (``/dev/null``), None when it is
+    a regular file or absent; anything else (a FIFO, a socket, a block device) is refused:
+    renaming over it would replace it, and opening a FIFO could wait for a reader forever."""
+    try:
+        mode = os.lstat(name, dir_fd=folder_fd).st_mode
+    except FileNotFoundError:
+        return None
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None  # a folder fails at the rename, with the usual message
+    if not stat.S_ISCHR(mode):
+        raise _refuse("is not a regular file; deploylint only writes files", errno.EINVAL)
+    flags = os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    return os.open(name, flags, dir_fd=folder_fd)
+
+
 def _is_link(name: str, folder_fd: int) -> bool:
     try:
         return stat.S_ISLNK(os.lstat(name, dir_fd=folder_fd).st_mode)
@@ -62,6 +79,11 @@ def atomic_stream(path: Path, *, replace: bool = True) -> Iterator[TextIO]:
     try:
         if _is_link(name, folder_fd):
             raise _refuse(LINK)
+        device = _special(name, folder_fd)
+        if device is not None:  # /dev/null: written in place; renaming over it would delete it
+            with os.fdopen(device, "w", encoding="utf-8", newline="") as stream:
+                yield stream
+            return
         handle = os.open(temporary, _CREATE, 0o666, dir_fd=folder_fd)
         try:
             with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
