@@ -189,3 +189,19 @@ def test_the_shipped_rubric_tests_itself() -> None:
     last = run.stdout.splitlines()[-1]
     assert last.endswith(" rule(s), 0 failing") and not last.startswith("0 "), run
     assert run.code == 0
+
+
+def test_a_copy_of_the_shipped_rubric_tests_itself_like_the_original(tmp_path: Path) -> None:
+    """From a checkout beside a wheel install, `rubrics/default` is a copy, not the installed
+    folder: byte for byte the shipped rubric, it is trusted and tested as that."""
+    import shutil
+
+    shipped = Path(__file__).resolve().parents[1] / "rubrics" / "default"
+    copy = tmp_path / "checkout" / "default"
+    shutil.copytree(shipped, copy)
+    run = deploylint("test-rubric", str(copy), "--today", TODAY)
+    assert run.code == 0, run.stderr
+    assert run.stdout.splitlines()[-1].endswith(" rule(s), 0 failing")
+    (copy / "review.yaml").write_text((copy / "review.yaml").read_text() + "\n# edited\n")
+    edited = deploylint("test-rubric", str(copy), "--today", TODAY)
+    assert edited.code == 2 and "over 10,000" in edited.stderr  # a custom rubric's bounds

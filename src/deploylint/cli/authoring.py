@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from deploylint.cli import (
     Today,
     app,
+    command_config,
     command_rubric,
     grading_day,
     text_writer,
     write_output,
 )
 from deploylint.messages import say
+
+if TYPE_CHECKING:
+    from deploylint.rubric.model import Rubric
 
 
 @app.command()
@@ -84,7 +88,7 @@ def test_rubric(
     """Run each rule's good and bad example (like `conftest verify`): bad fires, good doesn't."""
     from deploylint.rubric.verify import verify
 
-    rubric = command_rubric(None, True, paths)
+    rubric = _rubric_to_test(paths)
     sources = [p.resolve() for p in paths]
     own = [
         r.id
@@ -99,3 +103,18 @@ def test_rubric(
     failed = sum(not v.ok for v in verdicts)
     sys.stdout.write(f"{len(verdicts)} rule(s), {failed} failing\n")
     raise typer.Exit(1 if failed or not verdicts else 0)
+
+
+def _rubric_to_test(paths: list[Path]) -> Rubric:
+    """The shipped rubric with ``paths`` added; or ``paths`` alone when they redefine the
+    shipped rules (a copy of `rubrics/default`, tested from a checkout beside an install)."""
+    from deploylint.configure import rubric_for
+    from deploylint.rubric.load import RubricError
+
+    try:
+        return rubric_for(command_config(None, True), tuple(paths), replace_default=False)
+    except RubricError as error:
+        if "already defined" not in str(error):
+            say(sys.stderr, str(error))
+            raise typer.Exit(2) from None
+    return command_rubric(None, True, paths, only=True)

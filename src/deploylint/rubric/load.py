@@ -53,6 +53,22 @@ def load_default() -> Rubric:
     return load_rubric(default_sources())
 
 
+def _is_shipped(source: Path) -> bool:
+    """The installed rubric, or a byte-for-byte copy of one of its folders (the checkout's
+    `rubrics/default` beside a wheel install): trusted as the shipped rubric is."""
+    installed = data_dir("rubrics").resolve()
+    if source.resolve().is_relative_to(installed):
+        return True
+    twin = installed / source.name
+    if not source.is_dir() or source.is_symlink() or not twin.is_dir():
+        return False
+    mine = {p.name: p for p in source.glob("*.yaml") if p.is_file() and not p.is_symlink()}
+    theirs = {p.name: p for p in twin.glob("*.yaml")}
+    return mine.keys() == theirs.keys() and all(
+        mine[name].read_bytes() == theirs[name].read_bytes() for name in mine
+    )
+
+
 def load_rubric(sources: Sequence[Path]) -> Rubric:
     """Load rubric directories (or single area files), later sources adding rules."""
     rules: dict[str, Rule] = {}
@@ -62,7 +78,7 @@ def load_rubric(sources: Sequence[Path]) -> Rubric:
         folder = source if source.is_dir() else source.parent
         if (folder / BASE_FILE).is_file():
             base_text = (folder / BASE_FILE).read_text("utf-8")
-        shipped = source.resolve().is_relative_to(data_dir("rubrics").resolve())
+        shipped = _is_shipped(source)
         shipped_engine = source.resolve() == (data_dir("rubrics") / "engine").resolve()
         # A team's rubric may $ref the shipped defs (`declared_text`), as the docs say.
         defs = {**({} if shipped else _shipped_defs()), **_read_defs(folder / DEFS_FILE)}
