@@ -41,6 +41,8 @@ def settings_digest(settings: Settings) -> str:
         *(repr(rule) for rule in rules),  # every field: predicate, templates, params, severity
     ]
     digest = hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+    if len(_DIGESTS) > 64:  # a long-lived process (the test suite) makes many settings
+        _DIGESTS.clear()
     _DIGESTS[id(settings)] = (settings, digest)
     return digest
 
