@@ -9,8 +9,9 @@ deploylint doing parse, schema, full rubric and fleet; yamllint (relaxed); check
 with deploylint's schema. It prints medians, the ratios the issue sets targets for, each
 tool's peak RSS (the largest single process: with a process pool, the parent or one worker),
 and deploylint's per-doc cost beside composing the doc with PyYAML's C parser. deploylint
-runs three ways: every file changed (JSON, `--no-cache`), the same as text, and nothing
-changed since the last run (every result from its cache, warmed before timing). Benchmarks,
+runs four ways: every file changed (JSON, `--no-cache`), the same as text, nothing changed
+since the last run (the run replayed from its recording, warmed before timing), and one file
+edited before each run (the others' results from the cache). Benchmarks,
 not tests: nothing here asserts a time.
 """
 
@@ -69,6 +70,13 @@ class Tool:
     command: list[str]
     seconds: list[float]
     peak_mb: float = 0.0
+    edits: Path | None = None  # a file changed before each run (the others unchanged)
+
+    def run(self) -> tuple[float, float]:
+        if self.edits is not None:
+            with self.edits.open("a") as doc:
+                doc.write(f"# edited {time.time_ns()}\n")
+        return timed(self.command)
 
 
 def tools(folder: Path, files: list[Path]) -> list[Tool]:
@@ -78,8 +86,10 @@ def tools(folder: Path, files: list[Path]) -> list[Tool]:
         # every file changed: no cached result is read or written
         Tool("deploylint", [*deploylint, "--format", "json", "--no-cache"], []),
         Tool("deploylint text", [*deploylint, "--no-cache"], []),  # off a terminal: plain
-        # nothing changed since the last run: every result from the cache (warmed first)
+        # nothing changed since the last run: the run replayed from its recording
         Tool("deploylint cached", [*deploylint, "--format", "json"], []),
+        # one file edited since the last run, the others' results from the cache
+        Tool("deploylint 1 edited", [*deploylint, "--format", "json"], [], edits=files[0]),
         Tool("yamllint", [shutil.which("yamllint") or "yamllint", "-d", "relaxed", *named], []),
         Tool(
             "check-jsonschema",
@@ -121,7 +131,14 @@ def compose_ms(files: list[Path]) -> float:
     return 1000 * statistics.median(times)
 
 
-def measure(size: int, rounds: int) -> tuple[list[Tool], float]:
+def same_as_one_process(command: list[str]) -> bool:
+    """Whether the default run (a pool for large runs) prints the bytes `--jobs 1` prints."""
+    pooled = subprocess.run(command, capture_output=True, check=False)
+    serial = subprocess.run([*command, "--jobs", "1"], capture_output=True, check=False)
+    return (pooled.stdout, pooled.returncode) == (serial.stdout, serial.returncode)
+
+
+def measure(size: int, rounds: int) -> tuple[list[Tool], float, bool]:
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         files = corpus(folder / "docs", size)
@@ -130,10 +147,11 @@ def measure(size: int, rounds: int) -> tuple[list[Tool], float]:
         timed(next(t for t in measured if t.name == "deploylint cached").command)  # warm it
         for _ in range(rounds):  # in alternation, so drift hits every tool alike
             for tool in measured:
-                seconds, peak = timed(tool.command)
+                seconds, peak = tool.run()
                 tool.seconds.append(seconds)
                 tool.peak_mb = max(tool.peak_mb, peak)
-        return measured, compose_ms(files)
+        identical = same_as_one_process(measured[0].command)
+        return measured, compose_ms(files), identical
 
 
 def main() -> int:
@@ -146,7 +164,7 @@ def main() -> int:
         rounds = args.rounds or (
             15 if size == 1 else 5 if size <= 100 else 3 if size <= 1000 else 1
         )
-        measured, compose = measure(size, rounds)
+        measured, compose, identical = measure(size, rounds)
         medians = {t.name: statistics.median(t.seconds) for t in measured}
         print(f"\n{size:,} doc(s), {rounds} round(s), medians:")
         for tool in measured:
@@ -154,12 +172,13 @@ def main() -> int:
                 f"  {tool.name:<17} {medians[tool.name]:8.3f} s   peak RSS {tool.peak_mb:6.0f} MB"
             )
         ours = medians["deploylint"]
-        for mine in ("deploylint", "deploylint text", "deploylint cached"):
+        for mine in ("deploylint", "deploylint text", "deploylint cached", "deploylint 1 edited"):
             for other in ("yamllint", "check-jsonschema"):
                 if other in medians:
                     ratio = medians[mine] / medians[other]
                     print(f"  {mine} / {other:<17} {ratio:6.2f}x")
         print(f"  deploylint text / deploylint json: {medians['deploylint text'] / ours:.2f}x")
+        print(f"  output identical to --jobs 1: {'yes' if identical else 'NO'}")
         per_doc = 1000 * ours / size
         print(
             f"  deploylint per doc: {per_doc:.2f} ms (wall / docs, start-up included); "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -57,3 +58,31 @@ def test_workers_default_by_size() -> None:
     assert workers_for(10, None) == 1
     assert workers_for(POOL_FROM, None) >= 1
     assert workers_for(5, 3) == 3
+
+
+@pytest.mark.parametrize(
+    ("files", "cores", "others", "expected"),
+    [
+        (1_000, 4, 0, 4),  # a quiet machine: a worker per core
+        (1_000, 4, 3, 1),  # three cores busy elsewhere: grade here
+        (1_000, 4, 2, 2),
+        (250, 8, 0, 2),  # a worker is worth 100 files
+        (199, 8, 0, 1),  # too few to start any
+        (100_000, 64, 0, 8),  # never more than eight
+    ],
+)
+def test_workers_default_to_the_free_cores(monkeypatch, files, cores, others, expected) -> None:
+    from deploylint import collect
+
+    cpus = set(range(cores))
+    monkeypatch.setattr(collect.os, "sched_getaffinity", lambda _pid: cpus, raising=False)
+    monkeypatch.setattr(collect, "_others_running", lambda: others)
+    assert collect.workers_for(files, None) == expected
+    assert collect.workers_for(files, 3) == 3  # --jobs decides alone
+
+
+def test_other_processes_are_read_from_the_system() -> None:
+    from deploylint.collect import _others_running, free_cores
+
+    assert _others_running() >= 0
+    assert 1 <= free_cores() <= (os.cpu_count() or 1)

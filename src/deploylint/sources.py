@@ -10,6 +10,8 @@ from fnmatch import fnmatch
 from pathlib import Path
 from typing import Final
 
+from deploylint import replay
+
 YAML_SUFFIXES: Final = (".yaml", ".yml")
 STDIN: Final = "-"
 
@@ -60,8 +62,11 @@ def discover(arguments: Sequence[str], only: Filter | None = None) -> Discovery:
     for argument in arguments:
         path = Path(argument)
         if argument == STDIN:
+            replay.refuse("reads standard input")
             sources.setdefault(STDIN, Source("<stdin>", None))
-        elif path.is_dir():
+            continue
+        replay.note_kind(path)
+        if path.is_dir():
             found = []
             for file, problem in _walk(path):
                 if problem is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
 from tempfile import TemporaryDirectory
@@ -127,7 +128,8 @@ def check(
             "--jobs",
             "-j",
             min=1,
-            help="Worker processes. Default: one per core (up to 8) for 200 files or more.",
+            help="Worker processes. Default: from 200 files, one per free core (at most one "
+            "per 100 files, and 8).",
             show_default=False,
         ),
     ] = None,
@@ -167,9 +169,13 @@ def check(
     ] = None,
 ) -> None:
     """Grade deployment docs against the rubric and report every gap."""
+    from deploylint import replay
     from deploylint.collect import Selection
     from deploylint.run import Options, run
 
+    writes = output is not None or write_baseline is not None
+    if writes or diff_base is not None or gate_from is not None or template is not None:
+        replay.refuse("writes a file, reads git or runs a template: always run again")
     chosen = default_format(output_format)
     if template is not None and chosen not in ("markdown", "html"):
         say(sys.stderr, f"--template renders markdown or html, not {chosen}")
@@ -199,9 +205,10 @@ def check(
         fleet_context=tuple(fleet_context or ()),
         use_cache=not no_cache,
     )
-    with TemporaryDirectory(prefix="deploylint-gate-") as folder:
-        if gate_from is not None:
-            options = gated(options, gate_from, Path(folder), config=config, no_config=no_config)
+    with ExitStack() as stack:
+        if gate_from is not None:  # the gate's files, read from the ref, live here for the run
+            folder = Path(stack.enter_context(TemporaryDirectory(prefix="deploylint-gate-")))
+            options = gated(options, gate_from, folder, config=config, no_config=no_config)
         try:
             code = write_output(
                 output, lambda out: run(options, out=out, err=sys.stderr), chosen=chosen
