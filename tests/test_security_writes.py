@@ -99,10 +99,11 @@ def test_a_killed_run_leaves_the_previous_report_whole(tmp_path: Path) -> None:
         [sys.executable, "-m", "deploylint", "check", str(docs), "-f", "json", "-o", str(report)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its workers are killed with it, as a CI runner kills a job
     )
     time.sleep(1.5)
     assert child.poll() is None, "the run ended before it could be killed"
-    os.kill(child.pid, signal.SIGKILL)
+    os.killpg(child.pid, signal.SIGKILL)
     child.wait()
     assert report.read_text() == '{"previous": true}\n'
 

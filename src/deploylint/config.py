@@ -9,7 +9,6 @@ is a ConfigError: one line naming the file (and line, for YAML).
 from __future__ import annotations
 
 import json
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -78,6 +77,8 @@ def _up_to_root(start: Path) -> list[Path]:
 
 def declares_deploylint(pyproject: bytes) -> bool:
     """Whether a pyproject.toml holds a [tool.deploylint] table (bad TOML: yes, said later)."""
+    import tomllib  # only when a pyproject.toml is there
+
     try:
         return "deploylint" in tomllib.loads(pyproject.decode("utf-8")).get("tool", {})
     except (UnicodeDecodeError, tomllib.TOMLDecodeError):
@@ -92,6 +93,8 @@ def _read(path: Path) -> bytes:
 
 
 def _toml(path: Path) -> dict[str, Any]:
+    import tomllib
+
     try:
         return tomllib.loads(path.read_text("utf-8"))
     except (OSError, UnicodeDecodeError) as error:

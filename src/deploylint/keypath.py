@@ -75,9 +75,12 @@ def select(data: Any, selector: Selector, path: KeyPath = ()) -> Iterator[tuple[
         yield from select(child, rest, (*path, step))
 
 
+_MAPPING = (dict, Mapping)  # dict first: a loaded doc's mappings are, and the ABC check is slow
+
+
 def _child(data: Any, key: Key) -> tuple[bool, Any]:
     """One step down: a mapping's key or a list's index, if it exists."""
-    if isinstance(key, str) and isinstance(data, Mapping) and key in data:
+    if isinstance(key, str) and isinstance(data, _MAPPING) and key in data:
         return True, data[key]
     if isinstance(key, int) and isinstance(data, list) and 0 <= key < len(data):
         return True, data[key]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import math
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -125,6 +126,8 @@ class _Frame:
 def _unicode(text: str) -> str:
     """Text every output can write: a lone surrogate (from an escape such as "\\ud800") is not
     text, so it is kept as its escape rather than reaching a reporter that can't encode it."""
+    if text.isascii():  # most values: no surrogate in them, nothing to encode
+        return text
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
@@ -141,7 +144,12 @@ def _resolver_table(version: tuple[int, int]) -> dict[str, list[tuple[str, Any]]
     # The spec says to read a later 1.x as 1.2; only an explicit 1.1 changes how values read.
     known = (1, 1) if version == (1, 1) else (1, 2)
     table: dict[str, list[tuple[str, Any]]] = VersionedResolver(version=known).versioned_resolver
-    return table
+    # ruamel compiles its patterns lazily, behind a proxy that costs a Python call on every
+    # match of every plain scalar; keep the compiled patterns themselves
+    return {
+        first: [(tag, re.compile(pattern.pattern, pattern.flags)) for tag, pattern in entries]
+        for first, entries in table.items()
+    }
 
 
 @cache

@@ -7,7 +7,6 @@ import sys
 from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
-from tempfile import TemporaryDirectory
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -207,6 +206,8 @@ def check(
     )
     with ExitStack() as stack:
         if gate_from is not None:  # the gate's files, read from the ref, live here for the run
+            from tempfile import TemporaryDirectory
+
             folder = Path(stack.enter_context(TemporaryDirectory(prefix="deploylint-gate-")))
             options = gated(options, gate_from, folder, config=config, no_config=no_config)
         try:

@@ -23,6 +23,7 @@ from deploylint.compiled.errors import JsonSchemaException
 
 OFF_VARIABLE: Final = "DEPLOYLINT_NO_COMPILED"
 GENERATED_MODULE: Final = "deploylint.compiled._generated"
+TEMPLATES_MODULE: Final = "deploylint.compiled._templates"
 
 Check = Callable[[Any], Any]
 
@@ -36,17 +37,51 @@ def schema_digest(schema: Mapping[str, Any]) -> str | None:
     return hashlib.sha256(text.encode("ascii")).hexdigest()
 
 
+def _module(name: str) -> Any:
+    """A generated module, or None when turned off, missing or broken (then the tests fail,
+    and the reference runs)."""
+    if os.environ.get(OFF_VARIABLE, "") not in ("", "0"):
+        return None
+    try:
+        return importlib.import_module(name)
+    except Exception:
+        return None
+
+
 @cache
 def generated() -> Mapping[str, Check]:
     """The generated validators by schema digest (none when turned off or not generated)."""
-    if os.environ.get(OFF_VARIABLE, "") not in ("", "0"):
-        return {}
-    try:
-        module = importlib.import_module(GENERATED_MODULE)
-    except Exception:  # missing or broken (tests/test_compiled.py fails then): jsonschema runs
-        return {}
-    validators: Mapping[str, Check] = module.VALIDATORS
+    module = _module(GENERATED_MODULE)
+    validators: Mapping[str, Check] = module.VALIDATORS if module is not None else {}
     return validators
+
+
+def template_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+Namespace = Callable[[Any], dict[str, Any]]
+
+
+@cache
+def _shipped_templates() -> Mapping[str, Namespace]:
+    """The shipped rubric's templates as jinja2 compiled them, by digest: only when the
+    jinja2 here is the one that compiled them (its generated code calls its runtime)."""
+    module = _module(TEMPLATES_MODULE)
+    if module is None:
+        return {}
+    from jinja2 import __version__ as jinja2_version
+
+    if jinja2_version != module.JINJA2:
+        return {}
+    templates: Mapping[str, Namespace] = module.TEMPLATES
+    return templates
+
+
+def template_namespace(text: str) -> Namespace | None:
+    """For a template compiled at build time, the function that makes its module namespace
+    (jinja2's ``Template.from_module_dict`` takes it); None: jinja2 compiles it now."""
+    return _shipped_templates().get(template_digest(text))
 
 
 class Compiled:

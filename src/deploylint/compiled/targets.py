@@ -49,6 +49,19 @@ def targets() -> list[Target]:
     return list(unique.values())
 
 
+def template_texts() -> list[str]:
+    """Every column template of the shipped rubrics that deploylint.rubric.render compiles,
+    once each, in rubric order."""
+    texts: dict[str, None] = {}
+    for rule in load_default().rules.values():
+        gap = (rule.gap.missing, rule.gap.failing)
+        fallback = (rule.title,) if gap == (None, None) else ()
+        for text in (*gap, *fallback, rule.blast_radius, rule.rollback_unit):
+            if text is not None:
+                texts.setdefault(text)
+    return list(texts)
+
+
 def _target(name: str, schema: Mapping[str, Any]) -> Target:
     digest = schema_digest(schema)
     if digest is None:

@@ -11,7 +11,7 @@ from typing import Any
 from deploylint import compiled
 from deploylint.findings import Position
 from deploylint.inline import closed_registry, inline_refs
-from deploylint.keypath import KeyPath, lookup, select
+from deploylint.keypath import KeyPath, Selector, lookup, select
 from deploylint.rubric.bounded import validator_class
 from deploylint.rubric.checks import CHECKS, CheckInput
 from deploylint.rubric.doc_model import DocModel, build
@@ -77,12 +77,15 @@ def evaluate(
     hits: list[Hit] = []
     applied: set[str] = set()
     model = build(data)
+    reached: dict[Selector, list[tuple[KeyPath, Any]]] = {}  # 109 rules share 17 selectors
     for rule in rules:
         if rule.engine or rule.id in skip:
             continue
         settings = rule.params
         looks_inside = bool(rule.key) or rule.check is not None
-        for path, node in select(data, rule.selector):
+        if rule.selector not in reached:
+            reached[rule.selector] = list(select(data, rule.selector))
+        for path, node in reached[rule.selector]:
             # A key is looked up, and a check reads, inside a mapping: a section of another
             # type is the schema's finding (DL007), not "not declared" for every rule in it.
             if looks_inside and not isinstance(node, dict):

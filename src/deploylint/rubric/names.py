@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Final
 
 # Words are split on anything that isn't a letter or digit, and between camelCase humps.
@@ -63,11 +63,17 @@ def words(text: str) -> list[str]:
     return [w.lower() for w in _WORD_BREAK.split(text[:1_000]) if w]
 
 
+@lru_cache(maxsize=8192)  # the same few hundred words, in every doc of a run
 def _stem(word: str) -> str:
     for suffix in ("ing", "ed", "es", "s"):
         if len(word) > len(suffix) + 2 and word.endswith(suffix):
             return word[: -len(suffix)]
     return word
+
+
+@cache
+def _stemmed(vocabulary: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(_stem(v) for v in vocabulary)
 
 
 def _stems(texts: Iterable[str]) -> set[str]:
@@ -95,11 +101,11 @@ def tool_effect(name: str, scopes: Iterable[str]) -> Guess | None:
         if word in _READ_WORDS:
             return Guess(READ, f"the word '{word}' in {name}", settle)
         for effect, vocabulary in _EFFECT_WORDS.items():
-            if word in {_stem(v) for v in vocabulary}:
+            if word in _stemmed(vocabulary):
                 return Guess(effect, f"the word '{word}' in {name}", settle)
     scope_words = _stems(scope_list)
     for effect, vocabulary in _EFFECT_WORDS.items():
-        if scope_words & {_stem(v) for v in vocabulary}:
+        if scope_words & _stemmed(vocabulary):
             return Guess(effect, f"the scopes of {name} ({', '.join(scope_list)})", settle)
     return None
 
@@ -136,8 +142,8 @@ def cap_matches_tool(cap: str, name: str, scopes: Iterable[str]) -> Guess | None
     )  # fmt: skip
 
 
-def _has_word(text: str, vocabulary: Iterable[str]) -> str | None:
-    wanted = {_stem(v) for v in vocabulary}
+def _has_word(text: str, vocabulary: tuple[str, ...]) -> str | None:
+    wanted = _stemmed(vocabulary)
     return next((w for w in words(text) if _stem(w) in wanted), None)
 
 
