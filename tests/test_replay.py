@@ -6,11 +6,14 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from deploylint import replay
+from deploylint import cache, replay
 
 from .conftest import FAILING, PASSING, REPO, Run, deploylint_process
 from .test_integrations import CUSTOM_AREA
@@ -35,9 +38,9 @@ def run(repo: Path, *args: str, env: dict[str, str] | None = None) -> Run:
 
 def broken_cli(repo: Path) -> dict[str, str]:
     """An environment in which the command line can't start: only a replay can answer."""
-    shadow = repo / "shadow"
-    shadow.mkdir(exist_ok=True)
-    (shadow / "typer.py").write_text("raise ImportError('the command line was started')\n")
+    shadow = repo / "shadow"  # a module only the command line imports (and not a library
+    shadow.mkdir(exist_ok=True)  # whose files key the run: a different typer is a new run)
+    (shadow / "difflib.py").write_text("raise ImportError('the command line was started')\n")
     return {"PYTHONPATH": str(shadow)}
 
 
@@ -104,6 +107,175 @@ def test_a_change_the_run_depends_on_is_graded_again(repo, change):
     again = run(repo, "docs", "--format", "json")
     assert again == fresh(repo, "docs", "--format", "json")
     assert again != first
+
+
+def _defs_beside_one_area_file(repo: Path) -> tuple[list[str], Callable[[], None]]:
+    area = repo / "ours" / "data_residency.yaml"
+    area.parent.mkdir()
+    area.write_text(CUSTOM_AREA.replace("{type: array, minItems: 1}", '{$ref: "#/$defs/reads"}'))
+    (repo / "ours" / "_defs.yaml").write_text("reads: {type: array, minItems: 1}\n")
+
+    def change() -> None:  # the defs file, probed by is_file() alone, now asks for more
+        (repo / "ours" / "_defs.yaml").write_text("reads: {type: array, minItems: 9}\n")
+
+    return ["docs", "--rubric", str(area), "--fail-on", "medium"], change
+
+
+def _config_rubric_moved_outside(repo: Path) -> tuple[list[str], Callable[[], None]]:
+    (repo / "r").mkdir()
+    (repo / "r" / "dr.yaml").write_text(CUSTOM_AREA)
+    (repo / ".deploylint.yaml").write_text("rubric: [r]\n")
+
+    def change() -> None:  # an identical copy, but outside the repository: refused
+        outside = repo.parent / f"{repo.name}-outside"
+        shutil.move(repo / "r", outside)
+        (repo / "r").symlink_to(outside)
+
+    return ["docs/passing.yaml"], change
+
+
+def _link_retargeted_up_its_path(repo: Path) -> tuple[list[str], Callable[[], None]]:
+    (repo / "docs" / "failing.yaml").unlink()
+    (repo / "shared").mkdir()
+    (repo / "docs" / ".hidden").mkdir()
+    shutil.copy(PASSING, repo / "shared" / "doc.yaml")
+    shutil.copy(FAILING, repo / "docs" / ".hidden" / "doc.yaml")
+    (repo / "docs" / "link.yaml").symlink_to("../shared/doc.yaml")
+
+    def change() -> None:  # docs/link.yaml now leads inside docs: graded, not skipped
+        shutil.rmtree(repo / "shared")
+        (repo / "shared").symlink_to("docs/.hidden")
+
+    return ["docs"], change
+
+
+def _fleet_context_now_another_doc(repo: Path) -> tuple[list[str], Callable[[], None]]:
+    (repo / "docs" / "failing.yaml").unlink()
+    (repo / "team-b").mkdir()
+    shutil.copy(PASSING, repo / "team-b" / "passing.yaml")  # the same agent ids
+    (repo / "ctx").symlink_to("docs")
+
+    def change() -> None:  # ctx/passing.yaml is no longer the graded doc itself
+        (repo / "ctx").unlink()
+        (repo / "ctx").symlink_to("team-b")
+
+    return ["docs/passing.yaml", "--fleet-context", "ctx/passing.yaml"], change
+
+
+def _oversized_doc_shrunk(repo: Path) -> tuple[list[str], Callable[[], None]]:
+    (repo / ".deploylint.yaml").write_text("max_file_bytes: 20000\n")
+    big = repo / "docs" / "passing.yaml"
+    big.write_text(PASSING.read_text() + "#" * 30_000 + "\n")
+
+    def change() -> None:  # under the limit now: graded, never opened before
+        big.write_text(PASSING.read_text())
+
+    return ["docs"], change
+
+
+def _named_doc_with_a_code_suffix(repo: Path) -> tuple[list[str], Callable[[], None]]:
+    doc = repo / "docs" / "agent.py"
+    shutil.copy(PASSING, doc)
+    return ["docs/agent.py"], lambda: doc.write_text(FAILING.read_text())
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        _defs_beside_one_area_file,
+        _config_rubric_moved_outside,
+        _link_retargeted_up_its_path,
+        _fleet_context_now_another_doc,
+        _oversized_doc_shrunk,
+        _named_doc_with_a_code_suffix,
+    ],
+)
+def test_what_a_stat_or_a_link_decided_is_checked_again(repo, case):
+    args, change = case(repo)
+    first = run(repo, *args)
+    assert len(entries(repo)) == 1, first.stderr
+    change()
+    again = run(repo, *args)
+    assert again == fresh(repo, *args)
+    assert (again.code, again.stdout, again.stderr) != (first.code, first.stdout, first.stderr)
+
+
+def test_stdout_and_stderr_replay_in_the_order_they_were_written(repo):
+    (repo / "docs" / "empty").mkdir()
+    args = [sys.executable, "-m", "deploylint", "check", "docs/empty", "docs"]
+    env = {**os.environ, "DEPLOYLINT_CACHE_DIR": str(repo / "cache")}
+
+    def merged(*extra: str) -> bytes:  # as CI captures a step: `2>&1` into one log
+        done = subprocess.run([*args, *extra], cwd=repo, env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, timeout=60, check=False)  # fmt: skip
+        return done.stdout
+
+    first = merged()
+    assert first.startswith(b"deploylint: warning: docs/empty")
+    assert merged() == first == merged("--no-cache")
+    assert len(entries(repo)) == 1
+
+
+def test_help_and_a_terminal_like_run_are_never_recorded(repo):
+    helped = run(repo, "--help")
+    assert helped.code == 0 and "Usage" in helped.stdout and "Traceback" not in helped.stderr
+    run(repo, "docs", env={"FORCE_COLOR": "1"})  # rich may take a width from the terminal
+    assert entries(repo) == []
+
+
+def test_a_deleted_working_folder_is_one_line_and_never_recorded(repo):
+    gone = repo / "gone"
+    gone.mkdir()
+    script = f"import os, runpy, sys; os.chdir({str(gone)!r}); os.rmdir({str(gone)!r}); "
+    script += "sys.argv = ['deploylint', 'check', '.']; "
+    script += "runpy.run_module('deploylint', run_name='__main__')"
+    env = {**os.environ, "DEPLOYLINT_CACHE_DIR": str(repo / "cache")}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          env=env, timeout=60, check=False)  # fmt: skip
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
+RECORD = r"""
+import sys
+from pathlib import Path
+from deploylint import cache, replay
+recording = replay.record(["check", "doc.yaml"])
+doc = Path("doc.yaml")
+replay.note_read(doc, doc.read_bytes())
+if sys.argv[1] == "edited":
+    doc.write_text(doc.read_text() + "# saved by an editor while the run ran\n")
+recording.finish(0)
+"""
+
+
+@pytest.mark.parametrize("during", ["untouched", "edited"])
+def test_a_file_changed_while_the_run_ran_is_not_recorded(repo, during):
+    shutil.copy(PASSING, repo / "doc.yaml")
+    env = {**os.environ, "DEPLOYLINT_CACHE_DIR": str(repo / "cache")}
+    subprocess.run([sys.executable, "-c", RECORD, during], cwd=repo, env=env, check=True,
+                   capture_output=True, timeout=60)  # fmt: skip
+    assert len(entries(repo)) == (1 if during == "untouched" else 0)
+
+
+def test_an_entry_too_large_to_read_back_is_not_written(tmp_path, monkeypatch):
+    monkeypatch.setenv("DEPLOYLINT_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(cache, "MAX_ENTRY", 100)
+    cache.store(replay.KIND, b"small", {"output": "x"})
+    cache.store(replay.KIND, b"large", {"output": "x" * 200})
+    assert cache.load(replay.KIND, b"small") == {"output": "x"}
+    assert len(list((tmp_path / replay.KIND).glob("*.json"))) == 1
+
+
+def test_entries_from_a_past_day_are_pruned(tmp_path, monkeypatch):
+    monkeypatch.setenv("DEPLOYLINT_CACHE_DIR", str(tmp_path))
+    for key in (b"old", b"new"):
+        cache.store(replay.KIND, key, {"key": key.decode()})
+    [old] = [e for e in (tmp_path / replay.KIND).glob("*.json") if b'"old"' in e.read_bytes()]
+    os.utime(old, (0, 0))
+    cache.prune(replay.KIND, older_than=replay.KEPT_FOR)
+    assert cache.load(replay.KIND, b"old") is None
+    assert cache.load(replay.KIND, b"new") == {"key": "new"}
 
 
 def test_a_named_file_that_became_a_fifo_is_graded_again_without_hanging(repo):

@@ -19,6 +19,7 @@ import hmac
 import json
 import os
 import stat
+import time
 from functools import cache
 from pathlib import Path
 from typing import Any, Final
@@ -136,6 +137,25 @@ def store(kind: str, raw: bytes, data: Any) -> None:
     entry, key, digest = where
     try:
         payload = json.dumps(data, ensure_ascii=True)
-        write_text(entry, _mac(key, kind, digest, payload.encode()) + "\n" + payload)
+        if len(payload) < MAX_ENTRY:  # a larger entry would never be read back
+            write_text(entry, _mac(key, kind, digest, payload.encode()) + "\n" + payload)
     except (OSError, ValueError, TypeError):
+        return
+
+
+def prune(kind: str, *, older_than: float) -> None:
+    """Delete the entries of ``kind`` written over ``older_than`` seconds ago (entries keyed
+    on a day that has passed can't be used again); any failure just leaves them."""
+    root = folder()
+    if root is None:
+        return
+    oldest = time.time() - older_than
+    try:
+        with os.scandir(root / kind) as entries:
+            for entry in entries:
+                if not entry.name.endswith(".json") or not entry.is_file(follow_symlinks=False):
+                    continue
+                if entry.stat(follow_symlinks=False).st_mtime < oldest:
+                    os.unlink(entry.path)  # noqa: PTH108 - a DirEntry's path
+    except OSError:
         return

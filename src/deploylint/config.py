@@ -15,7 +15,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Final
 
-from deploylint import replay
 from deploylint.keypath import format_path
 from deploylint.loader import load_bytes
 from deploylint.resources import data_dir
@@ -59,11 +58,9 @@ def find_config(start: Path) -> Path | None:
     repository, only ``start`` itself (a folder above it may be anyone's)."""
     for folder in _up_to_root(start):
         for name in YAML_NAMES:
-            replay.note_kind(folder / name)
             if (folder / name).is_file():
                 return folder / name
         pyproject = folder / PYPROJECT
-        replay.note_kind(pyproject)
         if pyproject.is_file() and declares_deploylint(_read(pyproject)):
             return pyproject
     return None
@@ -144,7 +141,6 @@ def load_config(path: Path) -> Config:
 def repository_root(start: Path) -> Path:
     """The folder holding ``.git`` at or above ``start``; else ``start`` itself."""
     for folder in (start, *start.parents):
-        replay.note_kind(folder / ".git")
         if (folder / ".git").exists():
             return folder
     return start

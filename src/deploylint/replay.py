@@ -3,24 +3,27 @@
 Run twice on the same files with the same arguments, `check` prints the same report. The
 second time this module answers before the command line is parsed (typer, the YAML loaders
 and the rubric cost ~0.2 s to import and load; a replay, a few ms over Python's start-up).
-A recorded run stored its output, its exit code and what it depended on — each file it
-read (by content hash), each folder it listed, each path whose kind it tested — under a key
-made of the arguments, the working folder, the environment variables a run reads, today's
-date, the output encodings and deploylint's own code. A run with the same key replays only
-when every one of those still holds; otherwise (no entry, one byte changed, a new file in a
-walked folder, an entry that doesn't verify) the command runs as usual.
+A recorded run stored its output (stdout and stderr, interleaved as written), its exit code
+and what it depended on — each file it read (by content hash), each folder it listed and
+each path it stat'ed (kind, size, where it resolves to) — under a key made of the
+arguments, the working folder, the environment variables a run reads, today's date, the
+output encodings, deploylint's own code and its libraries' files. A run with the same key
+replays only when every one of those still holds (paths before folders before contents,
+so a link that now leads elsewhere is noticed before anything is read through it);
+otherwise the command runs as usual.
 
-Only what is safe to replay is recorded: `check` off a terminal (no colour or width to
-match) that read no standard input, wrote no file (-o, --write-baseline), started no process
-(git, workers, the template sandbox) and exited 0 or 1. The recording hears what the
-process reads through an audit hook (every open and folder scan); what a stat alone decides
-(a named path's kind, the config's discovery) the code notes with ``note_kind``. Entries go
-through deploylint.cache: JSON with an HMAC, written atomically, never trusted to run
-anything. `--no-cache` or DEPLOYLINT_NO_CACHE=1 turns replay off with the other caches.
+What a run reads is heard, not declared: an audit hook hears every open and folder scan,
+and while recording, ``os.stat`` and ``os.lstat`` (which pathlib's is_file/exists/resolve
+and os.path.realpath use) note each path they are asked about. Only what is safe to replay
+is recorded: `check` off a terminal (see deploylint.terminal), not --help, that read no
+standard input, wrote no file (-o, --write-baseline), started no process (git, workers,
+the template sandbox), exited 0 or 1, and whose files didn't change while it ran. Entries
+go through deploylint.cache: JSON with an HMAC, written atomically, never trusted to run
+anything, pruned after a day. `--no-cache` or DEPLOYLINT_NO_CACHE=1 turns replay off.
 """
 
-# The paths here are the strings the audit hook hears, kept as spelled: os.path, not pathlib.
-# ruff: noqa: PTH100, PTH109, PTH114, PTH115, PTH116, PTH118, PTH120
+# The paths here are the strings the hooks hear, kept as spelled: os.path, not pathlib.
+# ruff: noqa: PTH100, PTH109, PTH116, PTH118, PTH120
 
 from __future__ import annotations
 
@@ -30,23 +33,28 @@ import os
 import stat
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Final, TextIO, cast
 
 from deploylint import __version__, cache
+from deploylint.terminal import plainly_not_a_terminal
 
 KIND: Final = "replay"
-FORMAT: Final = 1  # the entry's layout; a new layout is a new key
+FORMAT: Final = 2  # the entry's layout; a new layout is a new key
 COMMAND: Final = "check"
 # Every environment variable a run reads (deploylint, typer and rich): any change, a new key.
 ENVIRONMENT: Final = frozenset(
     {"COLUMNS", "LINES", "GITHUB_ACTIONS", "NO_COLOR", "FORCE_COLOR", "TERM", "HOME"}
     | {"TTY_COMPATIBLE", "TTY_INTERACTIVE", "JUPYTER_COLUMNS", "JUPYTER_LINES", "XDG_CACHE_HOME"}
+    | {"TERMINAL_WIDTH", "PY_COLORS"}
 )
 PREFIXES: Final = ("DEPLOYLINT", "_DEPLOYLINT", "TYPER", "_TYPER")
-HASHED_UP_TO: Final = 64 * 2**20  # bytes; a larger file is known by size, time and inode
-_CODE: Final = (".py", ".pyc", ".so", ".pyd")  # what imports open: deploylint's is keyed apart
-_STATE: Final = "/proc/"  # the system's state (free cores), not an input to the report
+LIBRARIES: Final = ("typer", "yaml", "ruamel.yaml", "jsonschema", "jinja2", "markupsafe", "rich")
+HASHED_UP_TO: Final = 64 * 2**20  # bytes; a larger file is known by its stat
+KEPT_FOR: Final = 86_400  # seconds; the key holds the day, so older entries are dead
+_ORDER: Final = {"kind": 0, "folder": 1, "file": 2}
+_CODE: Final = (".py", ".pyc", ".so", ".pyd")
+_OWN_STATE: Final = frozenset({"/proc/loadavg"})  # read to size the pool: not an input
 _STARTS_PROCESS: Final = frozenset(
     {"os.fork", "os.forkpty", "os.system", "os.posix_spawn", "os.spawn", "os.exec"}
     | {"subprocess.Popen", "pty.spawn"}
@@ -60,19 +68,19 @@ def replayed(argv: Sequence[str]) -> int | None:
     entry = cache.load(KIND, key) if key is not None else None
     if entry is None or not _holds(entry):
         return None
-    sys.stdout.write(entry["stdout"])
-    sys.stderr.write(entry["stderr"])
+    streams = (sys.stdout, sys.stderr)
+    for which, text in entry["output"]:
+        streams[which].write(text)
     return int(entry["code"])
 
 
 def _holds(entry: Any) -> bool:
     """A well-formed entry whose every dependency is as it was recorded."""
     try:
+        output = entry["output"]
         return (
-            isinstance(entry, dict)
-            and entry["code"] in (0, 1)
-            and isinstance(entry["stdout"], str)
-            and isinstance(entry["stderr"], str)
+            entry["code"] in (0, 1)
+            and all(which in (0, 1) and isinstance(text, str) for which, text in output)
             and all(signature(kind, path) == was for kind, path, was in entry["depends"])
         )
     except (KeyError, TypeError, ValueError):
@@ -81,9 +89,9 @@ def _holds(entry: Any) -> bool:
 
 def _key(argv: Sequence[str]) -> bytes | None:
     """What makes two runs the same run, or None when this run is never replayed."""
-    if not argv or argv[0] != COMMAND or "--no-cache" in argv or cache.folder() is None:
+    if not argv or argv[0] != COMMAND or {"--help", "-h", "--no-cache"} & set(argv):
         return None
-    if sys.stdout.isatty() or sys.stderr.isatty():
+    if cache.folder() is None or sys.stderr.isatty() or not plainly_not_a_terminal():
         return None
     environment = sorted(
         (name, value)
@@ -91,8 +99,12 @@ def _key(argv: Sequence[str]) -> bytes | None:
         if name in ENVIRONMENT or name.startswith(PREFIXES)
     )
     streams = [(s.encoding, s.errors) for s in (sys.stdout, sys.stderr)]
-    material = [FORMAT, __version__, list(sys.version_info[:2]), _code(), list(argv)]
-    material += [os.getcwd(), environment, time.strftime("%Y-%m-%d"), streams]
+    try:
+        where = [os.getcwd(), _code(), _libraries()]
+    except OSError:  # a working folder that was deleted, say: just run
+        return None
+    material = [FORMAT, __version__, list(sys.version_info[:2]), list(argv), *where]
+    material += [environment, time.strftime("%Y-%m-%d"), streams]
     return json.dumps(material, ensure_ascii=True).encode("ascii")
 
 
@@ -109,6 +121,19 @@ def _code() -> list[tuple[str, int, int]]:
                     info = entry.stat()
                     found.append((entry.path[len(package) :], info.st_size, info.st_mtime_ns))
     return sorted(found)
+
+
+def _libraries() -> list[tuple[str, str | None, int, int]]:
+    """Each library's package file by size and time: an upgraded one is a new key."""
+    from importlib.util import find_spec
+
+    found = []
+    for name in LIBRARIES:
+        spec = find_spec(name)
+        origin = spec.origin if spec is not None else None
+        info = os.stat(origin) if origin else None
+        found.append((name, origin, info.st_size if info else 0, info.st_mtime_ns if info else 0))
+    return found
 
 
 def signature(kind: str, path: str) -> str:
@@ -131,8 +156,8 @@ def _content(path: str) -> str:
         info = os.fstat(handle)
         if not stat.S_ISREG(info.st_mode):
             return f"mode {stat.S_IFMT(info.st_mode)}"
-        if info.st_size > HASHED_UP_TO:
-            return f"large {info.st_size} {info.st_mtime_ns} {info.st_ino}"
+        if info.st_size > HASHED_UP_TO:  # ctime: no one can set it back
+            return f"large {info.st_size} {info.st_mtime_ns} {info.st_ctime_ns} {info.st_ino}"
         digest = hashlib.sha256()
         while chunk := os.read(handle, 2**20):
             digest.update(chunk)
@@ -144,24 +169,35 @@ def _content(path: str) -> str:
 def _listing(path: str) -> str:
     with os.scandir(path) as entries:
         seen = sorted(
-            (e.name, e.is_symlink(), e.is_dir(), e.is_file(), _target(e.path, e.is_symlink()))
+            (e.name, e.is_symlink(), e.is_dir(), e.is_file(), _resolved(e.path, e.is_symlink()))
             for e in entries
         )
     return hashlib.sha256(json.dumps(seen, ensure_ascii=True).encode("ascii")).hexdigest()
 
 
 def _kind(path: str) -> str:
-    linked = os.path.islink(path)
+    """Whether ``path`` exists, what it is (a file with its size) and where it leads."""
     try:
-        mode = os.stat(path).st_mode
+        info = os.stat(path)
     except OSError:
-        return f"absent {_target(path, linked)}"
-    kind = "folder" if stat.S_ISDIR(mode) else "file" if stat.S_ISREG(mode) else "other"
-    return f"{kind} {_target(path, linked)}"
+        return f"absent {_resolved(path, True)}"
+    if stat.S_ISREG(info.st_mode):
+        return f"file {info.st_size} {_resolved(path, True)}"
+    kind = "folder" if stat.S_ISDIR(info.st_mode) else "other"
+    return f"{kind} {_resolved(path, True)}"
 
 
-def _target(path: str, linked: bool) -> str:
-    return os.readlink(path) if linked else ""
+def _resolved(path: str, linked: bool) -> str:
+    return os.path.realpath(path) if linked else ""
+
+
+def _stamp(path: str) -> tuple[int, int, int, int] | None:
+    """When and how a file was last written, to tell whether it changed during the run."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino
 
 
 _RECORDING: list[Recording] = []  # the one recording of this process, once started
@@ -176,10 +212,10 @@ def record(argv: Sequence[str]) -> Recording | None:
     return _RECORDING[0]
 
 
-def note_kind(path: os.PathLike[str] | str) -> None:
-    """This run decided something from whether ``path`` exists and what it is."""
+def note_read(path: os.PathLike[str] | str, content: bytes) -> None:
+    """The run graded these bytes of ``path`` (hashed here: no second read, no race)."""
     if _RECORDING:
-        _RECORDING[0].depend("kind", os.fspath(path))
+        _RECORDING[0].read_bytes(os.fspath(path), content)
 
 
 def refuse(reason: str) -> None:
@@ -194,23 +230,56 @@ class Recording:
     def __init__(self, key: bytes) -> None:
         self.key = key
         self.refused: str | None = None
-        self.depends: dict[tuple[str, str], str] = {}
+        self.depends: dict[tuple[str, str], str] = {}  # stat'ed paths and listed folders
+        self.stamps: dict[str, tuple[int, int, int, int] | None] = {}  # files opened
+        self.digests: dict[str, str] = {}  # files whose graded bytes were noted
+        self.output: list[tuple[int, str]] = []
         folder = cache.folder()
-        self._cache = os.path.join(os.path.abspath(folder), "") if folder else None
+        self._cache = os.path.join(os.path.abspath(folder), "") if folder else "\0"
+        cwd = os.getcwd()
+        code = {os.path.abspath(p) for p in sys.path if p} - {cwd}
+        code |= {sys.prefix, sys.base_prefix, sys.exec_prefix}
+        self._code = tuple(os.path.join(root, "") for root in code)
         self._busy = False
-        self._stdout, self._stderr = _Copy(sys.stdout, self), _Copy(sys.stderr, self)
-        sys.stdout, sys.stderr = cast("TextIO", self._stdout), cast("TextIO", self._stderr)
-        sys.addaudithook(self._hear)  # can't be removed: it falls silent once refused
+        self._streams = (sys.stdout, sys.stderr)
+        sys.stdout = cast("TextIO", _Copy(sys.stdout, 0, self))
+        sys.stderr = cast("TextIO", _Copy(sys.stderr, 1, self))
+        self._os_stat, self._os_lstat = os.stat, os.lstat
+        os.stat, os.lstat = self._heard(os.stat), self._heard(os.lstat)
+        sys.addaudithook(self._hear)  # can't be removed: it falls silent once finished
+
+    def _heard(self, real: Callable[..., os.stat_result]) -> Callable[..., os.stat_result]:
+        def stat_heard(path: Any, *args: Any, **kwargs: Any) -> os.stat_result:
+            try:
+                return real(path, *args, **kwargs)
+            finally:
+                if not isinstance(path, int) and kwargs.get("dir_fd") is None:
+                    self.depend("kind", os.fsdecode(path))
+
+        return stat_heard
+
+    def _ours(self, where: str) -> bool:
+        """deploylint's cache, the pool's look at the system, or code being imported."""
+        return (
+            where.startswith(self._cache)
+            or where in _OWN_STATE
+            or (where.endswith(_CODE) and where.startswith(self._code))
+        )
 
     def depend(self, kind: str, path: str) -> None:
         where = os.path.abspath(path)
-        if self._busy or self.refused or (kind, where) in self.depends:
+        if self._busy or self.refused or (kind, where) in self.depends or self._ours(where):
             return
-        self._busy = True  # reading it raises events of its own
+        self._busy = True  # looking raises events and stats of its own
         try:
             self.depends[kind, where] = signature(kind, where)
         finally:
             self._busy = False
+
+    def read_bytes(self, path: str, content: bytes) -> None:
+        where = os.path.abspath(path)
+        self.stamps.setdefault(where, _stamp(where))
+        self.digests[where] = hashlib.sha256(content).hexdigest()
 
     def _hear(self, event: str, args: tuple[Any, ...]) -> None:
         if self._busy or self.refused:
@@ -220,39 +289,51 @@ class Recording:
         elif event == "os.scandir" and not isinstance(args[0], int):
             self.depend("folder", os.fsdecode(args[0] if args[0] is not None else "."))
         elif event == "open" and not isinstance(args[0], int) and not args[2] & _WRITES:
-            path = os.fsdecode(args[0])
-            cached = self._cache is not None and os.path.abspath(path).startswith(self._cache)
-            if not path.endswith(_CODE) and not cached and not path.startswith(_STATE):
-                self.depend("file", path)
+            where = os.path.abspath(os.fsdecode(args[0]))
+            if where not in self.stamps and not self._ours(where):
+                self._busy = True
+                try:
+                    self.stamps[where] = _stamp(where)
+                finally:
+                    self._busy = False
 
     def finish(self, code: object) -> None:
         """Store the run when it may be replayed; in any case stop listening."""
-        sys.stdout, sys.stderr = self._stdout.stream, self._stderr.stream
+        sys.stdout, sys.stderr = self._streams
+        os.stat, os.lstat = self._os_stat, self._os_lstat
         refused, self.refused = self.refused, "finished"
-        if refused is not None or code not in (0, 1):
-            return
-        cache.store(
-            KIND,
-            self.key,
-            {
-                "code": code,
-                "stdout": "".join(self._stdout.text),
-                "stderr": "".join(self._stderr.text),
-                "depends": [[kind, path, was] for (kind, path), was in self.depends.items()],
-            },
-        )
+        depends = None if refused is not None or code not in (0, 1) else self._settled()
+        if depends is not None and sum(len(text) for _, text in self.output) < cache.MAX_ENTRY:
+            entry = {"code": code, "output": self.output, "depends": depends}
+            cache.store(KIND, self.key, entry)
+            cache.prune(KIND, older_than=KEPT_FOR)
+
+    def _settled(self) -> list[list[str]] | None:
+        """Every dependency with its signature, or None when one changed during the run."""
+        depends = []
+        for (kind, path), was in self.depends.items():
+            if signature(kind, path) != was:
+                return None
+            depends.append([kind, path, was])
+        for path, stamp in self.stamps.items():
+            if _stamp(path) != stamp:
+                return None
+            small = stamp is not None and stamp[2] <= HASHED_UP_TO
+            digest = self.digests.get(path) if small else None
+            depends.append(["file", path, digest or signature("file", path)])
+        return sorted(depends, key=lambda depend: _ORDER[depend[0]])
 
 
 class _Copy:
-    """A text stream that keeps a copy of what is written through it."""
+    """A text stream that keeps a copy of what is written through it, in the run's order."""
 
-    def __init__(self, stream: TextIO, recording: Recording) -> None:
-        self.stream, self._recording = stream, recording
-        self.text: list[str] = []
+    def __init__(self, stream: TextIO, which: int, recording: Recording) -> None:
+        self.stream, self._which, self._recording = stream, which, recording
 
     def write(self, text: str) -> int:
-        self.text.append(text)
-        return self.stream.write(text)
+        written = self.stream.write(text)  # first: what the stream refuses isn't output
+        self._recording.output.append((self._which, text))
+        return written
 
     def writelines(self, lines: Sequence[str]) -> None:
         for line in lines:

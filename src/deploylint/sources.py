@@ -65,7 +65,6 @@ def discover(arguments: Sequence[str], only: Filter | None = None) -> Discovery:
             replay.refuse("reads standard input")
             sources.setdefault(STDIN, Source("<stdin>", None))
             continue
-        replay.note_kind(path)
         if path.is_dir():
             found = []
             for file, problem in _walk(path):
@@ -188,6 +187,7 @@ def read(source: Source, max_bytes: int) -> bytes | int:
             return size
         with source.path.open("rb") as handle:  # a file can grow after stat()
             raw = handle.read(max_bytes + 1)
+        replay.note_read(source.path, raw)
         return len(raw) if len(raw) > max_bytes else raw
     except OSError as error:
         raise Unreadable(f"{source.name}: {error.strerror or error}") from None

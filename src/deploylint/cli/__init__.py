@@ -22,6 +22,7 @@ from deploylint.cli.usage import OneLineErrors
 from deploylint.findings import Severity
 from deploylint.messages import say
 from deploylint.reporters import REPORTERS, ColorSystem, RenderOptions
+from deploylint.terminal import plainly_not_a_terminal
 
 if TYPE_CHECKING:
     from deploylint.config import Config
@@ -173,26 +174,11 @@ def grading_day(today: datetime | None) -> date:
     return today.date() if today else date.today()
 
 
-# What rich reads to decide it is on a terminal after all (or to colour a pipe).
-_TERMINAL_HINTS = ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "JUPYTER_COLUMNS")
-
-
-def _plainly_not_a_terminal() -> bool:
-    """stdout is no terminal and nothing asks rich to pretend it is one (measured: importing
-    rich.console costs ~15 ms of a one-doc run)."""
-    columns = os.environ.get("COLUMNS", "")
-    return (
-        not sys.stdout.isatty()
-        and not any(os.environ.get(hint) for hint in _TERMINAL_HINTS)
-        and (columns == "" or columns.isdigit())
-    )
-
-
 def render_options(chosen: str, *, quiet: bool = False, to_file: bool = False) -> RenderOptions:
     """Terminal, colour and width as rich detects them (NO_COLOR, FORCE_COLOR, a pipe)."""
     if chosen != "text" or to_file:
         return RenderOptions(quiet=quiet, width=120 if to_file else None)
-    if _plainly_not_a_terminal():  # CI logs, pre-commit, a pipe: no need to import rich
+    if plainly_not_a_terminal():  # CI logs, pre-commit, a pipe: no need to import rich
         columns = os.environ.get("COLUMNS")
         return RenderOptions(quiet=quiet, width=int(columns) if columns else None)
     from rich.console import Console
