@@ -136,8 +136,8 @@ def workers_for(files: int, jobs: int | None) -> int:
     """How many processes grade ``files`` files: --jobs, else as many as pay for themselves.
 
     A worker pays when it gets at least PER_WORKER files and a core nobody else is using:
-    measured on 2 cores, 1,000 docs ran 1.86x faster with 2 workers on a quiet machine and
-    slower with the other core busy, so busy cores don't count.
+    measured on 2 cores, 1,000 docs ran 1.5x faster with 2 workers on a quiet machine and
+    no faster with the other core busy, so busy cores don't count.
     """
     if jobs is not None:
         return max(1, jobs)
