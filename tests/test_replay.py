@@ -258,6 +258,28 @@ def test_a_file_changed_while_the_run_ran_is_not_recorded(repo, during):
     assert len(entries(repo)) == (1 if during == "untouched" else 0)
 
 
+REFUSED = r"""
+import os, sys
+from deploylint import replay
+real = os.stat
+recording = replay.record(["check", "."])
+assert os.stat is not real  # hearing
+print("printed before")
+replay.refuse("a test")
+print("printed after")
+assert os.stat is real and recording.output == [] and recording.depends == {}
+"""
+
+
+def test_a_refused_run_keeps_nothing_and_stops_hearing(repo):
+    """Workers are forked after the refusal (the fork is one): they must not pay for it."""
+    env = {**os.environ, "DEPLOYLINT_CACHE_DIR": str(repo / "cache")}
+    done = subprocess.run([sys.executable, "-c", REFUSED], cwd=repo, env=env, text=True,
+                          capture_output=True, timeout=60, check=False)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "printed before\nprinted after\n"
+
+
 def test_an_entry_too_large_to_read_back_is_not_written(tmp_path, monkeypatch):
     monkeypatch.setenv("DEPLOYLINT_CACHE_DIR", str(tmp_path))
     monkeypatch.setattr(cache, "MAX_ENTRY", 100)

@@ -221,7 +221,7 @@ def note_read(path: os.PathLike[str] | str, content: bytes) -> None:
 def refuse(reason: str) -> None:
     """This run must run again each time (it writes a file, reads stdin, ...)."""
     if _RECORDING:
-        _RECORDING[0].refused = _RECORDING[0].refused or reason
+        _RECORDING[0].refuse(reason)
 
 
 class Recording:
@@ -234,6 +234,7 @@ class Recording:
         self.stamps: dict[str, tuple[int, int, int, int] | None] = {}  # files opened
         self.digests: dict[str, str] = {}  # files whose graded bytes were noted
         self.output: list[tuple[int, str]] = []
+        self._printed = 0
         folder = cache.folder()
         self._cache = os.path.join(os.path.abspath(folder), "") if folder else "\0"
         cwd = os.getcwd()
@@ -247,6 +248,13 @@ class Recording:
         self._os_stat, self._os_lstat = os.stat, os.lstat
         os.stat, os.lstat = self._heard(os.stat), self._heard(os.lstat)
         sys.addaudithook(self._hear)  # can't be removed: it falls silent once finished
+
+    def refuse(self, reason: str) -> None:
+        """Stop recording: nothing of this run will be stored, kept or heard (workers forked
+        from here on don't pay for hearing)."""
+        self.refused = self.refused or reason
+        self.output, self.depends, self.stamps, self.digests = [], {}, {}, {}
+        os.stat, os.lstat = self._os_stat, self._os_lstat
 
     def _heard(self, real: Callable[..., os.stat_result]) -> Callable[..., os.stat_result]:
         def stat_heard(path: Any, *args: Any, **kwargs: Any) -> os.stat_result:
@@ -276,7 +284,18 @@ class Recording:
         finally:
             self._busy = False
 
+    def copy(self, which: int, text: str) -> None:
+        """Keep what the run printed, until it can't be stored (then keep nothing)."""
+        if self.refused:
+            return
+        self.output.append((which, text))
+        self._printed += len(text)
+        if self._printed >= cache.MAX_ENTRY:  # an entry that large is never read back
+            self.refuse("prints more than a cache entry holds")
+
     def read_bytes(self, path: str, content: bytes) -> None:
+        if self.refused:
+            return
         where = os.path.abspath(path)
         self.stamps.setdefault(where, _stamp(where))
         self.digests[where] = hashlib.sha256(content).hexdigest()
@@ -285,7 +304,7 @@ class Recording:
         if self._busy or self.refused:
             return
         if event in _STARTS_PROCESS:
-            self.refused = event
+            self.refuse(event)
         elif event == "os.scandir" and not isinstance(args[0], int):
             self.depend("folder", os.fsdecode(args[0] if args[0] is not None else "."))
         elif event == "open" and not isinstance(args[0], int) and not args[2] & _WRITES:
@@ -303,7 +322,7 @@ class Recording:
         os.stat, os.lstat = self._os_stat, self._os_lstat
         refused, self.refused = self.refused, "finished"
         depends = None if refused is not None or code not in (0, 1) else self._settled()
-        if depends is not None and sum(len(text) for _, text in self.output) < cache.MAX_ENTRY:
+        if depends is not None:
             entry = {"code": code, "output": self.output, "depends": depends}
             cache.store(KIND, self.key, entry)
             cache.prune(KIND, older_than=KEPT_FOR)
@@ -332,7 +351,7 @@ class _Copy:
 
     def write(self, text: str) -> int:
         written = self.stream.write(text)  # first: what the stream refuses isn't output
-        self._recording.output.append((self._which, text))
+        self._recording.copy(self._which, text)
         return written
 
     def writelines(self, lines: Sequence[str]) -> None:
@@ -341,5 +360,5 @@ class _Copy:
 
     def __getattr__(self, name: str) -> Any:
         if name in ("buffer", "fileno"):  # bytes written past the copy: can't be replayed
-            refuse(f"writes to the stream's {name}")
+            self._recording.refuse(f"writes to the stream's {name}")
         return getattr(self.stream, name)
