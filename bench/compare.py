@@ -26,7 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -71,8 +71,9 @@ class Tool:
     seconds: list[float]
     peak_mb: float = 0.0
     edits: Path | None = None  # a file changed before each run (the others unchanged)
+    cpu: list[float] = field(default_factory=list)
 
-    def run(self) -> tuple[float, float]:
+    def run(self) -> tuple[float, float, float]:
         if self.edits is not None:
             with self.edits.open("a") as doc:
                 doc.write(f"# edited {time.time_ns()}\n")
@@ -109,12 +110,14 @@ def tools(folder: Path, files: list[Path]) -> list[Tool]:
     ]
 
 
-def timed(command: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of one run, measured with wait4 on the child."""
+def timed(command: list[str]) -> tuple[float, float, float]:
+    """Wall seconds, peak RSS (MB) and CPU seconds of one run, measured with wait4 on the
+    child (its CPU includes the workers it waited for)."""
     started = time.perf_counter()
     child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, _, usage = os.wait4(child.pid, 0)
-    return time.perf_counter() - started, usage.ru_maxrss / 1024
+    cpu = usage.ru_utime + usage.ru_stime
+    return time.perf_counter() - started, usage.ru_maxrss / 1024, cpu
 
 
 def compose_ms(files: list[Path]) -> float:
@@ -147,7 +150,8 @@ def measure(size: int, rounds: int) -> tuple[list[Tool], float, bool]:
         timed(next(t for t in measured if t.name == "deploylint cached").command)  # warm it
         for _ in range(rounds):  # in alternation, so drift hits every tool alike
             for tool in measured:
-                seconds, peak = tool.run()
+                seconds, peak, cpu = tool.run()
+                tool.cpu.append(cpu)
                 tool.seconds.append(seconds)
                 tool.peak_mb = max(tool.peak_mb, peak)
         identical = same_as_one_process(measured[0].command)
@@ -180,9 +184,10 @@ def main() -> int:
         print(f"  deploylint text / deploylint json: {medians['deploylint text'] / ours:.2f}x")
         print(f"  output identical to --jobs 1: {'yes' if identical else 'NO'}")
         per_doc = 1000 * ours / size
+        cpu = 1000 * statistics.median(measured[0].cpu) / size
         print(
-            f"  deploylint per doc: {per_doc:.2f} ms (wall / docs, start-up included); "
-            f"C-parser compose: {compose:.2f} ms ({per_doc / compose:.1f}x)"
+            f"  deploylint per doc: {per_doc:.2f} ms wall, {cpu:.2f} ms CPU (start-up and "
+            f"workers included); C-parser compose: {compose:.2f} ms (CPU {cpu / compose:.1f}x)"
         )
     return 0
 
