@@ -164,6 +164,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=0, help="runs per tool (default: by size)")
     args = parser.parse_args()
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores")
+    rows = []
     for size in args.sizes:
         rounds = args.rounds or (
             15 if size == 1 else 5 if size <= 100 else 3 if size <= 1000 else 1
@@ -189,7 +190,37 @@ def main() -> int:
             f"  deploylint per doc: {per_doc:.2f} ms wall, {cpu:.2f} ms CPU (start-up and "
             f"workers included); C-parser compose: {compose:.2f} ms (CPU {cpu / compose:.1f}x)"
         )
+        rows.append(table_row(size, measured, medians))
+    print("\nThe README's table:\n")
+    print("\n".join([*TABLE_HEAD, *rows]))
     return 0
+
+
+TABLE_HEAD = (
+    "| docs | deploylint | as text | replayed | 1 edited | yamllint | check-jsonschema "
+    "| vs yamllint | vs check-jsonschema | replayed vs yamllint | peak RSS |",
+    "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+)
+
+
+def table_row(size: int, measured: list[Tool], medians: dict[str, float]) -> str:
+    """One row of the README's table: every file changed, as text, replayed, one edited."""
+    names = ("deploylint", "deploylint text", "deploylint cached", "deploylint 1 edited")
+    ours = [f"{medians[name]:.3g} s" for name in names]
+    others = [f"{medians[name]:.3g} s" if name in medians else "—" for name in OTHERS]
+    ratios = [
+        f"{medians[mine] / medians[other]:.2f}\N{MULTIPLICATION SIGN}" if other in medians else "—"
+        for mine, other in (
+            ("deploylint", "yamllint"),
+            ("deploylint", "check-jsonschema"),
+            ("deploylint cached", "yamllint"),
+        )
+    ]
+    peak = max(t.peak_mb for t in measured if t.name == "deploylint")
+    return f"| {size:,} | " + " | ".join([*ours, *others, *ratios, f"{peak:.0f} MB"]) + " |"
+
+
+OTHERS = ("yamllint", "check-jsonschema")
 
 
 if __name__ == "__main__":
