@@ -88,7 +88,17 @@ def _holds(entry: Any) -> bool:
 
 
 def _key(argv: Sequence[str]) -> bytes | None:
-    """What makes two runs the same run, or None when this run is never replayed."""
+    """What makes two runs the same run, or None when this run is never replayed (worked out
+    once: the entry point asks for a replay, then records)."""
+    if tuple(argv) not in _KEYS:
+        _KEYS[tuple(argv)] = _key_now(argv)
+    return _KEYS[tuple(argv)]
+
+
+_KEYS: dict[tuple[str, ...], bytes | None] = {}
+
+
+def _key_now(argv: Sequence[str]) -> bytes | None:
     if not argv or argv[0] != COMMAND or {"--help", "-h", "--no-cache"} & set(argv):
         return None
     if cache.folder() is None or sys.stderr.isatty() or not plainly_not_a_terminal():

@@ -13,6 +13,7 @@ verify or decode is graded again. `--no-cache` or DEPLOYLINT_NO_CACHE=1 turns it
 from __future__ import annotations
 
 import hashlib
+import sys
 from dataclasses import asdict
 from typing import Any, Final
 
@@ -89,9 +90,7 @@ def _decoded(entry: dict[str, Any], file: str) -> FileResult:
             index=int(doc["index"]),
             name=doc["name"] if isinstance(doc["name"], str) else None,
             graded=bool(doc["graded"]),
-            findings=tuple(
-                Finding(**{**f, "severity": Severity(f["severity"])}) for f in doc["findings"]
-            ),
+            findings=tuple(_finding(f) for f in doc["findings"]),
             applied=frozenset(str(rule) for rule in doc["applied"]),
             facts=decode_facts(doc["facts"], file) if doc["facts"] is not None else None,
             waivers=tuple(ActiveWaiver(**{**w, "path": tuple(w["path"])}) for w in doc["waivers"]),
@@ -99,3 +98,19 @@ def _decoded(entry: dict[str, Any], file: str) -> FileResult:
         for doc in entry["documents"]
     )
     return FileResult(file, documents, skipped=int(entry["skipped"]))
+
+
+# Text that many findings repeat. A fresh result shares these strings (a rule's own
+# title, the doc's columns), and so does its pickle on the way from a worker; decoded
+# from JSON each finding had its own copies: 162 MB against 147 MB for 10,000 cached docs.
+_SHARED_TEXT: Final = frozenset(
+    ("rule", "area", "title", "file", "path", "blast_radius", "rollback_unit", "remediation")
+)
+
+
+def _finding(record: dict[str, Any]) -> Finding:
+    fields: dict[str, Any] = {
+        name: sys.intern(value) if name in _SHARED_TEXT and isinstance(value, str) else value
+        for name, value in record.items()
+    }
+    return Finding(**{**fields, "severity": Severity(fields["severity"])})
