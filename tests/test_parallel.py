@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -81,8 +80,13 @@ def test_workers_default_to_the_free_cores(monkeypatch, files, cores, others, ex
     assert collect.workers_for(files, 3) == 3  # --jobs decides alone
 
 
-def test_other_processes_are_read_from_the_system() -> None:
-    from deploylint.collect import _others_running, free_cores
+@pytest.mark.parametrize(("load", "others"), [("0.52 0.40 0.31 3/120 999\n", 2), (None, 2)])
+def test_other_processes_are_read_from_the_system(tmp_path, monkeypatch, load, others) -> None:
+    """Linux's /proc/loadavg counts this process too; elsewhere, the load average."""
+    from deploylint import collect
 
-    assert _others_running() >= 0
-    assert 1 <= free_cores() <= (os.cpu_count() or 1)
+    if load is not None:
+        (tmp_path / "loadavg").write_text(load)
+    monkeypatch.setattr(collect, "LOAD", str(tmp_path / "loadavg"))
+    monkeypatch.setattr(collect.os, "getloadavg", lambda: (1.6, 0.9, 0.5))
+    assert collect._others_running() == others

@@ -264,6 +264,8 @@ from deploylint import replay
 real = os.stat
 recording = replay.record(["check", "."])
 assert os.stat is not real  # hearing
+import shutil
+assert shutil._use_fd_functions  # --gate-from's rmtree stays the symlink-safe one
 print("printed before")
 replay.refuse("a test")
 print("printed after")
@@ -282,10 +284,10 @@ def test_a_refused_run_keeps_nothing_and_stops_hearing(repo):
 
 def test_an_entry_too_large_to_read_back_is_not_written(tmp_path, monkeypatch):
     monkeypatch.setenv("DEPLOYLINT_CACHE_DIR", str(tmp_path))
-    monkeypatch.setattr(cache, "MAX_ENTRY", 100)
-    cache.store(replay.KIND, b"small", {"output": "x"})
-    cache.store(replay.KIND, b"large", {"output": "x" * 200})
-    assert cache.load(replay.KIND, b"small") == {"output": "x"}
+    monkeypatch.setattr(cache, "MAX_ENTRY", 100)  # the MAC line (65) and 35 characters of JSON
+    cache.store(replay.KIND, b"fits", {"output": "x" * 21})  # {"output": "x..."}: 35
+    cache.store(replay.KIND, b"over", {"output": "x" * 22})
+    assert cache.load(replay.KIND, b"fits") == {"output": "x" * 21}
     assert len(list((tmp_path / replay.KIND).glob("*.json"))) == 1
 
 
@@ -298,6 +300,44 @@ def test_entries_from_a_past_day_are_pruned(tmp_path, monkeypatch):
     cache.prune(replay.KIND, older_than=replay.KEPT_FOR)
     assert cache.load(replay.KIND, b"old") is None
     assert cache.load(replay.KIND, b"new") == {"key": "new"}
+
+
+def test_a_link_loop_in_a_walked_folder_hides_no_other_change(repo):
+    (repo / "docs" / "failing.yaml").unlink()
+    (repo / "docs" / "loop").symlink_to("loop")  # is_dir() on it: ELOOP
+    first = run(repo, "docs")
+    assert first.code == 0 and len(entries(repo)) == 1
+    shutil.copy(FAILING, repo / "docs" / "failing.yaml")
+    again = run(repo, "docs")
+    assert again.code == 1 and again == fresh(repo, "docs")
+
+
+def test_pruning_never_follows_a_linked_entry_folder(repo):
+    victim = repo / "victim"
+    victim.mkdir()
+    (victim / "data.json").write_text("{}")
+    os.utime(victim / "data.json", (0, 0))
+    (repo / "cache").mkdir()
+    (repo / "cache" / replay.KIND).symlink_to(victim)
+    run(repo, "docs")
+    assert (victim / "data.json").exists()
+
+
+@pytest.mark.parametrize("closed", ["stdout", "stderr"])
+def test_a_closed_output_stream_is_never_recorded_and_never_a_traceback(repo, closed):
+    def closing(*extra: str) -> subprocess.CompletedProcess[str]:
+        argv = ["deploylint", "check", *extra]
+        script = f"import sys; sys.{closed} = None; sys.argv = {argv!r}; "
+        script += "import runpy; runpy.run_module('deploylint', run_name='__main__')"
+        env = {**os.environ, "DEPLOYLINT_CACHE_DIR": str(repo / "cache")}
+        return subprocess.run([sys.executable, "-c", script], cwd=repo, env=env, text=True,
+                              capture_output=True, timeout=60, check=False)  # fmt: skip
+
+    done, fresh_run = closing("docs"), closing("docs", "--no-cache")
+    assert (done.returncode, done.stdout) == (fresh_run.returncode, fresh_run.stdout)
+    assert "Traceback" not in done.stderr and entries(repo) == []
+    if closed == "stdout":  # nowhere to write the report: one line, exit 2
+        assert done.returncode == 2 and len(done.stderr.splitlines()) == 1
 
 
 def test_a_named_file_that_became_a_fifo_is_graded_again_without_hanging(repo):
@@ -355,6 +395,7 @@ def test_a_tampered_entry_is_not_replayed(repo):
     first = run(repo, "docs")
     [entry] = entries(repo)
     mac, _, payload = entry.read_bytes().partition(b"\n")
+    assert b'"code": 1' in payload
     entry.write_bytes(mac + b"\n" + payload.replace(b'"code": 1', b'"code": 0'))
     assert run(repo, "docs") == first  # graded again: still exit 1
 

@@ -29,6 +29,7 @@ from deploylint import __version__
 KEY_FILE: Final = "key"
 KEY_BYTES: Final = 32
 MAX_ENTRY: Final = 16 * 2**20  # bytes; the shipped rubric's largest entry is ~60 KB
+MAC_LINE: Final = 65  # an entry's first line: the HMAC's 64 hex digits and a newline
 _NOFOLLOW: Final = getattr(os, "O_NOFOLLOW", 0)
 
 
@@ -137,7 +138,7 @@ def store(kind: str, raw: bytes, data: Any) -> None:
     entry, key, digest = where
     try:
         payload = json.dumps(data, ensure_ascii=True)
-        if len(payload) < MAX_ENTRY:  # a larger entry would never be read back
+        if len(payload) + MAC_LINE <= MAX_ENTRY:  # a larger entry would never be read back
             write_text(entry, _mac(key, kind, digest, payload.encode()) + "\n" + payload)
     except (OSError, ValueError, TypeError):
         return
@@ -147,7 +148,7 @@ def prune(kind: str, *, older_than: float) -> None:
     """Delete the entries of ``kind`` written over ``older_than`` seconds ago (entries keyed
     on a day that has passed can't be used again); any failure just leaves them."""
     root = folder()
-    if root is None:
+    if root is None or not _folder_ready(root, kind):  # never through a link, never not ours
         return
     oldest = time.time() - older_than
     try:

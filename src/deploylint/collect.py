@@ -23,6 +23,7 @@ PROGRESS_FROM = 50  # files; a progress bar for fewer only flickers
 POOL_FROM = 200  # files; below this, starting worker processes costs more than it saves
 MAX_WORKERS = 8
 PER_WORKER = 100  # files; fewer and starting the worker costs more than it grades
+LOAD = "/proc/loadavg"  # Linux: its fourth field is running/all processes
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +148,8 @@ def workers_for(files: int, jobs: int | None) -> int:
 
 
 def free_cores() -> int:
-    """Cores this process may run on, less those other processes are running on now."""
+    """Cores this process may run on, less the other processes running (anywhere on the
+    machine) right now: pinned to a few cores of a busy host, it undercounts."""
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return max(1, (usable or 1) - _others_running())
 
@@ -156,7 +158,7 @@ def _others_running() -> int:
     """Other processes running or ready to run right now: Linux says so in /proc/loadavg
     (its fourth field counts this one too); elsewhere the 1-minute load average, which lags."""
     try:
-        with open("/proc/loadavg", encoding="ascii") as numbers:  # noqa: PTH123
+        with open(LOAD, encoding="ascii") as numbers:  # noqa: PTH123
             return max(0, int(numbers.read().split()[3].partition("/")[0]) - 1)
     except (OSError, ValueError, IndexError):
         pass

@@ -46,10 +46,13 @@ COMMAND: Final = "check"
 ENVIRONMENT: Final = frozenset(
     {"COLUMNS", "LINES", "GITHUB_ACTIONS", "NO_COLOR", "FORCE_COLOR", "TERM", "HOME"}
     | {"TTY_COMPATIBLE", "TTY_INTERACTIVE", "JUPYTER_COLUMNS", "JUPYTER_LINES", "XDG_CACHE_HOME"}
-    | {"TERMINAL_WIDTH", "PY_COLORS"}
+    | {"TERMINAL_WIDTH", "PY_COLORS", "TZ"}
 )
 PREFIXES: Final = ("DEPLOYLINT", "_DEPLOYLINT", "TYPER", "_TYPER")
-LIBRARIES: Final = ("typer", "yaml", "ruamel.yaml", "jsonschema", "jinja2", "markupsafe", "rich")
+LIBRARIES: Final = (
+    "typer", "click", "yaml", "ruamel.yaml", "jsonschema", "referencing", "jinja2", "markupsafe",
+    "rich",
+)  # fmt: skip
 HASHED_UP_TO: Final = 64 * 2**20  # bytes; a larger file is known by its stat
 KEPT_FOR: Final = 86_400  # seconds; the key holds the day, so older entries are dead
 _ORDER: Final = {"kind": 0, "folder": 1, "file": 2}
@@ -100,6 +103,8 @@ _KEYS: dict[tuple[str, ...], bytes | None] = {}
 
 def _key_now(argv: Sequence[str]) -> bytes | None:
     if not argv or argv[0] != COMMAND or {"--help", "-h", "--no-cache"} & set(argv):
+        return None
+    if sys.stdout is None or sys.stderr is None:  # closed (`>&-`): the CLI says so, exit 2
         return None
     if cache.folder() is None or sys.stderr.isatty() or not plainly_not_a_terminal():
         return None
@@ -178,11 +183,19 @@ def _content(path: str) -> str:
 
 def _listing(path: str) -> str:
     with os.scandir(path) as entries:
-        seen = sorted(
-            (e.name, e.is_symlink(), e.is_dir(), e.is_file(), _resolved(e.path, e.is_symlink()))
-            for e in entries
-        )
+        seen = sorted(_entry(entry) for entry in entries)
     return hashlib.sha256(json.dumps(seen, ensure_ascii=True).encode("ascii")).hexdigest()
+
+
+def _entry(entry: os.DirEntry[str]) -> tuple[str, str]:
+    """One entry as the walk sees it; a link loop or an unreachable target is that entry's
+    own error (the walk skips it), not the whole folder's."""
+    try:
+        linked = entry.is_symlink()
+        seen = f"{linked} {entry.is_dir()} {entry.is_file()} {_resolved(entry.path, linked)}"
+    except OSError as error:
+        seen = f"error {error.errno}"
+    return entry.name, seen
 
 
 def _kind(path: str) -> str:
@@ -252,9 +265,12 @@ class Recording:
         code |= {sys.prefix, sys.base_prefix, sys.exec_prefix}
         self._code = tuple(os.path.join(root, "") for root in code)
         self._busy = False
+        self._day = time.strftime("%Y-%m-%d")  # the key's: a run past midnight isn't stored
         self._streams = (sys.stdout, sys.stderr)
         sys.stdout = cast("TextIO", _Copy(sys.stdout, 0, self))
         sys.stderr = cast("TextIO", _Copy(sys.stderr, 1, self))
+        import shutil  # noqa: F401 - before the wrap: its fd-based rmtree checks os.stat once
+
         self._os_stat, self._os_lstat = os.stat, os.lstat
         os.stat, os.lstat = self._heard(os.stat), self._heard(os.lstat)
         sys.addaudithook(self._hear)  # can't be removed: it falls silent once finished
@@ -307,7 +323,8 @@ class Recording:
         if self.refused:
             return
         where = os.path.abspath(path)
-        self.stamps.setdefault(where, _stamp(where))
+        if where not in self.stamps:
+            self.stamps[where] = _stamp(where)
         self.digests[where] = hashlib.sha256(content).hexdigest()
 
     def _hear(self, event: str, args: tuple[Any, ...]) -> None:
@@ -331,7 +348,8 @@ class Recording:
         sys.stdout, sys.stderr = self._streams
         os.stat, os.lstat = self._os_stat, self._os_lstat
         refused, self.refused = self.refused, "finished"
-        depends = None if refused is not None or code not in (0, 1) else self._settled()
+        storable = refused is None and code in (0, 1) and time.strftime("%Y-%m-%d") == self._day
+        depends = self._settled() if storable else None
         if depends is not None:
             entry = {"code": code, "output": self.output, "depends": depends}
             cache.store(KIND, self.key, entry)

@@ -224,9 +224,5 @@ def main(argv: list[str] | None = None) -> int:
     return stale
 
 
-def compiled_names(text: str) -> list[str]:
-    return re.findall(r'^    "([0-9a-f]{64})":', text, re.MULTILINE)
-
-
 if __name__ == "__main__":
     raise SystemExit(main())
