@@ -435,3 +435,19 @@ def test_deploylint_never_lists_a_folder_past_the_recording():
     for module in SRC.rglob("*.py"):
         text = module.read_text("utf-8")
         assert "listdir(" not in text and ".iterdir(" not in text, module
+
+
+def test_a_surprise_in_replay_or_recording_just_runs_the_command(monkeypatch):
+    """A replay is a shortcut: no failure in it may become a traceback or an exit code."""
+
+    def surprise(*_args: object) -> None:
+        raise RuntimeError("surprise")
+
+    monkeypatch.setattr(replay, "_key", surprise)
+    assert replay.replayed(["check", "docs"]) is None
+    monkeypatch.setattr(replay, "_key", lambda _argv: b"a key")
+    monkeypatch.setattr(replay, "_holds", surprise)
+    monkeypatch.setattr(replay.cache, "load", lambda _kind, _key: {"code": 0})
+    assert replay.replayed(["check", "docs"]) is None
+    monkeypatch.setattr(replay, "Recording", surprise)
+    assert replay.record(["check", "docs"]) is None

@@ -67,9 +67,12 @@ _WRITES: Final = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
 
 def replayed(argv: Sequence[str]) -> int | None:
     """Write the recorded output of this very run and return its exit code; None: run it."""
-    key = _key(argv)
-    entry = cache.load(KIND, key) if key is not None else None
-    if entry is None or not _holds(entry):
+    try:
+        key = _key(argv)
+        entry = cache.load(KIND, key) if key is not None else None
+        if entry is None or not _holds(entry):
+            return None
+    except Exception:  # a replay is only ever a shortcut: on any surprise, run the command
         return None
     streams = (sys.stdout, sys.stderr)
     for which, text in entry["output"]:
@@ -162,6 +165,8 @@ def signature(kind: str, path: str) -> str:
             return _kind(path)
     except OSError as error:
         return f"error {error.errno}"
+    except ValueError:  # a path no call accepts (a NUL in it): the run failed on it too
+        return "error invalid"
     return "unknown"
 
 
@@ -228,10 +233,13 @@ _RECORDING: list[Recording] = []  # the one recording of this process, once star
 
 def record(argv: Sequence[str]) -> Recording | None:
     """Start recording this run (only `check`, off a terminal, with the cache on)."""
-    key = _key(argv)
-    if key is None or _RECORDING:
+    try:
+        key = _key(argv)
+        if key is None or _RECORDING:
+            return None
+        _RECORDING.append(Recording(key))
+    except Exception:  # no recording, just the run
         return None
-    _RECORDING.append(Recording(key))
     return _RECORDING[0]
 
 
@@ -287,7 +295,7 @@ class Recording:
             try:
                 return real(path, *args, **kwargs)
             finally:
-                if not isinstance(path, int) and kwargs.get("dir_fd") is None:
+                if isinstance(path, str | bytes | os.PathLike) and kwargs.get("dir_fd") is None:
                     self.depend("kind", os.fsdecode(path))
 
         return stat_heard
@@ -349,11 +357,14 @@ class Recording:
         os.stat, os.lstat = self._os_stat, self._os_lstat
         refused, self.refused = self.refused, "finished"
         storable = refused is None and code in (0, 1) and time.strftime("%Y-%m-%d") == self._day
-        depends = self._settled() if storable else None
-        if depends is not None:
-            entry = {"code": code, "output": self.output, "depends": depends}
-            cache.store(KIND, self.key, entry)
-            cache.prune(KIND, older_than=KEPT_FOR)
+        try:
+            depends = self._settled() if storable else None
+            if depends is not None:
+                entry = {"code": code, "output": self.output, "depends": depends}
+                cache.store(KIND, self.key, entry)
+                cache.prune(KIND, older_than=KEPT_FOR)
+        except Exception:  # a recording that can't be stored just isn't: the run is done
+            return
 
     def _settled(self) -> list[list[str]] | None:
         """Every dependency with its signature, or None when one changed during the run."""
