@@ -46,13 +46,22 @@ def test_each_0217_doc_alone_passes(doc: Path) -> None:
     assert report["findings"] == []
 
 
-def _doc(name: str, agent: str, *, lock: str, holder: str, objective: str, extra: str = "") -> str:
+def _doc(
+    name: str,
+    agent: str,
+    *,
+    lock: str,
+    holder: str,
+    objective: str,
+    extra: str = "",
+    mechanism: str = "lease",
+) -> str:
     return (
         f"apiVersion: deploylint/v1\nkind: AgentDeployment\nmetadata: {{name: {name}}}\n"
         f"agents:\n  - id: {agent}\n    objective: {objective}\n"
         f"    writes: [{{resource: orders-db/cluster, lock: {lock}}}]\n"
         f"write_authority:\n  locks:\n    - {{key: {lock}, resource: orders-db/cluster, "
-        f"mechanism: lease, lock_holder: {holder}{extra}}}\n"
+        f"mechanism: {mechanism}, lock_holder: {holder}{extra}}}\n"
     )
 
 
@@ -90,14 +99,22 @@ def test_opposing_objectives_need_a_coordination_rule(write) -> None:
     assert _fleet_rules(a, same, write=write) == []
 
 
-def test_docs_that_disagree_on_the_holder(write) -> None:
-    a = _doc(
-        "a", "perf", lock="db/w", holder="perf", objective="x", extra=", revert_cooldown_min: 5"
-    )
-    b = _doc(
-        "b", "cost", lock="db/w", holder="cost", objective="x", extra=", revert_cooldown_min: 5"
-    )
-    assert _fleet_rules(a, b, write=write) == ["FL003", "FL003"]
+def test_docs_that_disagree_on_a_single_writer(write) -> None:
+    def doc(name: str, agent: str) -> str:
+        return _doc(name, agent, lock="db/w", holder=agent, objective="x",
+                    mechanism="single_writer")  # fmt: skip
+
+    assert _fleet_rules(doc("a", "perf"), doc("b", "cost"), write=write) == ["FL003", "FL003"]
+
+
+def test_a_shared_lease_names_each_docs_own_writer(write) -> None:
+    """One meaning of lock_holder: the agent that takes the lock to write. Two docs sharing a
+    lease each name their own writer (as `init` writes it); that is the lease working."""
+    extra = ", revert_cooldown_min: 5"
+    a = _doc("a", "perf", lock="db/w", holder="perf", objective="x", extra=extra)
+    b = _doc("b", "cost", lock="db/w (shared etcd lease)", holder="cost (takes it nightly)",
+             objective="x", extra=extra)  # fmt: skip
+    assert _fleet_rules(a, b, write=write) == []
 
 
 def test_a_lock_held_by_no_writer(write) -> None:

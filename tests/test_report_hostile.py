@@ -49,8 +49,10 @@ def hostile(tmp_path_factory) -> Path:
     """Two docs (so there is a fleet map): one hostile throughout, one sharing its resource."""
     folder = tmp_path_factory.mktemp("hostile")
     quoted = json.dumps(PAYLOAD)  # a YAML double-quoted scalar, escapes and all
-    (folder / FILE_NAME).write_text(_hostile(PASSING.read_text(), quoted), encoding="utf-8")
-    other = PASSING.read_text().replace("support-reply-agent", "other-agent")
+    # one single-writer lock, with a different writer in each doc: FL003 carries the payload
+    passing = PASSING.read_text().replace("mechanism: lease", "mechanism: single_writer")
+    (folder / FILE_NAME).write_text(_hostile(passing, quoted), encoding="utf-8")
+    other = passing.replace("support-reply-agent", "other-agent")
     other = other.replace("tickets-db/tier1", quoted).replace("support-replies", "other")
     (folder / "other.yaml").write_text(other, encoding="utf-8")
     return folder

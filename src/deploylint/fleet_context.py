@@ -27,7 +27,9 @@ from deploylint.messages import say
 from deploylint.sources import Filter, Source, Unreadable, discover, read
 
 _MARKERS: Final = (b"deploylint/", b"AgentDeployment")  # a doc says one: read nothing else
-_KIND: Final = "fleet-facts"  # cached per file's bytes (and deploylint's version), as JSON
+# Cached per file's bytes (and deploylint's version), as JSON; the name changes with the
+# records' shape (2: identities of resources, locks, holders and agents).
+_KIND: Final = "fleet-facts-2"
 
 
 def context_facts(

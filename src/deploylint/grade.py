@@ -17,6 +17,7 @@ from deploylint.findings import Finding, Position
 from deploylint.fleet.facts import DocFacts, doc_facts
 from deploylint.loader import Limits, LoadedDoc, ShapeProblem, load_bytes, oversized
 from deploylint.overlap import one_each
+from deploylint.rubric.doc_model import build
 from deploylint.rubric.engine import Hit, evaluate
 from deploylint.rubric.model import Rubric
 from deploylint.rubric.render import DocView, build_finding, finding
@@ -97,6 +98,7 @@ def grade_doc(doc: LoadedDoc, *, file: str, settings: Settings) -> DocResult:
     problems = list(doc.problems)
     hits: list[Hit] = []
     applied = {rule.id for rule in rules if rule.area == "document"}
+    model = build(doc.data) if doc.gradable else None
     if doc.gradable:
         unknown_version = api_version_problem(doc)
         if unknown_version is not None:
@@ -105,7 +107,7 @@ def grade_doc(doc: LoadedDoc, *, file: str, settings: Settings) -> DocResult:
             problems += shape_problems(doc)
             # Ignored rules run too: a placeholder they report stays theirs (quiet with
             # them) rather than turning up as RV011, and a waiver naming one still matches.
-            evaluation = evaluate(doc.data, rules, today=settings.today)
+            evaluation = evaluate(doc.data, rules, today=settings.today, model=model)
             hits = evaluation.hits
             applied |= evaluation.applied
         if doc.data.get("waivers"):
@@ -117,7 +119,7 @@ def grade_doc(doc: LoadedDoc, *, file: str, settings: Settings) -> DocResult:
     waived = _waived_rules(doc)
     hits = [h for h in hits if h.rule.id not in settings.ignored or h.rule.id in waived]
     hits = _capped(hits, doc, settings)
-    view = DocView(doc, settings.today)
+    view = DocView(doc, settings.today, model)
     findings = [finding(doc, hit, file=file, today=settings.today, view=view) for hit in hits]
     active: list[ActiveWaiver] = []
     if doc.gradable:
@@ -132,7 +134,7 @@ def grade_doc(doc: LoadedDoc, *, file: str, settings: Settings) -> DocResult:
         graded=doc.gradable,
         findings=tuple(sorted(findings, key=Finding.sort_key)),
         applied=frozenset(applied | {f.rule for f in findings}) - settings.ignored,
-        facts=doc_facts(doc, file=file, name=name) if doc.gradable else None,
+        facts=doc_facts(doc, file=file, name=name, model=model) if doc.gradable else None,
         waivers=tuple(active),
     )
 

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from deploylint.audit.rows import Row
-from deploylint.rubric import names
+from deploylint.rubric import names, routes
+from deploylint.rubric.identity import key
 from deploylint.rubric.names import Guess
 
 # The brief's minimum; rollback_key_holder and human_override_queue apply where the row
@@ -33,7 +34,7 @@ class AuditSpec:
     """What rows are checked against: required columns, known agents, rule parameters."""
 
     columns: tuple[str, ...] = DEFAULT_COLUMNS
-    agents: frozenset[str] = frozenset()
+    agents: frozenset[str] = frozenset()  # the identities of the doc's agents
     params: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
 
@@ -79,18 +80,18 @@ def check_row(row: Row, spec: AuditSpec) -> Iterator[RowHit]:
 
 def _route(data: Mapping[str, Any], spec: AuditSpec) -> Iterator[RowHit]:
     path = data.get("rollback_path")
-    if isinstance(path, str):
-        pattern = _matches(path, spec.params.get("AR005", {}).get("not_routes", ()))
-        if pattern:
-            yield RowHit("AR005", "rollback_path", False, {"value": path, "pattern": pattern})
+    if isinstance(path, str) and path.strip():
+        verdict = routes.classify(path, spec.params.get("RB008", {}))
+        if not verdict.is_route:
+            yield RowHit("AR005", "rollback_path", False, {"value": path, "word": verdict.word})
 
 
 def _key_holder(data: Mapping[str, Any], spec: AuditSpec) -> Iterator[RowHit]:
     holder = data.get("rollback_key_holder")
-    if not isinstance(holder, str) or not holder:
+    if not isinstance(holder, str) or not holder.strip():
         return
     guess = None
-    if holder in spec.agents:
+    if key(holder) in spec.agents:
         reason = "an agent the doc authorizes"
     elif not spec.agents:
         # Without --doc, only the name can say it: a guess, reported at info.

@@ -20,7 +20,7 @@ from deploylint.messages import say
 from deploylint.report import ExitCode
 from deploylint.reporters import RenderOptions, console
 from deploylint.reporters.json_report import FORMAT_VERSION, indented_record
-from deploylint.rubric.checks.base import listed
+from deploylint.rubric.doc_model import build
 from deploylint.rubric.model import Rubric
 from deploylint.rubric.render import build_finding
 from deploylint.sources import Source, Unreadable, read
@@ -41,7 +41,8 @@ class AuditError(Exception):
 
 def spec_from_doc(path: str | None, rubric: Rubric) -> AuditSpec:
     """Required columns and agent ids from a deployment doc, or the brief's defaults."""
-    params = {rule_id: rubric.rule(rule_id).params for rule_id in ("AR005", "AR006")}
+    # AR005 reads rollback paths exactly as RB008 reads a doc's: with RB008's parameters.
+    params = {rule_id: rubric.rule(rule_id).params for rule_id in ("RB008", "AR006")}
     if path is None:
         return AuditSpec(params=params)
     limit = Limits().max_bytes
@@ -59,12 +60,7 @@ def spec_from_doc(path: str | None, rubric: Rubric) -> AuditSpec:
         if isinstance(docs[0].data.get("audit"), dict)
         else None
     )
-    agents = {
-        str(a["id"])
-        for d in docs
-        for a in listed(d.data.get("agents"))
-        if isinstance(a, dict) and "id" in a
-    }
+    agents = {agent.key for d in docs for agent in build(d.data).agents if agent.key}
     chosen = (
         tuple(str(c) for c in columns) if isinstance(columns, list) and columns else DEFAULT_COLUMNS
     )

@@ -4690,7 +4690,7 @@ def _8b848ac286ab736c(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _827fdc87dee8b442(environment):
+def _c359be4f4f3cccfa(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -4719,7 +4719,7 @@ def _827fdc87dee8b442(environment):
             yield ', not a route'
         else:
             pass
-            yield 'is not an API path or runbook entry point'
+            yield 'holds no route (an API path, a CLI command, a SQL call or a runbook entry point)'
         yield ': at 02:00 someone has to find it, log in and click'
 
     blocks = {}
@@ -9186,7 +9186,7 @@ def _5081994276d5133d(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _d69c908fab618249(environment):
+def _9da1cd5c9197c937(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -9206,7 +9206,7 @@ def _d69c908fab618249(environment):
             def t_1(*unused):
                 raise TemplateRuntimeError("No filter named 'and_list' found.")
         pass
-        yield 'docs disagree on who holds lock '
+        yield 'docs disagree on the single writer of lock '
         yield str(((undefined(name='key') if l_0_key is missing else l_0_key) or str_join(('on ', (undefined(name='resource') if l_0_resource is missing else l_0_resource), ))))
         yield ': this doc says '
         yield str(((undefined(name='holder') if l_0_holder is missing else l_0_holder) or 'nobody'))
@@ -9627,7 +9627,7 @@ def _1b696a56ef833015(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _7bd11f23f57d2e4c(environment):
+def _9b0cca8d22d3f51f(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -9637,13 +9637,20 @@ def _7bd11f23f57d2e4c(environment):
         cond_expr_undefined = Undefined
         if 0: yield None
         l_0_value = resolve('value')
-        l_0_pattern = resolve('pattern')
+        l_0_word = resolve('word')
         pass
         yield 'rollback_path '
         yield str((undefined(name='value') if l_0_value is missing else l_0_value))
-        yield ' is a page (matches '
-        yield str((undefined(name='pattern') if l_0_pattern is missing else l_0_pattern))
-        yield '), not a literal route'
+        yield ' '
+        if (undefined(name='word') if l_0_word is missing else l_0_word):
+            pass
+            yield 'is a page ('
+            yield str((undefined(name='word') if l_0_word is missing else l_0_word))
+            yield ')'
+        else:
+            pass
+            yield 'holds no route'
+        yield ', not a literal route'
 
     blocks = {}
     debug_info = '1=14'
@@ -9997,7 +10004,7 @@ TEMPLATES = {
     "5ef683dba865d558b03c13a3678eceeff4ea6dd5d1707e8f09411289f0ae84b4": _5ef683dba865d558,
     "02acfe1af8b84dda896d41dfb70a1ad37838a73358b49ae17685a7d312fd597e": _02acfe1af8b84dda,
     "8b848ac286ab736cf0f51462f2a96047837bd363b1e200bf89d7d6c99e4c50d5": _8b848ac286ab736c,
-    "827fdc87dee8b442337b7f60a90f10689afafbbf8f299c997f3235cd32a681df": _827fdc87dee8b442,
+    "c359be4f4f3cccfa74ce067f84765c57310d36103ca279d9aa054896890e5839": _c359be4f4f3cccfa,
     "d0b95217e295c1e03d93749717df2bf0eff3dff597eb8c5e91a67a180e3f0956": _d0b95217e295c1e0,
     "e7374d2dbedffdd173607a74cb8413df252001c0a5dc17c493104cdfeaec4829": _e7374d2dbedffdd1,
     "35a1c5e20cbc3645614f609c7205d2d6a33be4b24f39b2268511a154babbb535": _35a1c5e20cbc3645,
@@ -10171,7 +10178,7 @@ TEMPLATES = {
     "821df88b3e3e1acc026da730ff970aed6e31dbd31949a3fd8de9cfb31a60717c": _821df88b3e3e1acc,
     "b0294d1501c098bd7411f33a7fc7bb81c38ce052c27b00e26417751128dc0b9f": _b0294d1501c098bd,
     "5081994276d5133db4be1c9a701364f4c9cd4e33d89a71b76bcb98c757e7f9b4": _5081994276d5133d,
-    "d69c908fab618249e13cad4e83e9c9b5ab6e1bb19092d93d7ce8f4fb1b04ab68": _d69c908fab618249,
+    "9da1cd5c9197c9375b71872b21f2f97ca700d0802275d53da2e590b43eefe2ec": _9da1cd5c9197c937,
     "466d121cccb7b1b91db386462a318bff28dc1b36f43b50ceaf024c33e523592a": _466d121cccb7b1b9,
     "0bf31a2c2f83b863a15d7c9511acc05e36794fa70d142ba1c78b2190ee5d94cc": _0bf31a2c2f83b863,
     "0d8120cdd4c22db0d1cfadc8b9ee08948133c58e697ac5056e052deb071461af": _0d8120cdd4c22db0,
@@ -10190,7 +10197,7 @@ TEMPLATES = {
     "ea33d31b4d9b5d0434ed1c33cc112ad72a3d9dd38866a08eabba372a864699ad": _ea33d31b4d9b5d04,
     "d012b2facbba04c127ebd1e730916bd37acd43e5ddeb9c132e0ef1127fb3259e": _d012b2facbba04c1,
     "1b696a56ef8330156d223c5fe090c2b27002bc1be6dba15f2467d05bc9c16e3d": _1b696a56ef833015,
-    "7bd11f23f57d2e4c38d63bb61a94569361e4c8175e6b003a81b127b5425105eb": _7bd11f23f57d2e4c,
+    "9b0cca8d22d3f51f39a8418278ffd3d6712dbba0def654ea3354401d797b590d": _9b0cca8d22d3f51f,
     "cdc0e62cc8b52b77b948fb7540edac893c28287d0b335caa174997e0640ac2cb": _cdc0e62cc8b52b77,
     "5d11a22f8ba35e449082286fb3b6c58e1dbb1959a4a7f1a79575d24ee918764c": _5d11a22f8ba35e44,
     "f72ccce62010ed47a21d1671b7483cc07b089a30e871ca34567044bb53ccc359": _f72ccce62010ed47,

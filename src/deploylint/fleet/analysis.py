@@ -13,15 +13,18 @@ from functools import cached_property
 from typing import Any
 
 from deploylint.fleet.facts import DocFacts, LockFact, Site, WriteFact
+from deploylint.rubric.names import Guess
 
 
 @dataclass(frozen=True, slots=True)
 class FleetHit:
-    """A fleet rule that fired at one site, with what its templates say."""
+    """A fleet rule that fired at one site, with what its templates say (``guess``: the hit
+    rests on a write the doc didn't declare, read off its tools and blast radius)."""
 
     rule: str
     site: Site
     values: dict[str, Any] = field(default_factory=dict)
+    guess: Guess | None = None
 
 
 def _doc(site: Site) -> tuple[str, int]:
@@ -40,10 +43,11 @@ class Fleet:
 
     @cached_property
     def writes(self) -> dict[str, list[WriteFact]]:
+        """Writes by the resource's identity: a note after its name is not another resource."""
         found: dict[str, list[WriteFact]] = defaultdict(list)
         for doc in self.docs:
             for write in doc.writes:
-                found[write.resource].append(write)
+                found[write.key].append(write)
         return dict(found)
 
     @cached_property
@@ -51,7 +55,7 @@ class Fleet:
         found: dict[str, list[LockFact]] = defaultdict(list)
         for doc in self.docs:
             for lock in doc.locks:
-                found[lock.resource].append(lock)
+                found[lock.resource_key].append(lock)
         return dict(found)
 
     @cached_property
@@ -59,8 +63,13 @@ class Fleet:
         found: dict[str, set[tuple[str, int]]] = defaultdict(set)
         for doc in self.docs:
             for agent in doc.agents:
-                found[agent.id].add((doc.file, doc.document))
+                found[agent.key].add((doc.file, doc.document))
         return dict(found)
+
+    def resource_name(self, key: str) -> str:
+        """How findings name a resource: as the first doc to write (or lock) it names it."""
+        first = self.writes.get(key) or []
+        return first[0].resource if first else self.locks[key][0].resource
 
     def label(self, site: Site) -> str:
         return self.by_doc[_doc(site)].label
@@ -73,10 +82,10 @@ class Fleet:
             for name, docs in self.agent_docs.items()
         }
 
-    def elsewhere(self, name: str, own: tuple[str, int]) -> list[str]:
-        """The labels of the other docs declaring agent ``name``, capped as ``some`` caps:
-        400 docs sharing 400 ids must not build 400 x 400 x 399 labels (a MemoryError)."""
-        declared = self._declared_in.get(name, [])
+    def elsewhere(self, key: str, own: tuple[str, int]) -> list[str]:
+        """The labels of the other docs declaring the agent whose identity is ``key``, capped
+        as ``some`` caps: 400 docs sharing 400 ids must not build 400 x 400 x 399 labels."""
+        declared = self._declared_in.get(key, [])
         named = [label for label, doc in declared[: SHOWN + 2] if doc != own]
         total = len(declared) - any(doc == own for _, doc in declared)
         return [*named[:SHOWN], f"{total - SHOWN:,} more"] if total > SHOWN else named[:total]
@@ -106,25 +115,47 @@ def _spans_docs(writes: Sequence[WriteFact]) -> bool:
 
 def shared_lock(writes: Sequence[WriteFact], locks: Sequence[LockFact]) -> list[LockFact]:
     """The declarations of the one lock key every writer of a resource names (empty if none)."""
-    keys = {w.lock for w in writes}
+    keys = {w.lock_key for w in writes}
     if len(keys) != 1 or None in keys:
         return []
-    return [lock for lock in locks if lock.key in keys and lock.mechanism != "none"]
+    return [lock for lock in locks if lock.key_id in keys and lock.mechanism != "none"]
+
+
+def disputed(locks: Sequence[LockFact]) -> bool:
+    """Declarations of one lock that disagree on its holder where that matters: a
+    `single_writer` lock names its one writer, so two names are two single writers. (A lease
+    or mutex shared by several writers names, in each doc, the writer of that doc that takes
+    it: different names there are the lock working.)"""
+    single = any(lock.mechanism == "single_writer" for lock in locks)
+    return single and len({lock.holder_key for lock in locks}) > 1
+
+
+def _guess(writes: Sequence[WriteFact]) -> Guess | None:
+    """The guess a collision rests on, when some of its writes weren't declared."""
+    guessed = next((w for w in writes if w.guess), None)
+    if guessed is None:
+        return None
+    return Guess(
+        "write", f"{guessed.guess}, so its blast radius ({guessed.resource}) is read as written",
+        f"`writes:` on agent {guessed.agent}",
+    )  # fmt: skip
 
 
 def collisions(fleet: Fleet) -> Iterator[FleetHit]:
     """FL001: writers in different docs that don't share one lock; FL004: opposing objectives."""
     locks = fleet.locks
-    objectives = {a.id: a.objective for doc in fleet.docs for a in doc.agents}
-    for resource, writes in sorted(fleet.writes.items()):
-        if not _spans_docs(writes) or len({w.agent for w in writes}) < 2:
+    objectives = {a.key: _objective(a.objective) for doc in fleet.docs for a in doc.agents}
+    shown = {a.key: a.objective for doc in fleet.docs for a in doc.agents}
+    for resource_key, writes in sorted(fleet.writes.items()):
+        if not _spans_docs(writes) or len({w.agent_key for w in writes}) < 2:
             continue
-        shared = shared_lock(writes, locks.get(resource, []))
-        opposed = len({objectives.get(w.agent) for w in writes}) > 1 and not any(
+        shared = shared_lock(writes, locks.get(resource_key, []))
+        opposed = len({objectives.get(w.agent_key) for w in writes}) > 1 and not any(
             lock.cooldown or lock.coordination for lock in shared
         )
         if shared and not opposed:
             continue
+        resource = fleet.resource_name(resource_key)
         common = {
             "resource": resource,
             "writers": some(sorted({w.agent for w in writes})),
@@ -133,13 +164,18 @@ def collisions(fleet: Fleet) -> Iterator[FleetHit]:
         }
         if shared:
             common["objectives"] = some(
-                [f"{w.agent}: {objectives.get(w.agent) or 'no objective'}" for w in writes]
+                [f"{w.agent}: {shown.get(w.agent_key) or 'no objective'}" for w in writes]
             )
         named = [f"{w.agent} in {fleet.label(w.site)}" for w in writes[: SHOWN + 1]]
+        guess = _guess(writes)
         for number, write in enumerate(writes):
             others = _others(named, len(writes), number)
             values = {**common, "agent": write.agent, "others": others}
-            yield FleetHit("FL001" if not shared else "FL004", write.site, values)
+            yield FleetHit("FL001" if not shared else "FL004", write.site, values, guess)
+
+
+def _objective(text: str | None) -> str | None:
+    return " ".join(text.lower().split()) if text else None
 
 
 def _described(lock: LockFact, fleet: Fleet) -> str:
@@ -150,31 +186,31 @@ def _described(lock: LockFact, fleet: Fleet) -> str:
 def lock_conflicts(fleet: Fleet) -> Iterator[FleetHit]:
     """FL002: a lock held by no writer of its resource; FL003: docs disagree on its holder."""
     writes = fleet.writes
-    for resource, locks in sorted(fleet.locks.items()):
-        writers = {w.agent for w in writes.get(resource, [])}
-        docs = {_doc(lock.site) for lock in locks} | {
-            _doc(w.site) for w in writes.get(resource, [])
-        }
+    for resource_key, locks in sorted(fleet.locks.items()):
+        written = writes.get(resource_key, [])
+        writers = {w.agent_key for w in written}
+        docs = {_doc(lock.site) for lock in locks} | {_doc(w.site) for w in written}
         if len(docs) < 2:
             continue
         by_key: dict[str | None, list[LockFact]] = defaultdict(list)
         for lock in locks:
-            by_key[lock.key].append(lock)
-        shown_writers = some(sorted(writers))
-        for key, same_key in by_key.items():
+            by_key[lock.key_id].append(lock)
+        shown_writers = some(sorted({w.agent for w in written}))
+        resource = fleet.resource_name(resource_key)
+        for same_key in by_key.values():
             described = [_described(other, fleet) for other in same_key[: SHOWN + 1]]
-            disputed = len({lock.holder for lock in same_key}) > 1
+            conflict = disputed(same_key)
             for number, lock in enumerate(same_key):
                 values = {
                     "resource": resource,
-                    "key": key,
+                    "key": lock.key,
                     "holder": lock.holder,
                     "writers": shown_writers,
                     "others": _others(described, len(same_key), number),
                 }
-                if lock.holder and lock.holder not in writers:
+                if lock.holder_key and lock.holder_key not in writers:
                     yield FleetHit("FL002", lock.site, values)
-                if disputed:  # another lock of this key names another holder
+                if conflict:  # another declaration of this lock names another single writer
                     yield FleetHit("FL003", lock.site, values)
 
 
@@ -182,7 +218,7 @@ def agent_key_holders(fleet: Fleet) -> Iterator[FleetHit]:
     """FL005: a key holder, override queue or waiver approver that is an agent of another doc."""
     for doc in fleet.docs:
         for ref in doc.holders:
-            where = fleet.elsewhere(ref.name, (doc.file, doc.document))
+            where = fleet.elsewhere(ref.key, (doc.file, doc.document))
             if where:
                 yield FleetHit(
                     "FL005", ref.site, {"role": ref.role, "name": ref.name, "docs": where}
@@ -193,7 +229,7 @@ def duplicate_agents(fleet: Fleet) -> Iterator[FleetHit]:
     """FL006: one agent id declared by two or more docs: every reference to it is ambiguous."""
     for doc in fleet.docs:
         for agent in doc.agents:
-            where = fleet.elsewhere(agent.id, (doc.file, doc.document))
+            where = fleet.elsewhere(agent.key, (doc.file, doc.document))
             if where:
                 yield FleetHit("FL006", agent.site, {"agent": agent.id, "docs": where})
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from deploylint.keypath import KeyPath, format_path
 from deploylint.loader import LoadedDoc
-from deploylint.rubric.checks.base import agents, human_queues, listed, mapping
+from deploylint.rubric.doc_model import Agent, DocModel, Lock, build
 from deploylint.rubric.facts import blast_radius, rollback_unit
 
 
@@ -42,16 +42,23 @@ class AgentFact:
     objective: str | None
     yields: str | None
     site: Site
+    key: str = ""  # the id's identity
 
 
 @dataclass(frozen=True, slots=True)
 class WriteFact:
-    """An agent's declared write to a resource, through a lock key or none."""
+    """An agent's declared write to a resource, through a lock key or none. A guessed write
+    (``guess``: why) is a resource in the blast radius of an agent whose tools write but
+    which declares no `writes:`: the fleet sees it, and a finding on it is a guess."""
 
     agent: str
-    resource: str
+    resource: str  # as the doc names it (a note after the identifier is left off)
     lock: str | None
     site: Site
+    key: str = ""  # the resource's identity: what the fleet groups writes by
+    lock_key: str | None = None
+    agent_key: str = ""
+    guess: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +71,9 @@ class LockFact:
     coordination: str | None
     yield_protocol: str | None
     site: Site
+    resource_key: str = ""
+    key_id: str | None = None  # the lock key's identity
+    holder_key: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +83,7 @@ class HolderRef:
     role: str
     name: str
     site: Site
+    key: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,81 +105,86 @@ class DocFacts:
         return f"{self.name} ({self.file})" if self.name else self.file
 
 
-def _text(value: Any) -> str | None:
-    return str(value) if value not in (None, "") and not isinstance(value, dict | list) else None
-
-
-def _number(value: Any) -> float | None:
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
-
-
-def doc_facts(doc: LoadedDoc, *, file: str, name: str | None) -> DocFacts:
-    """Everything the fleet view needs from one gradable document."""
-    data: dict[str, Any] = doc.data
+def doc_facts(
+    doc: LoadedDoc, *, file: str, name: str | None, model: DocModel | None = None
+) -> DocFacts:
+    """Everything the fleet view needs from one gradable document (from its model)."""
+    model = model if model is not None else build(doc.data)
 
     def site(path: KeyPath) -> Site:
         where = doc.locate(path)
         return Site(file, doc.index, path, where.line, where.column)
 
-    agent_facts, writes = [], []
-    for index, agent in agents(data):
-        agent_id = _text(agent.get("id"))
-        if agent_id is None:
-            continue
-        agent_facts.append(
-            AgentFact(
-                agent_id,
-                _text(agent.get("vendor")),
-                _text(agent.get("objective")),
-                _text(agent.get("yields_write_authority")),
-                site(("agents", index)),
-            )
-        )
-        for w, write in enumerate(listed(agent.get("writes"))):
-            resource = _text(mapping(write).get("resource"))
-            if resource is not None:
-                path: KeyPath = ("agents", index, "writes", w)
-                writes.append(WriteFact(agent_id, resource, _text(write.get("lock")), site(path)))
-    locks = [
-        LockFact(
-            _text(lock.get("key")),
-            str(lock["resource"]),
-            _text(lock.get("lock_holder")),
-            _text(lock.get("mechanism")),
-            _number(lock.get("revert_cooldown_min")),
-            _text(lock.get("coordination")),
-            _text(lock.get("yield_protocol")),
-            site(("write_authority", "locks", i)),
-        )
-        for i, lock in enumerate(listed(mapping(data.get("write_authority")).get("locks")))
-        if isinstance(lock, dict) and _text(lock.get("resource")) is not None
-    ]
+    agents = [a for a in model.agents if a.key]
     return DocFacts(
         file=file,
         document=doc.index,
         name=name,
-        agents=tuple(agent_facts),
-        writes=tuple(writes),
-        locks=tuple(locks),
-        queues=tuple(sorted(human_queues(data))),
-        holders=tuple(_holders(data, site)),
-        blast=tuple(
-            (a["id"], str(blast_radius([a]))) for _, a in agents(data) if _text(a.get("id"))
+        agents=tuple(
+            AgentFact(a.id, a.vendor, a.objective, a.yields, site(a.path), a.key) for a in agents
         ),
-        rollback=str(rollback_unit(data)),
+        writes=tuple(w for a in agents for w in _writes(a, site)),
+        locks=tuple(_lock(lock, site(lock.path)) for lock in model.locks),
+        queues=tuple(sorted({q.name.text for q in model.queues})),
+        holders=tuple(_holders(model, site)),
+        blast=tuple((a.id, str(blast_radius([a]))) for a in agents),
+        rollback=str(rollback_unit(model)),
     )
 
 
-def _holders(data: dict[str, Any], site: Any) -> list[HolderRef]:
-    section = mapping(data.get("rollback"))
-    found = [
-        HolderRef(role, name, site(("rollback", role)))
-        for role in ("rollback_key_holder", "human_override_queue")
-        if (name := _text(section.get(role))) is not None
-    ]
-    for index, waiver in enumerate(listed(data.get("waivers"))):
-        if (name := _text(mapping(waiver).get("approved_by"))) is not None:
-            found.append(
-                HolderRef("waiver approver", name, site(("waivers", index, "approved_by")))
+def _writes(agent: Agent, site: Any) -> list[WriteFact]:
+    if agent.writes or agent.writes_declared:
+        return [
+            WriteFact(
+                agent.id,
+                w.resource.name,
+                w.lock.name if w.lock else None,
+                site(w.path),
+                w.resource.key,
+                w.lock.key if w.lock else None,
+                agent.key,
             )
+            for w in agent.writes
+        ]
+    evidence = agent.write_evidence()
+    if not evidence:
+        return []
+    tools = ", ".join(t.name for t in evidence[:3])
+    why = f"{agent.id} declares no `writes:` but its tools change things ({tools})"
+    where = site((*agent.path, "blast_radius", "resources"))
+    return [
+        WriteFact(agent.id, r.name, None, where, r.key, None, agent.key, why) for r in agent.reaches
+    ]
+
+
+def _lock(lock: Lock, where: Site) -> LockFact:
+    return LockFact(
+        lock.key.name if lock.key else None,
+        lock.resource.name,
+        lock.holder.name if lock.holder else None,
+        lock.mechanism,
+        lock.cooldown,
+        lock.coordination,
+        lock.yield_protocol,
+        where,
+        lock.resource.key,
+        lock.key.key if lock.key else None,
+        lock.holder.key if lock.holder else None,
+    )
+
+
+def _holders(model: DocModel, site: Any) -> list[HolderRef]:
+    section = model.rollback
+    named = (
+        ("rollback_key_holder", section.key_holder),
+        ("human_override_queue", section.override_queue),
+    )
+    found = [
+        HolderRef(role, name.name, site(("rollback", role)), name.key)
+        for role, name in named
+        if name is not None
+    ]
+    found += [
+        HolderRef("waiver approver", n.name, site(path), n.key) for n, path in model.approvers
+    ]
     return found

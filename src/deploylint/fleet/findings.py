@@ -35,4 +35,5 @@ def _render(hit: FleetHit, doc: DocFacts, rubric: Rubric) -> Finding:
         document=hit.site.document,
         where=Position(hit.site.line, hit.site.column),
         path=hit.site.path,
+        guess=hit.guess,
     )

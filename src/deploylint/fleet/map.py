@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from deploylint.escape import markdown, mermaid
-from deploylint.fleet.analysis import Fleet, shared_lock
+from deploylint.fleet.analysis import Fleet, disputed, shared_lock
 from deploylint.fleet.facts import DocFacts
 
 SERIALIZED, SINGLE_WRITER, COLLISION, CONFLICT = (
@@ -63,21 +63,22 @@ def _status(writers: set[str], shared: Sequence[Any]) -> str:
         return SINGLE_WRITER
     if not shared:
         return COLLISION
-    return CONFLICT if len({lock.holder for lock in shared}) > 1 else SERIALIZED
+    return CONFLICT if disputed(shared) else SERIALIZED
 
 
 def fleet_map(docs: Sequence[DocFacts]) -> list[ResourceRow]:
     """Every written or locked resource, sorted, with its status."""
     fleet = Fleet(tuple(docs))
     rows = []
-    for resource in sorted(set(fleet.writes) | set(fleet.locks)):
-        writes, locks = fleet.writes.get(resource, []), fleet.locks.get(resource, [])
+    for key in sorted(set(fleet.writes) | set(fleet.locks)):
+        writes, locks = fleet.writes.get(key, []), fleet.locks.get(key, [])
+        resource = fleet.resource_name(key)
         writers = tuple(
             Writer(w.agent, fleet.label(w.site), w.lock, f"{w.site.file}:{w.site.line}")
             for w in writes
         )
         declared = tuple(Lock(k.key, k.holder, k.mechanism, fleet.label(k.site)) for k in locks)
-        status = _status({w.agent for w in writes}, shared_lock(writes, locks))
+        status = _status({w.agent_key for w in writes}, shared_lock(writes, locks))
         rows.append(ResourceRow(resource, writers, declared, status))
     return rows
 

@@ -72,11 +72,13 @@ def evaluate(
     *,
     today: date,
     skip: frozenset[str] = frozenset(),
+    model: DocModel | None = None,
 ) -> Evaluation:
-    """Every hit of every predicate rule (but those in ``skip``) on one doc, in rule order."""
+    """Every hit of every predicate rule (but those in ``skip``) on one doc, in rule order
+    (``model``: the doc's model, when the caller built it already)."""
     hits: list[Hit] = []
     applied: set[str] = set()
-    model = build(data)
+    model = model if model is not None else build(data)
     reached: dict[Selector, list[tuple[KeyPath, Any]]] = {}  # 109 rules share 17 selectors
     for rule in rules:
         if rule.engine or rule.id in skip:

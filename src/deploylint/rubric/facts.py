@@ -6,12 +6,12 @@ fields; the text comes from the doc's own data, and is canned only where the doc
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from deploylint.rubric.checks.base import declared as is_named
-from deploylint.rubric.checks.base import listed
+from deploylint.rubric.doc_model import Agent, DocModel
+from deploylint.rubric.identity import declared
 
 
 def and_list(items: Iterable[Any]) -> str:
@@ -28,15 +28,6 @@ def _number(value: Any) -> str:
         if isinstance(value, int | float) and not isinstance(value, bool)
         else str(value)
     )
-
-
-def _strings(values: Any) -> list[str]:
-    """The real names in a list: placeholders (TBD, none, ...) name nothing."""
-    return [v for v in values if is_named(v)] if isinstance(values, list) else []
-
-
-def _mapping(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, dict) else {}
 
 
 def _unique(values: Iterable[str]) -> tuple[str, ...]:
@@ -87,34 +78,23 @@ class BlastRadius:
         return text + (f" ({'; '.join(extra)})" if extra else "")
 
 
-def blast_radius(agents: Sequence[Mapping[str, Any]]) -> BlastRadius:
-    """Combine the blast radius of the given agents."""
-    writes, reaches, effects, tools, users, money = [], [], [], [], [], []
+def blast_radius(agents: Sequence[Agent]) -> BlastRadius:
+    """Combine the blast radius of the given agents (from the doc model)."""
+    written: dict[str, str] = {}
+    reached: dict[str, str] = {}
+    effects, tools, users, money = [], [], [], []
     for agent in agents:
-        stated = _mapping(agent.get("blast_radius"))
-        writes += _strings(
-            [w.get("resource") for w in listed(agent.get("writes")) if isinstance(w, dict)]
-        )
-        reaches += _strings(stated.get("resources"))
-        for action in listed(agent.get("actions")):
-            per_action = _mapping(
-                _mapping(_mapping(action).get("side_effect_ceiling")).get("per_action")
-            )
-            effects += [f"{name} {_number(count)}" for name, count in per_action.items()]
-        tools += _strings(
-            [t.get("name") for t in listed(agent.get("tools")) if isinstance(t, dict)]
-        )
-        affected = stated.get("users_affected")
-        if is_named(affected) or (isinstance(affected, int) and not isinstance(affected, bool)):
-            users.append(_number(affected))
-        if isinstance(stated.get("max_usd_per_action"), int | float):
-            money.append(stated["max_usd_per_action"])
-    ids = _unique(str(agent.get("id", "an unnamed agent")) for agent in agents)
-    written = _unique(writes)
+        written.update({w.resource.key: w.resource.text for w in agent.writes})
+        reached.update({r.key: r.text for r in agent.reaches})
+        for action in agent.actions:
+            effects += [f"{k} {_number(v)}" for k, v in action.caps["per_action"].items()]
+        tools += [t.name for t in agent.tools if declared(t.name)]
+        users += [agent.users] if agent.users else []
+        money += [agent.max_usd_at_risk] if agent.max_usd_at_risk is not None else []
     return BlastRadius(
-        agents=ids,
-        writes=written,
-        reaches=tuple(r for r in _unique(reaches) if r not in written),
+        agents=_unique(agent.id for agent in agents),
+        writes=tuple(written.values()),
+        reaches=tuple(text for key, text in reached.items() if key not in written),
         max_usd=_number(max(money)) if money else None,
         side_effects=_unique(effects),
         tools=_unique(tools),
@@ -159,25 +139,17 @@ class RollbackUnit:
         return "the whole service"
 
 
-def rollback_unit(doc: Mapping[str, Any]) -> RollbackUnit:
-    """Read the doc's rollback section."""
-    section = doc.get("rollback")
-    agents = tuple(str(a.get("id")) for a in listed(doc.get("agents")) if isinstance(a, dict))
-    if not isinstance(section, dict):
-        return RollbackUnit(False, None, None, agents, None, None, None, None)
-
-    def text(key: str) -> str | None:
-        value = section.get(key)
-        return value if is_named(value) else None
-
-    allowed = section.get("rollback_allowed")
+def rollback_unit(model: DocModel) -> RollbackUnit:
+    """The doc's rollback section, as the rollback column says it."""
+    section = model.rollback
+    agents = tuple(agent.id for agent in model.agents)
     return RollbackUnit(
-        declared=True,
-        allowed=allowed if isinstance(allowed, bool) else None,
-        unit=text("unit"),
+        declared=section.declared,
+        allowed=section.allowed,
+        unit=section.unit,
         agents=agents,
-        flag=text("feature_flag"),
-        path=text("rollback_path"),
-        key_holder=text("rollback_key_holder"),
-        override_queue=text("human_override_queue"),
+        flag=section.flag,
+        path=section.path,
+        key_holder=section.key_holder.text if section.key_holder else None,
+        override_queue=section.override_queue.text if section.override_queue else None,
     )

@@ -16,7 +16,7 @@ from deploylint import compiled
 from deploylint.findings import Finding, Position, Severity
 from deploylint.keypath import KeyPath, format_path
 from deploylint.loader import LoadedDoc
-from deploylint.rubric.checks.base import agent_ids, human_queues, listed
+from deploylint.rubric.doc_model import DocModel, build
 from deploylint.rubric.engine import Hit
 from deploylint.rubric.facts import and_list, blast_radius, rollback_unit
 from deploylint.rubric.model import Rule
@@ -111,14 +111,15 @@ class DocView:
     """What every finding of one doc shares, worked out once: a doc with thousands of
     findings would otherwise walk all its agents again for each one."""
 
-    def __init__(self, doc: LoadedDoc, today: date) -> None:
+    def __init__(self, doc: LoadedDoc, today: date, model: DocModel | None = None) -> None:
         self.data: Mapping[str, Any] = doc.data if isinstance(doc.data, dict) else {}
-        self.agents: Any = self.data.get("agents")
+        self.model = model if model is not None else build(self.data)
+        self.agents: Any = self.data.get("agents")  # templates read the agent as written
         self.shared = {
-            "blast": blast_radius([a for a in listed(self.agents) if isinstance(a, dict)]),
-            "rollback": rollback_unit(self.data),
-            "queues": sorted(human_queues(self.data)),
-            "agent_ids": sorted(agent_ids(self.data)),
+            "blast": blast_radius(self.model.agents),
+            "rollback": rollback_unit(self.model),
+            "queues": sorted({q.name.text for q in self.model.queues}),
+            "agent_ids": sorted({a.id for a in self.model.agents if a.key}),
             "doc": self.data,
             "today": today.isoformat(),
         }
@@ -141,8 +142,9 @@ class DocView:
             "agent": agent,
             "action": action,
         }
-        if agent is not None:
-            variables["blast"] = blast_radius([agent])
+        modelled = self.model.agent(index) if agent is not None and index is not None else None
+        if modelled is not None:
+            variables["blast"] = blast_radius([modelled])
         return variables
 
 

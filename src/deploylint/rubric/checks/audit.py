@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from deploylint.rubric.checks.base import Check, CheckInput, Fact, agents, declared, listed, mapping
+from deploylint.rubric.checks.base import Check, CheckInput, Fact, declared, listed, mapping
+from deploylint.rubric.identity import part_of, ref
 
 
 def _absent_columns(declared: list[Any], required: Sequence[str]) -> list[str]:
@@ -38,22 +39,17 @@ def audit_rollback_columns(given: CheckInput) -> Iterator[Fact]:
         yield Fact((*given.path, "columns"), values=values)
 
 
-def _same_or_nested(a: str, b: str) -> bool:
-    a, b = a.strip().rstrip("/"), b.strip().rstrip("/")
-    return bool(a and b) and (a == b or a.startswith(b + "/") or b.startswith(a + "/"))
-
-
 def audit_sink_reachable_by_agents(given: CheckInput) -> Iterator[Fact]:
     """The audit sink is a resource the audited agents themselves write or can damage."""
     sink = mapping(given.node).get("sink")
     if not declared(sink):  # a placeholder names nothing an agent could write
         return
+    target = ref(sink).key
     writers: list[str] = []
-    for _, agent in agents(given.doc):
-        written = [mapping(w).get("resource") for w in listed(agent.get("writes"))]
-        reached = listed(mapping(agent.get("blast_radius")).get("resources"))
-        if any(isinstance(r, str) and _same_or_nested(sink, r) for r in written + reached):
-            writers.append(str(agent.get("id", "an unnamed agent")))
+    for agent in given.doc_model.agents:
+        touched = [w.resource.key for w in agent.writes] + [r.key for r in agent.reaches]
+        if any(part_of(target, r) or part_of(r, target) for r in touched):
+            writers.append(agent.id)
     if writers:
         yield Fact((*given.path, "sink"), values={"sink": sink, "writers": writers})
 

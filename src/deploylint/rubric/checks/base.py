@@ -6,20 +6,15 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Final, TypeGuard
+from typing import Any, Final
 
 from deploylint.keypath import KeyPath
 from deploylint.rubric.doc_model import DocModel, build
+from deploylint.rubric.identity import PLACEHOLDER as PLACEHOLDER
+from deploylint.rubric.identity import declared as declared
 from deploylint.rubric.names import Guess
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
-# The placeholders the rubric's `declared_text` def rejects (rubrics/default/_defs.yaml; a
-# test keeps the two identical).
-# Written so that a long run of whitespace is scanned once, not once per split (linear time).
-PLACEHOLDER = re.compile(
-    r"(?i)^\s*(?:(?:none|n/?a|tbd|todo|unknown|null|nobody|fixme|tba|x{3,}|change[ _-]?me"
-    r"|<[^<>]*>|-+|\?+)\s*)?$"
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,11 +57,6 @@ def parse_date(value: Any) -> date | None:
         return None
 
 
-def declared(value: Any) -> TypeGuard[str]:
-    """Text that names something real, not a placeholder (none, TBD, n/a, empty)."""
-    return isinstance(value, str) and not PLACEHOLDER.match(value)
-
-
 FUTURE_GRACE_DAYS: Final = 1  # a date written in a time zone ahead of the grader's
 
 
@@ -90,16 +80,6 @@ def mapping(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def agents(doc: Mapping[str, Any]) -> list[tuple[int, dict[str, Any]]]:
-    """``(index, agent)`` for every agent that is a mapping."""
-    return [(i, a) for i, a in enumerate(listed(doc.get("agents"))) if isinstance(a, dict)]
-
-
 def agent_ids(doc: Mapping[str, Any]) -> set[str]:
-    return {str(a["id"]) for _, a in agents(doc) if a.get("id") is not None}
-
-
-def human_queues(doc: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
-    """Declared human queues by name (``humans.queues``)."""
-    queues = listed(mapping(doc.get("humans")).get("queues"))
-    return {str(q["name"]): q for q in queues if isinstance(q, dict) and q.get("name")}
+    """The ids of the doc's agents, as written."""
+    return {agent.id for agent in build(doc).agents if agent.key}

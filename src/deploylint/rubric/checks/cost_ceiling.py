@@ -54,8 +54,8 @@ def cost_ceiling_tree(given: CheckInput) -> Iterator[Fact]:
 def cost_ceiling_escalation_target(given: CheckInput) -> Iterator[Fact]:
     """A ceiling that escalates on exceed names no human queue to escalate to."""
     approval = mapping(mapping(given.node).get("approval"))
-    override = mapping(given.doc.get("rollback")).get("human_override_queue")
-    if declared(approval.get("approver_queue")) or declared(override):
+    override = given.doc_model.rollback.override_queue
+    if declared(approval.get("approver_queue")) or override is not None:
         return
     yield Fact((*given.path, "cost_ceiling", "on_exceed"))
 

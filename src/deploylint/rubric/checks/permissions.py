@@ -13,15 +13,8 @@ from typing import Any
 
 from deploylint.keypath import KeyPath
 from deploylint.rubric import names
-from deploylint.rubric.checks.base import (
-    Check,
-    CheckInput,
-    Fact,
-    agent_ids,
-    human_queues,
-    listed,
-    mapping,
-)
+from deploylint.rubric.checks.base import Check, CheckInput, Fact, listed, mapping
+from deploylint.rubric.identity import key
 
 _COUNT_KINDS = ("deletion", "bulk_messaging")
 
@@ -111,24 +104,28 @@ def approval_routed_to_humans(given: CheckInput) -> Iterator[Fact]:
     """An approval names no approver queue, an agent, or a queue that isn't a human queue."""
     queue = mapping(given.node).get("approver_queue")
     where = (*given.path, "approver_queue")
+    model = given.doc_model
     if queue is None or queue == "":
         yield Fact(where, missing=True)
-    elif str(queue) in agent_ids(given.doc):
+    elif model.is_agent(str(queue)):
         yield Fact(where, values={"queue": queue, "problem": "agent"})
-    elif str(queue) not in human_queues(given.doc):
+    elif model.queue(str(queue)) is None:
         yield Fact(where, values={"queue": queue, "problem": "undeclared"})
 
 
 def helper_tools_within_parent(given: CheckInput) -> Iterator[Fact]:
-    """A spawned helper may call a tool its parent agent isn't granted."""
-    agent = _agent_at(given)
-    if not isinstance(agent.get("tools"), list):
+    """A spawned helper may call a tool its parent agent isn't granted (by identity: a note
+    after a tool's name is the same tool)."""
+    raw = _agent_at(given)
+    index = given.path[1] if len(given.path) > 1 else None
+    agent = given.doc_model.agent(index) if isinstance(index, int) else None
+    if agent is None or not isinstance(raw.get("tools"), list):
         return  # the parent lists no tools: the tools rule reports that
-    granted = {str(mapping(t).get("name")) for t in listed(agent.get("tools"))}
+    granted = {tool.key for tool in agent.tools}
     helper_tools = listed(mapping(given.node).get("tools"))
-    extra = [(i, t) for i, t in enumerate(helper_tools) if str(t) not in granted]
+    extra = [(i, t) for i, t in enumerate(helper_tools) if key(str(t)) not in granted]
     if extra:
-        values = {"extra": [t for _, t in extra], "granted": sorted(granted)}
+        values = {"extra": [t for _, t in extra], "granted": sorted(t.name for t in agent.tools)}
         yield Fact((*given.path, "tools", extra[0][0]), values=values)
 
 

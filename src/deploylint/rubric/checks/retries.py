@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from typing import Any
 
-from deploylint.rubric.checks.base import Check, CheckInput, Fact, agents, listed, mapping
-from deploylint.rubric.doc_model import number
+from deploylint.rubric.checks.base import Check, CheckInput, Fact, mapping
+from deploylint.rubric.doc_model import DocModel, number
 
 
 def _count(value: Any) -> int | None:
@@ -14,14 +14,10 @@ def _count(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def _calls_per_action(doc: Mapping[str, Any]) -> int | None:
+def _calls_per_action(model: DocModel) -> int | None:
     """The largest ``max_tool_calls`` any action declares, or None when none does."""
-    caps = [
-        _count(mapping(mapping(action).get("cost_ceiling")).get("max_tool_calls"))
-        for _, agent in agents(doc)
-        for action in listed(agent.get("actions"))
-    ]
-    known = [cap for cap in caps if cap is not None]
+    caps = [a.max_tool_calls for agent in model.agents for a in agent.actions]
+    known = [int(cap) for cap in caps if cap is not None]
     return max(known) if known else None
 
 
@@ -31,7 +27,7 @@ def _values(given: CheckInput) -> dict[str, Any]:
     return {
         "attempts": _count(section.get("max_attempts")),
         "budget": _count(section.get("retry_budget_per_action")),
-        "calls_per_action": _calls_per_action(given.doc),
+        "calls_per_action": _calls_per_action(given.doc_model),
     }
 
 

@@ -17,11 +17,13 @@ from deploylint.rubric.checks.base import (
     mapping,
     parse_date,
 )
+from deploylint.rubric.identity import part_of, ref
 
 
 def _norm(value: Any) -> str:
-    """A person's name for comparison; a placeholder (TBD, none, ...) names nobody."""
-    return value.strip().lower() if declared(value) else ""
+    """A person's or team's identity (a note after the name is not part of it); a
+    placeholder (TBD, none, ...) names nobody."""
+    return ref(value).key if declared(value) else ""
 
 
 def _authors(metadata: dict[str, Any]) -> set[str]:
@@ -79,24 +81,22 @@ def review_age(given: CheckInput) -> Iterator[Fact]:
 
 
 def _covered(resource: str, listed_resources: set[str]) -> bool:
-    """The resource, or a resource it is part of (`ads/customer-1` holds `ads/customer-1/bids`),
-    is listed."""
-    if resource in listed_resources:
-        return True
-    cuts = [i for i, ch in enumerate(resource) if ch in "/:."]
-    return any(resource[:i] in listed_resources for i in cuts)
+    """The resource is listed, or a resource it is part of (`ads/customer-1` holds
+    `ads/customer-1/bids`, `github/acme/*` holds `github/acme/api`), or a part of it (a
+    blast radius may name the field it writes: `salesforce/Account.Support_Tier__c`)."""
+    return any(part_of(resource, r) or part_of(r, resource) for r in listed_resources)
 
 
 def blast_radius_covers_writes(given: CheckInput) -> Iterator[Fact]:
-    """An agent writes a resource its declared blast radius doesn't list."""
-    agent = mapping(given.node)
-    resources = mapping(agent.get("blast_radius")).get("resources")
-    if not isinstance(resources, list):
+    """An agent writes a resource its declared blast radius doesn't list (by identity: a
+    note after a name is the same resource)."""
+    resources = mapping(mapping(given.node).get("blast_radius")).get("resources")
+    agent = given.doc_model.agent(given.path[-1]) if isinstance(given.path[-1], int) else None
+    if not isinstance(resources, list) or agent is None:
         return  # no resources declared: the blast-radius rule reports that
-    listed_resources = {_norm(r) for r in resources}
-    written = [mapping(w).get("resource") for w in listed(agent.get("writes"))]
+    listed_resources = {r.key for r in agent.reaches}
     unlisted = [
-        str(r) for r in written if r is not None and not _covered(_norm(r), listed_resources)
+        w.resource.text for w in agent.writes if not _covered(w.resource.key, listed_resources)
     ]
     if unlisted:
         where = (*given.path, "blast_radius", "resources")

@@ -1,27 +1,18 @@
 """Checks for the write_authority area: who may write each resource, under which lock.
 
-The collision logic is a pure function over writers and locks (``collisions``) that knows
-nothing about where they were declared, so a fleet view can run it over the writers and
-locks of many docs at once; ``doc_writers`` and ``doc_locks`` read them from one doc.
+Writers and locks come from the doc model, compared by identity: a note after a resource
+or lock name (`orders-db/checkout (primary)`) is the same resource or lock.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from deploylint.keypath import KeyPath
-from deploylint.rubric.checks.base import (
-    Check,
-    CheckInput,
-    Fact,
-    agents,
-    declared,
-    human_queues,
-    listed,
-    mapping,
-)
+from deploylint.rubric.checks.base import Check, CheckInput, Fact, declared, mapping
+from deploylint.rubric.doc_model import DocModel, Lock
+from deploylint.rubric.identity import normalized, ref
 
 SERIALIZING = frozenset({"lease", "mutex"})  # mechanisms that let several writers take turns
 
@@ -33,24 +24,16 @@ SINGLE_WRITER = "single_writer"  # one shared lock that promises a single writer
 
 @dataclass(frozen=True, slots=True)
 class Writer:
-    """One agent's declared write to one resource, the lock key it names, and where."""
+    """One agent's declared write to one resource, the lock key it names, and where: names as
+    the doc writes them, identities (``*_key``) for comparing."""
 
     agent: str
     resource: str
     lock: str | None = None
     where: KeyPath = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Lock:
-    """A declared lock on one resource."""
-
-    key: str | None
-    resource: str
-    mechanism: str | None = None
-    holder: str | None = None
-    yield_protocol: str | None = None
-    where: KeyPath = ()
+    resource_key: str = ""
+    lock_key: str | None = None
+    agent_key: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,38 +46,36 @@ class Collision:
     locks: tuple[Lock, ...]  # the distinct locks the writers go through
 
 
-def resolve_lock(writer: Writer, locks: Sequence[Lock]) -> Lock | None:
+def resolve_lock(writer: Writer, model: DocModel) -> Lock | None:
     """The lock a write names, if it names one that is declared.
 
     A write that names no lock goes through none, even if some lock exists on its resource:
     nothing says the agent takes it.
     """
-    if writer.lock is None:
-        return None
-    return next((lock for lock in locks if lock.key == writer.lock), None)
+    return model.lock(ref(writer.lock)) if writer.lock is not None else None
 
 
 def _first_per_agent(writers: Iterable[Writer]) -> tuple[Writer, ...]:
     first: dict[str, Writer] = {}
     for writer in writers:
-        first.setdefault(writer.agent, writer)
+        first.setdefault(writer.agent_key, writer)
     return tuple(first.values())
 
 
 def writers_by_resource(writers: Iterable[Writer]) -> dict[str, tuple[Writer, ...]]:
-    """Each resource's writers: the first write of each agent, in declaration order."""
+    """Each resource's writers, by its identity: the first write of each agent, in order."""
     grouped: dict[str, list[Writer]] = {}
     for writer in writers:
-        grouped.setdefault(writer.resource, []).append(writer)
+        grouped.setdefault(writer.resource_key, []).append(writer)
     return {resource: _first_per_agent(group) for resource, group in grouped.items()}
 
 
-def _serializes(lock: Lock | None, resource: str) -> bool:
-    return lock is not None and lock.resource == resource
+def _serializes(lock: Lock | None, resource_key: str) -> bool:
+    return lock is not None and lock.resource.key == resource_key
 
 
-def _reason(resource: str, resolved: Sequence[Lock | None]) -> str | None:
-    if not all(_serializes(lock, resource) for lock in resolved):
+def _reason(resource_key: str, resolved: Sequence[Lock | None]) -> str | None:
+    if not all(_serializes(lock, resource_key) for lock in resolved):
         return UNLOCKED
     if len(set(resolved)) > 1:
         return SEPARATE_LOCKS
@@ -107,69 +88,47 @@ def _reason(resource: str, resolved: Sequence[Lock | None]) -> str | None:
     return None
 
 
-def collisions(writers: Iterable[Writer], locks: Sequence[Lock]) -> list[Collision]:
+def collisions(model: DocModel) -> list[Collision]:
     """Resources two or more agents write without one shared lease or mutex on them."""
     found: list[Collision] = []
-    for resource, group in writers_by_resource(writers).items():
+    for resource_key, group in writers_by_resource(doc_writers(model)).items():
         if len(group) < 2:
             continue
-        resolved = [resolve_lock(writer, locks) for writer in group]
-        reason = _reason(resource, resolved)
+        resolved = [resolve_lock(writer, model) for writer in group]
+        reason = _reason(resource_key, resolved)
         if reason is not None:
             distinct = tuple(dict.fromkeys(lock for lock in resolved if lock is not None))
-            found.append(Collision(resource, group, reason, distinct))
+            found.append(Collision(group[0].resource, group, reason, distinct))
     return found
 
 
-def doc_writers(doc: Mapping[str, Any]) -> list[Writer]:
-    """Every write declared by an agent of the doc (``agents[].writes[]``)."""
-    found: list[Writer] = []
-    for index, agent in agents(doc):
-        if not isinstance(agent.get("id"), str):
-            continue
-        for position, write in enumerate(listed(agent.get("writes"))):
-            resource = mapping(write).get("resource")
-            if isinstance(resource, str):
-                lock = write.get("lock")
-                where = ("agents", index, "writes", position)
-                found.append(
-                    Writer(agent["id"], resource, lock if isinstance(lock, str) else None, where)
-                )
-    return found
-
-
-def doc_locks(doc: Mapping[str, Any]) -> list[Lock]:
-    """Every lock the doc declares (``write_authority.locks[]``)."""
-    found: list[Lock] = []
-    for position, raw in enumerate(listed(mapping(doc.get("write_authority")).get("locks"))):
-        lock = mapping(raw)
-        if isinstance(lock.get("resource"), str):
-            found.append(
-                Lock(
-                    key=_text(lock.get("key")),
-                    resource=lock["resource"],
-                    mechanism=_text(lock.get("mechanism")),
-                    holder=_text(lock.get("lock_holder")),
-                    yield_protocol=_text(lock.get("yield_protocol")),
-                    where=("write_authority", "locks", position),
-                )
-            )
-    return found
-
-
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
+def doc_writers(model: DocModel) -> list[Writer]:
+    """Every write declared by an agent of the doc (``agents[].writes[]``) that has an id."""
+    return [
+        Writer(
+            agent.id,
+            w.resource.name,
+            w.lock.name if w.lock else None,
+            w.path,
+            w.resource.key,
+            w.lock.key if w.lock else None,
+            agent.key,
+        )
+        for agent in model.agents
+        if agent.key
+        for w in agent.writes
+    ]
 
 
 def write_collision(given: CheckInput) -> Iterator[Fact]:
     """Two or more agents of the doc write one resource with no shared lease or mutex."""
-    locks = doc_locks(given.doc)
-    for collision in collisions(doc_writers(given.doc), locks):
+    model = given.doc_model
+    for collision in collisions(model):
         names = [writer.agent for writer in collision.writers]
         unlocked = [
             writer.agent
             for writer in collision.writers
-            if not _serializes(resolve_lock(writer, locks), collision.resource)
+            if not _serializes(resolve_lock(writer, model), writer.resource_key)
         ]
         shared = collision.locks[0] if len(collision.locks) == 1 else None
         for writer in collision.writers:
@@ -179,7 +138,9 @@ def write_collision(given: CheckInput) -> Iterator[Fact]:
                 "others": [name for name in names if name != writer.agent],
                 "reason": collision.reason,
                 "unlocked": unlocked,
-                "lock_keys": [lock.key or "(no key)" for lock in collision.locks],
+                "lock_keys": [
+                    lock.key.name if lock.key else "(no key)" for lock in collision.locks
+                ],
                 "mechanism": shared.mechanism if shared else None,
             }
             yield Fact(writer.where, values=values)
@@ -188,114 +149,117 @@ def write_collision(given: CheckInput) -> Iterator[Fact]:
 def write_covered_by_lock(given: CheckInput) -> Iterator[Fact]:
     """A write names a lock the doc doesn't declare (or one on another resource), or, for a
     resource with a single writer, names no lock at all."""
-    locks = doc_locks(given.doc)
-    if not locks:
+    model = given.doc_model
+    if not model.locks:
         return  # no locks at all is WA001's finding, once
-    writers = doc_writers(given.doc)
+    writers = doc_writers(model)
     grouped = writers_by_resource(writers)
+    keys = [lock.key.name for lock in model.locks if lock.key]
     for writer in writers:
         if writer.lock is not None:
-            named = next((lock for lock in locks if lock.key == writer.lock), None)
-            if named is None or named.resource != writer.resource:
+            named = resolve_lock(writer, model)
+            if named is None or named.resource.key != writer.resource_key:
                 values = {
                     "resource": writer.resource,
                     "lock": writer.lock,
-                    "lock_resource": named.resource if named else None,
-                    "lock_keys": [lock.key for lock in locks if lock.key],
+                    "lock_resource": named.resource.name if named else None,
+                    "lock_keys": keys,
                 }
                 yield Fact((*writer.where, "lock"), values=values)
-        elif len(grouped[writer.resource]) < 2:
+        elif len(grouped[writer.resource_key]) < 2:
             # several writers and no lock is a collision: WA002 says it, with the names
-            others = [lock.key for lock in locks if lock.resource == writer.resource and lock.key]
+            others = [
+                lock.key.name
+                for lock in model.locks
+                if lock.resource.key == writer.resource_key and lock.key
+            ]
             values = {"resource": writer.resource, "lock": None, "lock_keys": others}
             yield Fact((*writer.where, "lock"), missing=True, values=values)
 
 
 def lock_holder_writes(given: CheckInput) -> Iterator[Fact]:
     """A lock's holder is not one of the agents of the doc that write its resource."""
-    lock = mapping(given.node)
-    holder, resource = lock.get("lock_holder"), lock.get("resource")
-    if not declared(holder) or not isinstance(resource, str):
+    model = given.doc_model
+    lock = next((k for k in model.locks if k.path == given.path), None)
+    if lock is None or lock.holder is None:
         return  # an unnamed holder is WA005's finding
-    writers = writers_by_resource(doc_writers(given.doc)).get(resource, ())
+    writers = writers_by_resource(doc_writers(model)).get(lock.resource.key, ())
     names = [writer.agent for writer in writers]
-    if not names or holder in names:
+    if not names or lock.holder.key in {writer.agent_key for writer in writers}:
         return
     # Only what this doc proves: the holder is one of its agents that doesn't write the
     # resource, or one of its human queues. A holder this doc doesn't declare may be an
     # agent of another doc sharing the lock: the fleet rules (FL002) judge that.
-    is_agent = any(a.get("id") == holder for _, a in agents(given.doc))
-    if is_agent or holder in human_queues(given.doc):
-        values = {"holder": holder, "resource": resource, "writers": names, "is_agent": is_agent}
+    is_agent = model.is_agent(lock.holder)
+    if is_agent or model.queue(lock.holder) is not None:
+        values = {
+            "holder": lock.holder.text,
+            "resource": lock.resource.name,
+            "writers": names,
+            "is_agent": is_agent,
+        }
         yield Fact((*given.path, "lock_holder"), values=values)
 
 
-def _objective(agent: Mapping[str, Any]) -> str | None:
-    objective = agent.get("objective")
-    return " ".join(objective.lower().split()) if declared(objective) else None
-
-
-def _objective_text(agent: Mapping[str, Any]) -> str:
-    objective = agent.get("objective")
-    return objective if declared(objective) else "objective not declared"
+def _objective(objective: str | None) -> str | None:
+    return normalized(objective) if declared(objective) else None
 
 
 def opposing_objectives_coordinated(given: CheckInput) -> Iterator[Fact]:
     """Agents with different objectives write the lock's resource and the lock declares no
     coordination rule (no revert cooldown, no coordination text)."""
-    lock = mapping(given.node)
-    resource = lock.get("resource")
-    if not isinstance(resource, str):
+    model = given.doc_model
+    lock = next((k for k in model.locks if k.path == given.path), None)
+    if lock is None:
         return
-    writers = writers_by_resource(doc_writers(given.doc)).get(resource, ())
+    writers = writers_by_resource(doc_writers(model)).get(lock.resource.key, ())
     if len(writers) < 2:
         return
-    by_id = {str(a.get("id")): a for _, a in agents(given.doc)}
-    objectives = [_objective(by_id.get(writer.agent, {})) for writer in writers]
+    by_key = {agent.key: agent for agent in model.agents}
+    objectives = [_objective(by_key[writer.agent_key].objective) for writer in writers]
     if None not in objectives and len(set(objectives)) == 1:
         return  # the same declared objective: nothing to oppose
-    cooldown = lock.get("revert_cooldown_min")
-    if not isinstance(cooldown, int | float) or isinstance(cooldown, bool):
-        cooldown = None
-    if (cooldown is not None and cooldown > 0) or declared(lock.get("coordination")):
+    if (lock.cooldown is not None and lock.cooldown > 0) or declared(lock.coordination):
         return
+    raw = mapping(given.node)
+    stated = [by_key[writer.agent_key].objective for writer in writers]
     described = [
-        f"{writer.agent}: {_objective_text(by_id.get(writer.agent, {}))}" for writer in writers
+        f"{writer.agent}: {objective if declared(objective) else 'objective not declared'}"
+        for writer, objective in zip(writers, stated, strict=True)
     ]
-    declared_any = "revert_cooldown_min" in lock or "coordination" in lock
+    declared_any = "revert_cooldown_min" in raw or "coordination" in raw
     values = {
-        "resource": resource,
+        "resource": lock.resource.name,
         "writers": [writer.agent for writer in writers],
         "objectives": described,
-        "cooldown": cooldown,
-        "coordination": lock.get("coordination"),
+        "cooldown": lock.cooldown,
+        "coordination": raw.get("coordination"),
     }
-    key = "revert_cooldown_min" if "revert_cooldown_min" in lock else "coordination"
+    key = "revert_cooldown_min" if "revert_cooldown_min" in raw else "coordination"
     yield Fact((*given.path, key), missing=not declared_any, values=values)
 
 
 def vendor_yields_write_authority(given: CheckInput) -> Iterator[Fact]:
     """A vendor agent writes resources and declares no way to yield write authority (neither
     `yields_write_authority` nor a `yield_protocol` on the locks of all its writes)."""
-    agent = mapping(given.node)
-    vendor = agent.get("vendor")
-    in_house = {str(name).lower() for name in given.params.get("in_house", ())}
-    if not declared(vendor) or vendor.strip().lower() in in_house:
+    model = given.doc_model
+    agent = model.agent(given.path[1]) if isinstance(given.path[1], int) else None
+    in_house = {normalized(str(name)) for name in given.params.get("in_house", ())}
+    if agent is None or not declared(agent.vendor) or normalized(agent.vendor) in in_house:
         return
-    writes = [w for w in doc_writers(given.doc) if w.where[:2] == given.path[:2]]
-    if not writes or declared(agent.get("yields_write_authority")):
+    writes = [w for w in doc_writers(model) if w.where[:2] == given.path[:2]]
+    raw = mapping(given.node).get("yields_write_authority")
+    if not writes or declared(raw):
         return
-    locks = doc_locks(given.doc)
-    resolved = [resolve_lock(writer, locks) for writer in writes]
+    resolved = [resolve_lock(writer, model) for writer in writes]
     if all(lock is not None and declared(lock.yield_protocol) for lock in resolved):
         return
     values = {
-        "vendor": vendor,
+        "vendor": agent.vendor,
         "resources": list(dict.fromkeys(writer.resource for writer in writes)),
-        "declared_as": agent.get("yields_write_authority"),
+        "declared_as": raw,
     }
-    missing = agent.get("yields_write_authority") is None
-    yield Fact((*given.path, "yields_write_authority"), missing=missing, values=values)
+    yield Fact((*given.path, "yields_write_authority"), missing=raw is None, values=values)
 
 
 CHECKS: dict[str, Check] = {
