@@ -478,7 +478,7 @@ def test_effect_execute_runs_a_job_and_is_not_open_ended(write) -> None:
 
 def test_a_waiver_of_an_ignored_rule_is_not_reported_as_unneeded(write) -> None:
     doc = _base()
-    doc["peer_auth"]["discovery"] = "static_config"
+    doc["peer_auth"]["discovery"] = "shared_config"
     doc["waivers"] = [
         {"rule": "PA003", "reason": "registry lands in Q1", "approved_by": "jun.t",
          "expires": "2027-01-31"}
@@ -488,13 +488,18 @@ def test_a_waiver_of_an_ignored_rule_is_not_reported_as_unneeded(write) -> None:
     assert [f["rule"] for f in report["findings"]] == [] and code == 0
 
 
-def test_money_the_agent_declares_for_its_one_action_needs_a_usd_threshold(write) -> None:
+def test_money_the_action_declares_it_moves_needs_a_usd_threshold(write) -> None:
     doc = _base()
-    _agent(doc)["actions"][0]["approval"] = {
-        "required_above_count": 10, "approver_queue": "svc-ops-princess"
-    }  # fmt: skip
+    action = _agent(doc)["actions"][0]
+    action["approval"] = {"required_above_count": 10, "approver_queue": "svc-ops-princess"}
+    action["max_usd_moved"] = 500
     [finding] = _found(_graded(write, doc), "PM005")
     assert finding["severity"] == "high" and "required_above_usd" in finding["gap"]
+    # only the agent-wide figure says money moves: a count approval is an approval, and that
+    # it needs a USD threshold too is a guess (info), naming the field that settles it
+    del action["max_usd_moved"]
+    [finding] = _found(_graded(write, doc, "agent-wide.yaml"), "PM005")
+    assert finding["severity"] == "info" and "max_usd_moved" in finding["gap"]
 
 
 def test_a_threshold_above_the_agents_figure_is_a_guess_that_it_never_fires(write) -> None:

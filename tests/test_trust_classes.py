@@ -172,3 +172,175 @@ def test_route_forms_in_audit_rows_get_the_same_verdict(write, route: str, is_ro
     run = deploylint("audit", str(rows), "--format", "json")
     fired = {f["rule"] for f in run.json()["findings"]}
     assert ("AR005" in fired) is not is_route
+
+
+# --- components and agents that write nothing owe nothing -----------------------------------
+
+
+@pytest.mark.parametrize(
+    "component",
+    [
+        {"component": "cert-inventory-cache", "role": "cache", "mechanism": "stateless_replay"},
+        {"component": "summarizer", "role": "reader", "writes": False},
+        {"component": "intake-cursor", "role": "cursor", "mechanism": "none", "cadence": "none"},
+        {"component": "alerts-consumer", "role": "consumer", "writes": False},
+    ],
+    ids=["cache", "reader", "cursor", "consumer"],
+)
+def test_a_component_that_writes_nothing_owes_no_checkpoint(write, component: dict) -> None:
+    doc = _base()
+    doc["checkpoints"].append(component)
+    report = _graded(write, doc)
+    assert [f["rule"] for f in report["findings"] if f["area"] == "checkpoints"] == []
+
+
+def test_a_worker_still_owes_its_checkpoint(write) -> None:
+    doc = _base()
+    doc["checkpoints"].append({"component": "applier", "role": "worker",
+                               "mechanism": "stateless_replay"})  # fmt: skip
+    rules = {f["rule"] for f in _graded(write, doc)["findings"]}
+    assert {"CP003", "CP008", "CP010"} <= rules
+
+
+def test_an_agent_that_only_reads_owes_no_side_effect_ceiling(write) -> None:
+    doc = _base()
+    doc["agents"].append(
+        {"id": "flake-scout", "vendor": "in-house", "objective": "score flaky tests",
+         "tools": [{"name": "buildkite.builds.list", "scopes": ["read_builds"], "effect": "read"}],
+         "spawns": {"max_children": 0},
+         "actions": [{"name": "score", "cost_ceiling": _agent(doc)["actions"][0]["cost_ceiling"]}],
+         "blast_radius": {"resources": ["buildkite-api-quota"], "users_affected": "none"}}
+    )  # fmt: skip
+    report = _graded(write, doc)
+    assert [f for f in report["findings"] if f["path"].startswith("$.agents[1]")] == []
+    # a tool whose effect is only guessed from its name doesn't make the agent read-only
+    del doc["agents"][1]["tools"][0]["effect"]
+    doc["agents"][1]["tools"][0]["name"] = "buildkite.builds.retry"
+    report = _graded(write, doc, "guessed.yaml")
+    assert _found(report, "SE001")
+
+
+# --- severity follows consequence ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("change", "rule", "severity"),
+    [
+        (lambda d: d["checkpoints"][1].update(flush="sync"), "CP007", "info"),
+        (lambda d: d["audit"].update(missing_lock_holder="reject"), "AU005", "low"),
+        (lambda d: d["peer_auth"].update(discovery="static_config"), "PA007", "info"),
+        (lambda d: d["peer_auth"].update(discovery="shared_config"), "PA003", "medium"),
+    ],
+    ids=["sync-flush", "reject", "static-authenticated", "shared-config"],
+)
+def test_severity_follows_consequence(write, change, rule: str, severity: str) -> None:
+    doc = _base()
+    change(doc)
+    report = _graded(write, doc)
+    assert [f["severity"] for f in _found(report, rule)] == [severity]
+    if severity == "info":
+        assert _counted(report) == []
+
+
+def test_a_static_list_among_unauthenticated_peers_is_still_a_gap(write) -> None:
+    doc = _base()
+    doc["peer_auth"].update(discovery="static_config", authenticates_peers=False)
+    assert _found(_graded(write, doc), "PA003")
+
+
+@pytest.mark.parametrize(
+    ("scope", "broad"),
+    [
+        ("glue:GetTable:analytics.*", False),
+        ("refs/heads/bot/*", False),
+        ("holds:*", True),
+        ("AdministratorAccess", True),
+        ("AmazonRDSFullAccess", True),
+        ("payouts:admin", True),
+    ],
+)
+def test_a_glob_under_a_named_action_is_narrow(write, scope: str, broad: bool) -> None:
+    doc = _base()
+    _agent(doc)["tools"][1]["scopes"] = [scope]
+    assert bool(_found(_graded(write, doc), "PM003")) is broad
+
+
+# --- money: what an action moves, and what an approval by count means ------------------------
+
+
+def test_compute_dollars_in_the_agent_wide_figure_are_a_guess(write) -> None:
+    """max_usd_per_action equal to the action's cost ceiling may be compute spend; with an
+    approval by count, nothing fails."""
+    doc = _base()
+    agent = _agent(doc)
+    action = agent["actions"][0]
+    action["cost_ceiling"]["per_action_usd"] = 60
+    agent["blast_radius"]["max_usd_per_action"] = 60
+    action["approval"] = {"required_above_count": 500, "approver_queue": "svc-ops-princess"}
+    report = _graded(write, doc)
+    assert [f["severity"] for f in _found(report, "PM005")] in ([], ["info"])
+    del action["approval"]
+    found = _found(_graded(write, doc, "no-approval.yaml"), "PM005")
+    assert [f["severity"] for f in found] == ["info"] and "compute" in found[0]["gap"]
+
+
+def test_an_agent_that_moves_money_declares_how_much(write) -> None:
+    doc = _base()
+    agent = _agent(doc)
+    agent["tools"][0]["effect"] = "pay"
+    del agent["blast_radius"]["max_usd_per_action"]
+    assert [f["severity"] for f in _found(_graded(write, doc), "RV012")] == ["medium"]
+    # an agent that moves no money owes no figure
+    agent["tools"] = [t for t in agent["tools"] if t["name"] != "payments.refund"]
+    agent["actions"][0]["max_usd_moved"] = 0
+    assert _found(_graded(write, doc, "no-money.yaml"), "RV012") == []
+    assert _found(_graded(write, doc, "no-money.yaml"), "RV009") == []
+
+
+def test_one_message_per_run_is_not_bulk_whatever_the_impact_says(write) -> None:
+    doc = _base()
+    action = _agent(doc)["actions"][0]
+    action["impact"] = ["bulk_messaging"]
+    action["max_usd_moved"] = 0
+    del action["approval"]
+    found = _found(_graded(write, doc), "PM005")
+    assert [f["severity"] for f in found] == ["info"]
+    action["side_effect_ceiling"]["per_action"]["email.customer"] = 200
+    assert [f["severity"] for f in _found(_graded(write, doc, "bulk.yaml"), "PM005")] == ["high"]
+
+
+# --- write evidence without `writes:` ----------------------------------------------------------
+
+
+def _kubectl_agent(doc: dict[str, Any]) -> dict[str, Any]:
+    agent = _agent(doc)
+    agent["tools"] = [{"name": "kubectl.patch", "scopes": ["deployments:patch"], "effect": "write"}]
+    agent["blast_radius"]["resources"] = ["k8s/prod/deployments"]
+    del agent["writes"]
+    doc["write_authority"]["locks"] = []
+    return doc
+
+
+def test_a_writing_tool_without_writes_is_a_write_authority_finding(write) -> None:
+    doc = _kubectl_agent(_base())
+    [finding] = _found(_graded(write, doc), "WA009")
+    assert finding["severity"] == "high" and "kubectl.patch" in finding["gap"]
+    _agent(doc)["writes"] = []  # the doc says it writes no shared resource
+    assert _found(_graded(write, doc, "none.yaml"), "WA009") == []
+
+
+def test_the_fleet_sees_a_write_the_doc_forgot_to_declare(write) -> None:
+    one = _kubectl_agent(_base())
+    other = _base()
+    _agent(other)["id"] = "deploy-bot"
+    _agent(other)["writes"] = [{"resource": "k8s/prod/deployments", "lock": "deploys/prod"}]
+    other["write_authority"]["locks"] = [
+        {"key": "deploys/prod", "resource": "k8s/prod/deployments", "mechanism": "lease",
+         "lock_holder": "deploy-bot"}
+    ]  # fmt: skip
+    a = write("a.yaml", yaml.safe_dump(one, sort_keys=False))
+    b = write("b.yaml", yaml.safe_dump(other, sort_keys=False))
+    _, report = check_json(a, b)
+    collisions = [f for f in report["findings"] if f["rule"] == "FL001"]
+    assert collisions and {f["severity"] for f in collisions} == {"info"}
+    assert all("writes:" in f["gap"] for f in collisions)

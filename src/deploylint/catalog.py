@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import json
 from datetime import date
-from typing import Any
+from typing import Any, Final
 
 from deploylint.examples import dump_yaml, example_text
 from deploylint.findings import Finding
@@ -71,7 +71,13 @@ def rules_markdown(rubric: Rubric) -> str:
 
 
 def trigger(rule: Rule) -> str:
-    """What makes the rule fire, in words: the rubric's own sentence, or one built from its data."""
+    """What makes the rule fire, in words: the rubric's own sentence, or one built from its
+    data; then where it doesn't apply (its `unless:` facts)."""
+    exempt = "".join(f" Not applied to {EXEMPTION_TEXT[fact]}." for fact in rule.unless)
+    return _fires(rule) + exempt
+
+
+def _fires(rule: Rule) -> str:
     if rule.trigger:
         return " ".join(rule.trigger.split())
     if rule.engine:
@@ -84,6 +90,18 @@ def trigger(rule: Rule) -> str:
     if rule.require is not None:
         parts.append(f"when it does not satisfy {json.dumps(rule.require)}")
     return f"{where}: fires {' or '.join(parts)}."
+
+
+EXEMPTION_TEXT: Final = {
+    "agent_reads_only": (
+        "an agent whose every tool declares `effect: read` and that declares no writes: it "
+        "changes nothing"
+    ),
+    "component_writes_nothing": (
+        "a component that writes nothing (`writes: false`, or `role:` reader, consumer, "
+        "cursor or cache without `writes: true`)"
+    ),
+}
 
 
 def example_finding(rubric: Rubric, rule: Rule, today: date) -> Finding | None:

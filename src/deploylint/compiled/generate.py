@@ -1,7 +1,8 @@
 """Write ``_generated.py`` (the shipped schemas compiled to Python by fastjsonschema, a dev
 tool) and ``_templates.py`` (the shipped rubric's templates compiled to Python by jinja2).
 
-    python -m deploylint.compiled.generate          # rewrite the modules
+    python -m deploylint.compiled.generate          # rewrite the modules (and the doc
+                                                    # schema's rubric notes: schema_notes)
     python -m deploylint.compiled.generate --check  # exit 1 when a committed one is stale
 
 fastjsonschema implements drafts 4, 6 and 7; our schemas are written for 2020-12 and keep to
@@ -210,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog=COMMAND, description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="exit 1 if a module is stale")
     options = parser.parse_args(argv)
-    stale = 0
+    stale = _schema_notes(check=options.check)  # first: the compiled schema includes them
     for output, text in ((OUTPUT, generate()), (TEMPLATES_OUTPUT, generate_templates())):
         current = output.read_text("utf-8") if output.exists() else ""
         if options.check:
@@ -222,6 +223,26 @@ def main(argv: list[str] | None = None) -> int:
             output.write_text(text, "utf-8")
         print(f"{output}: {text.count(chr(10))} lines")
     return stale
+
+
+def _schema_notes(*, check: bool) -> int:
+    """Write the rubric's notes into the doc schema's descriptions (see schema_notes)."""
+    from deploylint.compiled.schema_notes import schema_text
+    from deploylint.docschema import SCHEMA_FILE, doc_schema
+    from deploylint.resources import data_dir
+
+    current, text = schema_text()
+    path = data_dir("schemas") / SCHEMA_FILE
+    if check:
+        if text != current:
+            print(f"{path} is stale: run `{COMMAND}`", file=sys.stderr)
+            return 1
+        return 0
+    if text != current:
+        path.write_text(text, "utf-8")
+        doc_schema.cache_clear()
+    print(f"{path}: the rubric's notes in {text.count(' Rubric: ')} descriptions")
+    return 0
 
 
 if __name__ == "__main__":

@@ -8,10 +8,10 @@ they can't disagree about what it says: every name is compared by its identity
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, Final
 
 from deploylint.keypath import KeyPath
 from deploylint.rubric import names
@@ -43,6 +43,7 @@ __all__ = [
     "Tool",
     "Write",
     "build",
+    "exempt",
     "number",
 ]
 
@@ -116,8 +117,40 @@ class DocModel:
     rollback: Rollback = Rollback(False, None, None, None, None, None, None)
     approvers: tuple[tuple[Ref, KeyPath], ...] = ()  # waivers' approved_by, where
 
+    @cached_property
+    def _by_index(self) -> Mapping[int, Agent]:
+        return {a.index: a for a in self.agents}  # thousands of agents: one lookup each
+
+    @cached_property
+    def _components(self) -> Mapping[int, Component]:
+        return {c.index: c for c in self.components}
+
+    @cached_property
+    def _locks(self) -> Mapping[KeyPath, Lock]:
+        return {lock.path: lock for lock in self.locks}
+
+    @cached_property
+    def _lock_keys(self) -> Mapping[str, Lock]:
+        found: dict[str, Lock] = {}
+        for lock in self.locks:
+            if lock.key is not None:
+                found.setdefault(lock.key.key, lock)  # the first declaration, as before
+        return found
+
+    @cached_property
+    def readers(self) -> frozenset[int]:
+        """The indexes of the agents the doc says change nothing (``Agent.reads_only``)."""
+        return frozenset(a.index for a in self.agents if a.reads_only())
+
     def agent(self, index: int) -> Agent | None:
-        return next((a for a in self.agents if a.index == index), None)
+        return self._by_index.get(index)
+
+    def component(self, index: int) -> Component | None:
+        return self._components.get(index)
+
+    def lock_at(self, path: KeyPath) -> Lock | None:
+        """The lock declared at ``write_authority.locks[i]``."""
+        return self._locks.get(path)
 
     def writes_anything(self) -> bool:
         return any(a.writes for a in self.agents)
@@ -138,9 +171,32 @@ class DocModel:
 
     def lock(self, key: Ref | None) -> Lock | None:
         """The declared lock a write names, by its identity (None: none by that key)."""
-        if key is None:
-            return None
-        return next((lock for lock in self.locks if lock.key and lock.key.key == key.key), None)
+        return self._lock_keys.get(key.key) if key is not None else None
+
+
+def _reads_only(model: DocModel, path: KeyPath) -> bool:
+    if len(path) < 2 or path[0] != "agents" or not isinstance(path[1], int):
+        return False
+    return path[1] in model.readers
+
+
+def _writes_nothing(model: DocModel, path: KeyPath) -> bool:
+    if len(path) < 2 or path[0] != "checkpoints" or not isinstance(path[1], int):
+        return False
+    component = model.component(path[1])
+    return component is not None and component.writes_nothing
+
+
+# What a rule's `unless:` may name: facts of the model under which a node owes nothing.
+EXEMPTIONS: Final[Mapping[str, Callable[[DocModel, KeyPath], bool]]] = {
+    "agent_reads_only": _reads_only,
+    "component_writes_nothing": _writes_nothing,
+}
+
+
+def exempt(model: DocModel, facts: Sequence[str], path: KeyPath) -> bool:
+    """Whether one of the named facts holds for the node at ``path``."""
+    return any(EXEMPTIONS[fact](model, path) for fact in facts)
 
 
 def _key(name: Ref | str | None) -> str | None:

@@ -14,7 +14,7 @@ from deploylint.inline import closed_registry, inline_refs
 from deploylint.keypath import KeyPath, Selector, lookup, select
 from deploylint.rubric.bounded import validator_class
 from deploylint.rubric.checks import CHECKS, CheckInput
-from deploylint.rubric.doc_model import DocModel, build
+from deploylint.rubric.doc_model import DocModel, build, exempt
 from deploylint.rubric.model import Rule
 from deploylint.rubric.names import Guess
 
@@ -94,6 +94,8 @@ def evaluate(
                 continue
             if rule.when is not None and not _validator(rule, "when").is_valid(node):
                 continue
+            if rule.unless and exempt(model, rule.unless, path):
+                continue  # the doc says this node owes nothing here (a read-only agent...)
             applied.add(rule.id)
             hits.extend(_apply(rule, path, node, data, settings, today, model))
     return Evaluation(hits, frozenset(applied))

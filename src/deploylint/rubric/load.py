@@ -341,6 +341,7 @@ def _rule(raw: Mapping[str, Any], area: str, defs: Mapping[str, Any], path: Path
         selector=selector,
         key=tuple(raw["key"].split(".")) if "key" in raw else (),
         when=raw.get("when"),
+        unless=tuple(raw.get("unless", ())),
         require=raw.get("require"),
         check=raw.get("check"),
         engine=raw.get("engine", False),

@@ -62,6 +62,7 @@ class Rule:
     selector: Selector = ()
     key: tuple[str, ...] = ()
     when: Mapping[str, Any] | None = None
+    unless: tuple[str, ...] = ()  # doc-model facts under which the rule doesn't apply
     require: Mapping[str, Any] | None = None
     check: str | None = None
     engine: bool = False

@@ -18,7 +18,7 @@ from deploylint.keypath import KeyPath, format_path
 from deploylint.loader import LoadedDoc
 from deploylint.rubric.doc_model import DocModel, build
 from deploylint.rubric.engine import Hit
-from deploylint.rubric.facts import and_list, blast_radius, rollback_unit
+from deploylint.rubric.facts import BlastRadius, and_list, blast_radius, rollback_unit
 from deploylint.rubric.model import Rule
 from deploylint.rubric.names import Guess
 
@@ -115,14 +115,16 @@ class DocView:
         self.data: Mapping[str, Any] = doc.data if isinstance(doc.data, dict) else {}
         self.model = model if model is not None else build(self.data)
         self.agents: Any = self.data.get("agents")  # templates read the agent as written
+        self.blast = blast_radius(self.model.agents)
         self.shared = {
-            "blast": blast_radius(self.model.agents),
+            "blast": self.blast,
             "rollback": rollback_unit(self.model),
             "queues": sorted({q.name.text for q in self.model.queues}),
             "agent_ids": sorted({a.id for a in self.model.agents if a.key}),
             "doc": self.data,
             "today": today.isoformat(),
         }
+        self._blasts: dict[int, BlastRadius] = {}
 
     def context(self, hit: Hit) -> dict[str, Any]:
         """The variables a rule's templates see for one hit."""
@@ -142,10 +144,16 @@ class DocView:
             "agent": agent,
             "action": action,
         }
-        modelled = self.model.agent(index) if agent is not None and index is not None else None
-        if modelled is not None:
-            variables["blast"] = blast_radius([modelled])
+        if agent is not None and index is not None:
+            variables["blast"] = self._blast(index)
         return variables
+
+    def _blast(self, index: int) -> BlastRadius:
+        """One agent's blast radius, worked out once however many findings it has."""
+        if index not in self._blasts:
+            modelled = self.model.agent(index)
+            self._blasts[index] = blast_radius([modelled]) if modelled else self.blast
+        return self._blasts[index]
 
 
 def finding(

@@ -20,6 +20,7 @@ from deploylint.rubric.doc_model import SCOPES, Action, Agent, number
 from deploylint.rubric.names import Guess
 
 COUNT_KINDS: Final = ("deletion", "bulk_messaging")
+BULK: Final = ("bulk_messaging",)
 _EFFECT_KIND: Final = {"pay": "money", "delete": "deletion", "send": "bulk_messaging"}
 
 
@@ -36,7 +37,9 @@ def _money(agent: Agent, action: Action, floor: float) -> Impact | bool | None:
     """Money the action moves: an impact; False when the doc says it moves none; else None.
 
     The action's own `max_usd_moved` decides; then its agent's `blast_radius` figure, which
-    is this action's when the agent has one action (several: see `_unguarded_agent`).
+    is this action's when the agent has one action (several: see `_unguarded_agent`). A
+    figure equal to one of the agent's cost ceilings may be compute spend written in the
+    wrong field: an impact built on it is a guess.
     """
     if action.max_usd_moved is not None:
         if action.max_usd_moved <= floor:
@@ -47,8 +50,22 @@ def _money(agent: Agent, action: Action, floor: float) -> Impact | bool | None:
     if agent.max_usd_at_risk <= floor:
         return False
     if len(agent.actions) == 1:
-        return Impact("money", f"{agent.id} puts {agent.max_usd_at_risk:g} USD at risk per action")
+        reason = f"{agent.id} puts {agent.max_usd_at_risk:g} USD at risk per action"
+        return Impact("money", reason, _maybe_compute(agent, action))
     return None
+
+
+def _maybe_compute(agent: Agent, action: Action) -> Guess | None:
+    """A guess, when the agent's money at risk equals a cost ceiling: it may be compute."""
+    ceilings = {a.compute_usd for a in agent.actions if a.compute_usd is not None}
+    if agent.max_usd_at_risk not in ceilings:
+        return None
+    return Guess(
+        "money",
+        f"reading {agent.id}'s max_usd_per_action ({agent.max_usd_at_risk:g} USD) as money "
+        "moved, though it equals a cost ceiling (compute spend)",
+        f"`max_usd_moved` on {action.name} (0 if it moves no money)",
+    )
 
 
 def _declared_effects(agent: Agent, action: Action, bulk: float) -> list[Impact]:
@@ -88,6 +105,21 @@ def _named_impacts(action: Action, bulk: float) -> list[Impact]:
     return list(found.values())
 
 
+def _few_per_run(action: Action, bulk: float) -> Guess | None:
+    """A guess, when an action declared `bulk_messaging` caps every effect per run at or
+    under the bulk threshold: its caps say one run can't message many people, so that it
+    needs an approval rests on reading the impact as per run, not across runs."""
+    per_action = [cap for cap in action.caps["per_action"].values() if cap is not None]
+    if not per_action or max(per_action) > bulk:
+        return None
+    return Guess(
+        "bulk_messaging",
+        f"reading impact bulk_messaging as many people per run, though {action.name}'s "
+        f"per-action caps allow at most {max(per_action):g}",
+        f"the impact of {action.name} (`external_messaging` for one person per run)",
+    )
+
+
 def impacts(agent: Agent, action: Action, params: Mapping[str, Any]) -> list[Impact]:
     """The high-impact kinds of an action: the doc's data first, names only where it is
     silent (and never for money it states either way)."""
@@ -95,7 +127,7 @@ def impacts(agent: Agent, action: Action, params: Mapping[str, Any]) -> list[Imp
     bulk = params["bulk_messages_per_action"]
     if action.impact is not None:  # the doc's own list of impacts decides
         found = [
-            Impact(k, f"impact declared as {k}")
+            Impact(k, f"impact declared as {k}", _few_per_run(action, bulk) if k in BULK else None)
             for k in dict.fromkeys(action.impact)
             if k in params["high_impact"] and not (k == "money" and money is False)
         ]
@@ -138,7 +170,7 @@ def high_impact_approval(given: CheckInput) -> Iterator[Fact]:
             values = {"action_name": "none of its actions", "agent_id": agent.id,
                       "kinds": ["money"], "reasons": [reason], "problem": "missing"}  # fmt: skip
             where = (*given.path[:2], "blast_radius", "max_usd_per_action")
-            yield Fact(where, missing=True, values=values)
+            yield Fact(where, missing=True, values=values, guess=_maybe_compute(agent, action))
         return
     found = impacts(agent, action, given.params)
     if found:
@@ -175,12 +207,23 @@ def _thresholds(
         return  # a threshold of the wrong type is the schema's finding (DL007)
     kinds = values["kinds"]
     absent: list[str] = []
+    guess = None
     if "money" in kinds and usd is None:
         absent = ["required_above_usd"]
+        if count is not None and action.max_usd_moved is None:
+            # A count approval is an approval; that it also needs a USD threshold rests on
+            # reading the agent-wide figure as money this action moves.
+            guess = Guess(
+                "no_threshold",
+                f"reading {agent.id}'s max_usd_per_action as money {action.name} moves, beside "
+                "its approval by count",
+                f"`max_usd_moved` on {action.name}",
+            )
     elif usd is None and count is None:
         absent = ["required_above_count" if set(kinds) & set(COUNT_KINDS) else "required_above_usd"]
     if absent:
-        yield Fact(where, values={**values, "problem": "no_threshold", "thresholds": absent})
+        values = {**values, "problem": "no_threshold", "thresholds": absent}
+        yield Fact(where, values=values, guess=guess)
         return
     never = _never(agent, action, number(usd))
     if "money" in kinds and never is not None:

@@ -33,7 +33,7 @@ def worker_checkpoint_mechanism(given: CheckInput) -> Iterator[Fact]:
     raw = mapping(given.node)
     if raw.get("mechanism") != "snapshot" or not isinstance(given.path[-1], int):
         return
-    component = next((c for c in given.doc_model.components if c.index == given.path[-1]), None)
+    component = given.doc_model.component(given.path[-1])
     if component is None or component.writes is False:
         return
     if component.writes:  # declared: no name overrides it, whatever its role

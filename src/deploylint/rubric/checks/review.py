@@ -137,7 +137,34 @@ def placeholders_left(given: CheckInput) -> Iterator[Fact]:
             yield Fact(path, values={"placeholder": text, "field": field})
 
 
+def money_at_risk_declared(given: CheckInput) -> Iterator[Fact]:
+    """An agent moves money (by the doc's data, or a guess from a tool's name) and its blast
+    radius doesn't say how much one action can move."""
+    blast = mapping(given.node).get("blast_radius")
+    agent = given.doc_model.agent(given.path[-1]) if isinstance(given.path[-1], int) else None
+    if not isinstance(blast, dict) or agent is None or "max_usd_per_action" in blast:
+        return  # no blast radius at all is RV009's finding
+    reasons = [f"{t.name} pays" for t in agent.tools if t.effect == "pay" and not t.effect_guess]
+    reasons += [
+        f"{a.name} moves up to {a.max_usd_moved:g} USD"
+        for a in agent.actions
+        if (a.max_usd_moved or 0) > 0
+    ]
+    reasons += [
+        f"{a.name} declares impact money" for a in agent.actions if "money" in (a.impact or ())
+    ]
+    guess = None
+    if not reasons:
+        paying = [t for t in agent.tools if t.effect == "pay" and t.effect_guess is not None]
+        if not paying or any(a.max_usd_moved == 0 for a in agent.actions):
+            return
+        reasons, guess = [f"{paying[0].name} looks like it pays"], paying[0].effect_guess
+    where = (*given.path, "blast_radius", "max_usd_per_action")
+    yield Fact(where, missing=True, values={"reasons": reasons}, guess=guess)
+
+
 CHECKS: dict[str, Check] = {
+    "money_at_risk_declared": money_at_risk_declared,
     "placeholders_left": placeholders_left,
     "second_reader": second_reader,
     "reviewer_is_author": reviewer_is_author,

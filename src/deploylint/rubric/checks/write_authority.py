@@ -180,7 +180,7 @@ def write_covered_by_lock(given: CheckInput) -> Iterator[Fact]:
 def lock_holder_writes(given: CheckInput) -> Iterator[Fact]:
     """A lock's holder is not one of the agents of the doc that write its resource."""
     model = given.doc_model
-    lock = next((k for k in model.locks if k.path == given.path), None)
+    lock = model.lock_at(given.path)
     if lock is None or lock.holder is None:
         return  # an unnamed holder is WA005's finding
     writers = writers_by_resource(doc_writers(model)).get(lock.resource.key, ())
@@ -209,7 +209,7 @@ def opposing_objectives_coordinated(given: CheckInput) -> Iterator[Fact]:
     """Agents with different objectives write the lock's resource and the lock declares no
     coordination rule (no revert cooldown, no coordination text)."""
     model = given.doc_model
-    lock = next((k for k in model.locks if k.path == given.path), None)
+    lock = model.lock_at(given.path)
     if lock is None:
         return
     writers = writers_by_resource(doc_writers(model)).get(lock.resource.key, ())
@@ -262,7 +262,25 @@ def vendor_yields_write_authority(given: CheckInput) -> Iterator[Fact]:
     yield Fact((*given.path, "yields_write_authority"), missing=raw is None, values=values)
 
 
+def writes_declared(given: CheckInput) -> Iterator[Fact]:
+    """An agent lists no `writes:` though its tools write, delete, pay or execute (as the
+    doc declares them, or as their names suggest: a guess)."""
+    index = given.path[-1]
+    agent = given.doc_model.agent(index) if isinstance(index, int) else None
+    if agent is None or agent.writes_declared:
+        return
+    evidence = agent.write_evidence()
+    declared_ones = [t for t in evidence if t.effect_guess is None]
+    shown = declared_ones or list(evidence)
+    if not shown:
+        return
+    guess = None if declared_ones else shown[0].effect_guess
+    values = {"tools": [t.name for t in shown[:5]], "resources": [r.text for r in agent.reaches]}
+    yield Fact((*given.path, "writes"), missing=True, values=values, guess=guess)
+
+
 CHECKS: dict[str, Check] = {
+    "writes_declared": writes_declared,
     "write_collision": write_collision,
     "write_covered_by_lock": write_covered_by_lock,
     "lock_holder_writes": lock_holder_writes,
