@@ -242,6 +242,13 @@ def test_severity_follows_consequence(write, change, rule: str, severity: str) -
         assert _counted(report) == []
 
 
+def test_every_rule_at_low_or_medium_says_what_it_can_damage() -> None:
+    rules = load_default().rules.values()
+    middling = [r for r in rules if r.severity.label in ("low", "medium")]
+    assert middling and [r.id for r in middling if not r.severity_why] == []
+    assert "Why medium" in deploylint("explain", "CP010").stdout
+
+
 def test_a_static_list_among_unauthenticated_peers_is_still_a_gap(write) -> None:
     doc = _base()
     doc["peer_auth"].update(discovery="static_config", authenticates_peers=False)

@@ -163,6 +163,8 @@ def explain(rubric: Rubric, rule: Rule, today: date) -> str:
     head = f"{rule.id} {rule.name} · {rule.area} · {rule.severity.label}"
     lines = [f"{head} · precision {rule.precision}", rule.title, ""]
     lines += ["Why", *_wrap(rule.why), "", "What triggers it", *_wrap(trigger(rule)), ""]
+    if rule.severity_why:
+        lines += [f"Why {rule.severity.label}", *_wrap(rule.severity_why), ""]
     if rule.guess:
         lines += ["Where the doc is silent (a guess, reported at info)", *_wrap(rule.guess), ""]
     shown = example_finding(rubric, rule, today)

@@ -348,6 +348,7 @@ def _rule(raw: Mapping[str, Any], area: str, defs: Mapping[str, Any], path: Path
         params=raw.get("params", {}),
         trigger=raw.get("trigger"),
         precision=raw.get("precision", "high"),
+        severity_why=raw.get("severity_why"),
         guess=raw.get("guess"),
         references=tuple(Reference(r["title"], r.get("url")) for r in raw.get("references", [])),
         defs=defs,

@@ -69,6 +69,7 @@ class Rule:
     params: Mapping[str, Any] = field(default_factory=dict)
     trigger: str | None = None
     precision: str = "high"  # very-high | high | medium | low: measured on others' docs
+    severity_why: str | None = None  # what a finding can damage: low and medium rules say
     guess: str | None = None  # how the rule guesses where the doc is silent, and how to settle
     references: tuple[Reference, ...] = ()
     defs: Mapping[str, Any] = field(default_factory=dict)
