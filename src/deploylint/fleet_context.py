@@ -27,7 +27,7 @@ from deploylint.messages import say
 from deploylint.sources import Filter, Source, Unreadable, discover, read
 
 _MARKERS: Final = (b"deploylint/", b"AgentDeployment")  # a doc says one: read nothing else
-_KIND: Final = "fleet-facts"  # cached per file's bytes (and deploylint's version), as JSON
+_KIND: Final = "fleet-facts"  # cached per file's bytes (and deploylint's code), as JSON
 
 
 def context_facts(
