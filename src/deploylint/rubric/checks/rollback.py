@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
-from functools import cache
 from typing import Any, Final
 
+from deploylint.regexguard import Matcher, compiled
 from deploylint.rubric import names
 from deploylint.rubric.checks.base import (
     Check,
@@ -36,9 +36,8 @@ NO_ROTATION = "no_rotation"
 NOT_HUMAN = (AGENT, AGENT_LIKE, VENDOR_PORTAL)
 
 
-@cache
-def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.IGNORECASE)
+def _compiled(pattern: str) -> Matcher:
+    return compiled(pattern, re.IGNORECASE)  # a config's own on RE2 (deploylint.regexguard)
 
 
 def _declared_kind(name: str, doc: Mapping[str, Any]) -> str | None:
