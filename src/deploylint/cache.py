@@ -21,7 +21,6 @@ import hashlib
 import hmac
 import json
 import os
-import stat
 import time
 from pathlib import Path
 from typing import Any, Final
@@ -65,19 +64,6 @@ def folder() -> Path | None:
     return None if home is None else home / ".cache" / "deploylint"
 
 
-def _read_private(path: Path, limit: int) -> bytes | None:
-    """The bytes of a regular file this user owns (not a link), at most ``limit`` of them."""
-    try:
-        handle = os.open(path, os.O_RDONLY | _NOFOLLOW)
-    except OSError:
-        return None
-    with os.fdopen(handle, "rb") as stream:
-        info = os.fstat(stream.fileno())
-        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid() or info.st_size > limit:
-            return None
-        return stream.read(limit + 1)
-
-
 def _folder_ready(root: Path, kind: str) -> bool:
     """Make the entry folders (private to this user); refuse any that is a link."""
     try:
@@ -116,7 +102,7 @@ def load(kind: str, raw: bytes, *, on_code: bool = True) -> Any | None:
     if where is None:
         return None
     entry, key, digest = where
-    stored = _read_private(entry, MAX_ENTRY)
+    stored = cachekey.read_owned(entry, MAX_ENTRY)
     if stored is None:
         return None
     mac, _, payload = stored.partition(b"\n")

@@ -61,10 +61,10 @@ def _inside(folder: Path, cache_root: Path) -> bool:
 def _secret(path: Path) -> bytes | None:
     if not _private_folder(path.parent):
         return None
-    key = _read_private(path)
+    key = read_owned(path, KEY_BYTES, private=True)
     if key is None and not os.path.lexists(path):
         _create(path)
-        key = _read_private(path)
+        key = read_owned(path, KEY_BYTES, private=True)
     return key if key is not None and len(key) == KEY_BYTES else None
 
 
@@ -82,17 +82,20 @@ def _owned_and_private(info: os.stat_result) -> bool:
     return info.st_uid == os.getuid() and not info.st_mode & PRIVATE
 
 
-def _read_private(path: Path) -> bytes | None:
-    """The key's bytes: a regular file of this user's (not a link), mode 0600 or stricter."""
+def read_owned(path: Path, limit: int, *, private: bool = False) -> bytes | None:
+    """The bytes of a regular file this user owns (not a link), at most ``limit`` of them
+    (one more: a file that grew shows it); with ``private``, only if it is 0600 or stricter."""
     try:
         handle = os.open(path, os.O_RDONLY | _NOFOLLOW)
     except OSError:
         return None
     with os.fdopen(handle, "rb") as stream:
         info = os.fstat(stream.fileno())
-        if not stat.S_ISREG(info.st_mode) or not _owned_and_private(info):
+        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid() or info.st_size > limit:
             return None
-        return stream.read(KEY_BYTES + 1)
+        if private and info.st_mode & PRIVATE:
+            return None
+        return stream.read(limit + 1)
 
 
 def _create(path: Path) -> None:
