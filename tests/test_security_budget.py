@@ -148,3 +148,14 @@ def test_a_harmless_custom_template_renders_as_before(write: Callable) -> None:
     assert run.problems() == [] and run.code == 1
     gaps = [f["gap"] for f in run.json()["findings"] if f["rule"] == "PY001"]
     assert gaps == ["Owner 012"]
+
+
+def test_many_docs_cannot_make_one_rule_cost_many_budgets(write: Callable) -> None:
+    area = write("ours/payments.yaml", rule('{$ref: "#/$defs/d0"}'))
+    _doubling_defs(area.parent)
+    doc = PASSING.read_text() + "\npayments_owner: a\n"
+    for n in range(5):
+        write(f"docs/{n}.yaml", doc)
+    run = _check(str(area.parent.parent / "docs"), "--rubric", str(area.parent))
+    assert _kept_bounds(run) == [], run.stderr[-500:]  # one budget (3 s), not five (15 s)
+    assert run.code == 2 and run.stderr.count("rule PY001: its `require` schema ran past") == 5

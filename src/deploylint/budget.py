@@ -11,8 +11,9 @@ milliseconds a doc.
 
 A virtual-time timer (SIGVTALRM) interrupts the evaluation where it is; its handler, set
 once, raises only inside a bounded evaluation. Where there is no such timer (Windows, a
-thread other than the main one), the time is checked after each evaluation, and the memory
-cap needs RLIMIT_AS (POSIX).
+thread other than the main one), the time is checked after each evaluation; the memory cap
+needs RLIMIT_AS and /proc (Linux). A rule that ran out once stops at once on the files after
+it, so a thousand docs can't make it cost a thousand budgets.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 
 SECONDS: Final = 3.0  # CPU seconds of custom-rule evaluation per file graded
 MEGABYTES: Final = 256  # new memory one template render may take
@@ -42,6 +43,7 @@ class _State:
     left = SECONDS  # of this file's budget
     depth = 0  # bounded evaluations under way (a template's regex runs inside one)
     timer = False  # whether the handler is installed
+    spent: ClassVar[set[str]] = set()  # what ran out once: the next file stops it at once
 
 
 def restart() -> None:
@@ -56,7 +58,7 @@ def bounded(what: str, *, memory: bool = False) -> Iterator[None]:
     if _State.depth:
         yield
         return
-    if _State.left <= 0:
+    if _State.left <= 0 or what in _State.spent:  # many docs can't make one rule cost more
         raise OverBudget(_over(what))
     started, _State.depth = time.process_time(), 1
     lowered, armed = None, False
@@ -65,6 +67,7 @@ def bounded(what: str, *, memory: bool = False) -> Iterator[None]:
         armed = _arm(_State.left)
         yield
     except _Expired:
+        _State.spent.add(what)
         raise OverBudget(_over(what)) from None
     except OverBudget as error:  # a bounded step inside it (a `replace` too large)
         raise OverBudget(f"{what}: {error}") from None
@@ -75,7 +78,8 @@ def bounded(what: str, *, memory: bool = False) -> Iterator[None]:
         _disarm(armed)
         _restore_memory(lowered)
         _State.left -= time.process_time() - started
-    if _State.left <= 0:
+    if _State.left <= 0:  # no timer here: ran out without being stopped
+        _State.spent.add(what)
         raise OverBudget(_over(what))
 
 
