@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -18,13 +20,20 @@ from typer.testing import CliRunner
 # The shipped rubric is validated against the rubric schema in tests (at run time it is
 # trusted: it can't change after the wheel is built). Set before deploylint is imported.
 os.environ["DEPLOYLINT_VALIDATE_RUBRIC"] = "1"
-# Tests never touch the user's cache: one fresh folder per test session.
+# Tests never touch the user's cache or its key: fresh folders per test session, removed when
+# the session ends (the cache held ~100 MB of results by then). The cache is asked for, as CI
+# (`CI=true`) would otherwise turn it off: tests of that default unset DEPLOYLINT_CACHE.
 os.environ["DEPLOYLINT_CACHE_DIR"] = tempfile.mkdtemp(prefix="deploylint-cache-")
+os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="deploylint-state-")
+os.environ["DEPLOYLINT_CACHE"] = "1"
 # No test depends on the day it runs: every run without --today, in this process or a child
 # (the real pre-commit, an installed wheel), grades dates as of TODAY.
 os.environ["DEPLOYLINT_TODAY"] = "2026-11-22"
 
 from deploylint.cli import app
+
+for _folder in (os.environ["DEPLOYLINT_CACHE_DIR"], os.environ["XDG_STATE_HOME"]):
+    atexit.register(shutil.rmtree, _folder, ignore_errors=True)
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"

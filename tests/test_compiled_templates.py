@@ -13,7 +13,7 @@ import pytest
 
 from deploylint import compiled
 from deploylint.compiled.targets import template_texts
-from deploylint.rubric import render
+from deploylint.rubric import columns, render
 from tests.conftest import FAILING, TODAY, deploylint_process
 
 COMMAND = "python -m deploylint.compiled.generate"
@@ -47,6 +47,8 @@ def test_a_shipped_template_is_not_compiled_at_run_time(monkeypatch, fresh_cache
     monkeypatch.setattr(render._environment(), "from_string", refuse)
     for text in template_texts():
         assert render._template(text).root_render_func is not None
+    custom = columns.environment_for("a custom rubric's {{ agent.id }}", render._environment())
+    monkeypatch.setattr(custom, "from_string", refuse)  # compiled now, in a bounded sandbox
     with pytest.raises(AssertionError, match="compiled at run time"):
         render._template("a custom rubric's {{ agent.id }}")
 

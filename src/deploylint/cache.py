@@ -1,15 +1,18 @@
-"""A content-hash cache for parsed rubric files, so a run doesn't re-parse unchanged YAML.
+"""The signed cache: parsed rubric files, graded results, fleet facts and replays.
 
-Entries are plain JSON (never pickle, never code), named by the SHA-256 of the file's bytes
-and deploylint's version. Parsing the shipped rubric's 17 files cost ~58 ms of every run
-(measured); a hit costs a few. Set DEPLOYLINT_NO_CACHE=1 to bypass it, DEPLOYLINT_CACHE_DIR
-to move it; a folder that can't be written is simply not used.
+Entries are plain JSON (never pickle, never code), named by the SHA-256 of their content's
+bytes and of deploylint's own code (deploylint.codedigest: a changed rule is a new entry).
+Parsing the shipped rubric's 17 files cost ~58 ms of every run (measured); a hit costs a
+few. It lives in $DEPLOYLINT_CACHE_DIR, else $XDG_CACHE_HOME/deploylint, else
+~/.cache/deploylint; a folder that can't be written is simply not used.
 
 The folder may be shared or restored from somewhere a pull request could write, so nothing
-in it is trusted: each entry carries an HMAC (keyed with a secret only this user can read,
-over the entry's kind, the content's hash and the data), and an entry that doesn't verify,
-is a link, isn't ours or is too large is ignored (the file is parsed again). A poisoned
-entry can't change a finding. Entries are written atomically, never through a link.
+in it is trusted: each entry carries an HMAC (keyed with a secret kept outside the folder,
+deploylint.cachekey, over the entry's kind, the content's hash and the data), and an entry
+that doesn't verify, is a link, isn't ours or is too large is ignored (the file is parsed
+again). A poisoned entry can't change a finding. Entries are written atomically, never
+through a link. In CI (a `CI` variable set, as every CI service sets it) the cache is off
+unless DEPLOYLINT_CACHE=1 asks for it; DEPLOYLINT_NO_CACHE=1 turns it off anywhere.
 """
 
 from __future__ import annotations
@@ -18,25 +21,38 @@ import hashlib
 import hmac
 import json
 import os
-import stat
 import time
-from functools import cache
 from pathlib import Path
 from typing import Any, Final
 
-from deploylint import __version__
+from deploylint import cachekey
 
-KEY_FILE: Final = "key"
-KEY_BYTES: Final = 32
+TIDIED: Final = "tidied"  # a file whose time says when the folder was last tidied
+TIDY_EVERY: Final = 86_400  # seconds
 MAX_ENTRY: Final = 16 * 2**20  # bytes; the shipped rubric's largest entry is ~60 KB
 MAC_LINE: Final = 65  # an entry's first line: the HMAC's 64 hex digits and a newline
 _NOFOLLOW: Final = getattr(os, "O_NOFOLLOW", 0)
 
 
+def said(name: str) -> bool:
+    """Whether the environment variable ``name`` is set to something other than off
+    (empty, ``0`` or ``false``)."""
+    return os.environ.get(name, "").strip().lower() not in ("", "0", "false")
+
+
+def enabled() -> bool:
+    """Off with DEPLOYLINT_NO_CACHE; in CI, on only with DEPLOYLINT_CACHE; else on. A CI job
+    may run a pull request's code on a runner whose folders the next job reuses, and a cache
+    there holds what that code left: a CI run grades every file unless asked otherwise."""
+    if said("DEPLOYLINT_NO_CACHE"):
+        return False
+    return said("DEPLOYLINT_CACHE") or not said("CI")
+
+
 def folder() -> Path | None:
     """Where entries live: $DEPLOYLINT_CACHE_DIR, else $XDG_CACHE_HOME/deploylint, else ~/.cache
     (None: the cache is off, or there is no home folder to put it in)."""
-    if os.environ.get("DEPLOYLINT_NO_CACHE"):
+    if not enabled():
         return None
     explicit = os.environ.get("DEPLOYLINT_CACHE_DIR")
     if explicit:
@@ -44,24 +60,8 @@ def folder() -> Path | None:
     base = os.environ.get("XDG_CACHE_HOME")
     if base:
         return Path(base) / "deploylint"
-    try:  # no HOME and a uid the passwd file doesn't know: no cache, not an error
-        home = Path("~").expanduser()
-    except RuntimeError:
-        return None
-    return None if str(home) == "~" else home / ".cache" / "deploylint"
-
-
-def _read_private(path: Path, limit: int) -> bytes | None:
-    """The bytes of a regular file this user owns (not a link), at most ``limit`` of them."""
-    try:
-        handle = os.open(path, os.O_RDONLY | _NOFOLLOW)
-    except OSError:
-        return None
-    with os.fdopen(handle, "rb") as stream:
-        info = os.fstat(stream.fileno())
-        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid() or info.st_size > limit:
-            return None
-        return stream.read(limit + 1)
+    home = cachekey.home()  # None: no HOME and a uid passwd doesn't know; no cache
+    return None if home is None else home / ".cache" / "deploylint"
 
 
 def _folder_ready(root: Path, kind: str) -> bool:
@@ -76,33 +76,19 @@ def _folder_ready(root: Path, kind: str) -> bool:
     return True
 
 
-@cache
-def _key(root: Path) -> bytes | None:
-    """The secret that signs entries: created once, readable by this user only."""
-    path = root / KEY_FILE
-    key = _read_private(path, KEY_BYTES)
-    if key is None and not path.is_symlink():
-        try:
-            handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o600)
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(os.urandom(KEY_BYTES))
-        except OSError:
-            return None
-        key = _read_private(path, KEY_BYTES)
-    if key is None or len(key) != KEY_BYTES or path.lstat().st_mode & 0o077:
-        return None
-    return key
-
-
-def _where(kind: str, raw: bytes) -> tuple[Path, bytes, str] | None:
-    """The entry's path, the signing key and the content's hash; None: no usable cache."""
+def _where(kind: str, raw: bytes, on_code: bool) -> tuple[Path, bytes, str] | None:
+    """The entry's path, the signing key and the content's hash (with the code's digest,
+    unless ``on_code`` is off: the entry that remembers that digest); None: no cache."""
     root = folder()
     if root is None or not _folder_ready(root, kind):
         return None
-    key = _key(root)
+    key = cachekey.secret(root)
     if key is None:
         return None
-    digest = hashlib.sha256(__version__.encode() + b"\0" + raw).hexdigest()
+    from deploylint.codedigest import digest as code
+
+    material = (code() if on_code else "").encode() + b"\0" + raw
+    digest = hashlib.sha256(material).hexdigest()
     return root / kind / f"{digest}.json", key, digest
 
 
@@ -110,13 +96,13 @@ def _mac(key: bytes, kind: str, digest: str, payload: bytes) -> str:
     return hmac.new(key, f"{kind}\0{digest}\0".encode() + payload, hashlib.sha256).hexdigest()
 
 
-def load(kind: str, raw: bytes) -> Any | None:
+def load(kind: str, raw: bytes, *, on_code: bool = True) -> Any | None:
     """The data stored for these bytes, or None (no entry, or one that doesn't verify)."""
-    where = _where(kind, raw)
+    where = _where(kind, raw, on_code)
     if where is None:
         return None
     entry, key, digest = where
-    stored = _read_private(entry, MAX_ENTRY)
+    stored = cachekey.read_owned(entry, MAX_ENTRY)
     if stored is None:
         return None
     mac, _, payload = stored.partition(b"\n")
@@ -128,11 +114,12 @@ def load(kind: str, raw: bytes) -> Any | None:
         return None
 
 
-def store(kind: str, raw: bytes, data: Any) -> None:
+def store(kind: str, raw: bytes, data: Any, *, on_code: bool = True) -> None:
     """Remember ``data`` for these bytes; any failure to write just means no cache."""
     from deploylint.safewrite import write_text
 
-    where = _where(kind, raw)
+    _tidy_once()
+    where = _where(kind, raw, on_code)
     if where is None:
         return
     entry, key, digest = where
@@ -142,6 +129,25 @@ def store(kind: str, raw: bytes, data: Any) -> None:
             write_text(entry, _mac(key, kind, digest, payload.encode()) + "\n" + payload)
     except (OSError, ValueError, TypeError):
         return
+
+
+_TIDIED: list[Path] = []  # the folder this process tidied (or found tidy)
+
+
+def _tidy_once() -> None:
+    """Before a process's first entry: tidy the folder, if that is due (deploylint.cachetidy)."""
+    root = folder()
+    if root is None or root in _TIDIED:
+        return
+    _TIDIED.append(root)
+    try:
+        if os.lstat(root / TIDIED).st_mtime > time.time() - TIDY_EVERY:
+            return  # tidied within the day: don't even import the tidying
+    except OSError:
+        pass
+    from deploylint.cachetidy import tidy
+
+    tidy(root)
 
 
 def prune(kind: str, *, older_than: float) -> None:

@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
+from deploylint.budget import OverBudget
 from deploylint.config import Config
 from deploylint.configure import ignored_rules, rubric_for, unwaivable_rules
 from deploylint.fleet.facts import DocFacts
@@ -224,5 +225,7 @@ def grade_source(source: Source, settings: Settings) -> FileResult | str:
         if isinstance(content, int):  # only its size: over the limit, nothing to look up
             return grade_file(content, file=source.name, settings=settings, sniff=source.found)
         return grade_cached(content, file=source.name, settings=settings, sniff=source.found)
+    except OverBudget as error:  # a custom rule ran past its time or memory: say which
+        return f"{source.name}: {error}"
     except Exception as error:  # one file's internal error must not stop the others
         return f"{source.name}: internal error while grading: {type(error).__name__}: {error}"

@@ -27,7 +27,7 @@ from deploylint.messages import say
 from deploylint.sources import Filter, Source, Unreadable, discover, read
 
 _MARKERS: Final = (b"deploylint/", b"AgentDeployment")  # a doc says one: read nothing else
-# Cached per file's bytes (and deploylint's version), as JSON; the name changes with the
+# Cached per file's bytes (and deploylint's code), as JSON; the name changes with the
 # records' shape (2: identities of resources, locks, holders and agents).
 _KIND: Final = "fleet-facts-2"
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Final
 
+from deploylint import budget
 from deploylint.docschema import api_version_problem, is_deploylint_doc, shape_problems
 from deploylint.findings import Finding, Position
 from deploylint.fleet.facts import DocFacts, doc_facts
@@ -70,6 +71,7 @@ def grade_file(
     With ``sniff`` (files found by walking a folder), documents that aren't deploylint docs
     are skipped instead of graded.
     """
+    budget.restart()  # each file has its own budget for custom rules' evaluation
     if isinstance(content, int):
         return FileResult(
             file, (grade_doc(oversized(content, settings.limits)[0], file=file, settings=settings),)

@@ -19,11 +19,12 @@ is recorded: `check` off a terminal (see deploylint.terminal), not --help, that 
 standard input, wrote no file (-o, --write-baseline), started no process (git, workers,
 the template sandbox), exited 0 or 1, and whose files didn't change while it ran. Entries
 go through deploylint.cache: JSON with an HMAC, written atomically, never trusted to run
-anything, pruned after a day. `--no-cache` or DEPLOYLINT_NO_CACHE=1 turns replay off.
+anything, pruned after a day. `--no-cache` or DEPLOYLINT_NO_CACHE=1 turns replay off, and in
+CI it is off unless DEPLOYLINT_CACHE=1 (deploylint.cache.enabled).
 """
 
 # The paths here are the strings the hooks hear, kept as spelled: os.path, not pathlib.
-# ruff: noqa: PTH100, PTH109, PTH116, PTH118, PTH120
+# ruff: noqa: PTH100, PTH109, PTH116, PTH118
 
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Final, TextIO, cast
 
 from deploylint import __version__, cache
+from deploylint.codedigest import digest as code_digest
 from deploylint.terminal import plainly_not_a_terminal
 
 KIND: Final = "replay"
@@ -46,13 +48,9 @@ COMMAND: Final = "check"
 ENVIRONMENT: Final = frozenset(
     {"COLUMNS", "LINES", "GITHUB_ACTIONS", "NO_COLOR", "FORCE_COLOR", "TERM", "HOME"}
     | {"TTY_COMPATIBLE", "TTY_INTERACTIVE", "JUPYTER_COLUMNS", "JUPYTER_LINES", "XDG_CACHE_HOME"}
-    | {"TERMINAL_WIDTH", "PY_COLORS", "TZ"}
+    | {"TERMINAL_WIDTH", "PY_COLORS", "TZ", "CI", "XDG_STATE_HOME"}
 )
 PREFIXES: Final = ("DEPLOYLINT", "_DEPLOYLINT", "TYPER", "_TYPER")
-LIBRARIES: Final = (
-    "typer", "click", "yaml", "ruamel.yaml", "jsonschema", "referencing", "jinja2", "markupsafe",
-    "rich",
-)  # fmt: skip
 HASHED_UP_TO: Final = 64 * 2**20  # bytes; a larger file is known by its stat
 KEPT_FOR: Final = 86_400  # seconds; the key holds the day, so older entries are dead
 _ORDER: Final = {"kind": 0, "folder": 1, "file": 2}
@@ -118,40 +116,12 @@ def _key_now(argv: Sequence[str]) -> bytes | None:
     )
     streams = [(s.encoding, s.errors) for s in (sys.stdout, sys.stderr)]
     try:
-        where = [os.getcwd(), _code(), _libraries()]
+        where = [os.getcwd(), code_digest()]
     except OSError:  # a working folder that was deleted, say: just run
         return None
     material = [FORMAT, __version__, list(sys.version_info[:2]), list(argv), *where]
     material += [environment, time.strftime("%Y-%m-%d"), streams]
     return json.dumps(material, ensure_ascii=True).encode("ascii")
-
-
-def _code() -> list[tuple[str, int, int]]:
-    """deploylint's own modules by name, size and time: an edited checkout is a new key."""
-    package = os.path.dirname(os.path.abspath(__file__))
-    found, folders = [], [package]
-    while folders:
-        with os.scandir(folders.pop()) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False) and entry.name != "__pycache__":
-                    folders.append(entry.path)
-                elif entry.name.endswith(".py"):
-                    info = entry.stat()
-                    found.append((entry.path[len(package) :], info.st_size, info.st_mtime_ns))
-    return sorted(found)
-
-
-def _libraries() -> list[tuple[str, str | None, int, int]]:
-    """Each library's package file by size and time: an upgraded one is a new key."""
-    from importlib.util import find_spec
-
-    found = []
-    for name in LIBRARIES:
-        spec = find_spec(name)
-        origin = spec.origin if spec is not None else None
-        info = os.stat(origin) if origin else None
-        found.append((name, origin, info.st_size if info else 0, info.st_mtime_ns if info else 0))
-    return found
 
 
 def signature(kind: str, path: str) -> str:

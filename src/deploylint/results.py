@@ -2,12 +2,14 @@
 
 A file's whole graded result (its findings, the rules that applied, its waivers, and the
 facts the fleet rules read) is stored under the file's name and bytes and a digest of
-everything else grading depends on: deploylint's version, the rubric as configured (every
+everything else grading depends on: deploylint's code (its files' content, not its version
+number: deploylint.codedigest), the rubric as configured (every
 rule's fields, severity and parameters), --today, the ignored and unwaivable rules, the
 limits, and whether the file was named or found. So a hit is exactly what a miss would
 compute, and the fleet rules still see every doc. Entries live in `deploylint.cache`: plain
 JSON with an HMAC, written atomically, never trusted to run anything; an entry that doesn't
-verify or decode is graded again. `--no-cache` or DEPLOYLINT_NO_CACHE=1 turns it off.
+verify or decode is graded again. `--no-cache` or DEPLOYLINT_NO_CACHE=1 turns it off, and
+in CI it is off unless DEPLOYLINT_CACHE=1 (deploylint.cache.enabled).
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ import sys
 from dataclasses import asdict
 from typing import Any, Final
 
-from deploylint import __version__, cache
+from deploylint import cache
+from deploylint.codedigest import digest as code_digest
 from deploylint.findings import Finding, Severity
 from deploylint.fleet_context import decode_facts
 from deploylint.grade import DocResult, FileResult, Settings, grade_file
@@ -34,7 +37,7 @@ def settings_digest(settings: Settings) -> str:
         return known[1]
     rules = sorted(settings.rubric.rules.values(), key=lambda rule: rule.id)
     parts = [
-        __version__,
+        code_digest(),
         settings.today.isoformat(),
         repr(sorted(settings.ignored)),
         repr(sorted(settings.unwaivable)),

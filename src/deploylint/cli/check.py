@@ -153,7 +153,7 @@ def check(
         typer.Option(
             "--no-cache",
             help="Grade every file again: don't read or write cached results "
-            "(also DEPLOYLINT_NO_CACHE=1).",
+            "(also DEPLOYLINT_NO_CACHE=1; in CI the cache is off unless DEPLOYLINT_CACHE=1).",
         ),
     ] = False,
     gate_from: Annotated[

@@ -26,6 +26,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 from deploylint.reporters import ReportError
+from deploylint.rubric.columns import replace_filter
 
 SECONDS: Final = 5.0
 MEGABYTES: Final = 256  # beyond what the process already holds
@@ -38,6 +39,10 @@ class BoundedSandbox(SandboxedEnvironment):
     """jinja2's sandbox, refusing the arithmetic that builds a huge value in one step."""
 
     intercepted_binops = frozenset({"**", "*"})
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.filters["replace"] = replace_filter()  # a chain of them asked for ~10 GB
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         if operator == "**" and _too_big_power(left, right):

@@ -12,7 +12,7 @@ from deploylint import compiled
 from deploylint.findings import Position
 from deploylint.inline import closed_registry, inline_refs
 from deploylint.keypath import KeyPath, Selector, lookup, select
-from deploylint.rubric.bounded import validator_class
+from deploylint.rubric.bounded import Budgeted, validator_class
 from deploylint.rubric.checks import CHECKS, CheckInput
 from deploylint.rubric.doc_model import DocModel, build, exempt
 from deploylint.rubric.model import Rule
@@ -49,7 +49,8 @@ def _validator(rule: Rule, which: str) -> Any:
 
     def reference() -> Any:
         bounded = validator_class()  # a custom rule's regexes see a bounded slice of text
-        return bounded(schema, registry=closed_registry(), format_checker=bounded.FORMAT_CHECKER)
+        made = bounded(schema, registry=closed_registry(), format_checker=bounded.FORMAT_CHECKER)
+        return Budgeted(made, f"{rule.source}: rule {rule.id}: its `{which}` schema")
 
     return compiled.validator(schema, reference)
 

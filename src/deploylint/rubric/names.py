@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Final
 
+from deploylint.regexguard import Matcher, compiled
+
 # Words are split on anything that isn't a letter or digit, and between camelCase humps.
 _WORD_BREAK: Final = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z])(?=[A-Z])")
 
@@ -187,6 +189,5 @@ def name_matches(
     return None
 
 
-@cache
-def _compiled(pattern: str, flags: int) -> re.Pattern[str]:
-    return re.compile(pattern, flags)
+def _compiled(pattern: str, flags: int) -> Matcher:
+    return compiled(pattern, flags)  # a config's own on RE2 (deploylint.regexguard)

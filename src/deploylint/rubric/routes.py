@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Final
 
+from deploylint.regexguard import Matcher, compiled
 from deploylint.rubric import names
 
 ROUTE_KINDS: Final = ("api", "url", "cli", "sql", "runbook")
@@ -40,9 +41,9 @@ class Verdict:
         return self.kind in ROUTE_KINDS
 
 
-@cache
-def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.IGNORECASE)
+def _compiled(pattern: str) -> Matcher:
+    """A route pattern: the shipped ones on `re`, a config's own on RE2 (regexguard)."""
+    return compiled(pattern, re.IGNORECASE)
 
 
 @cache
@@ -77,10 +78,10 @@ def _first_route(text: str, params: Mapping[str, Any]) -> tuple[int, str, str] |
     starts = [0, *(m.end() for m in _STARTS.finditer(text))]
     starts = [start + len(text[start:]) - len(text[start:].lstrip()) for start in starts]
     commands = _vocabulary(params, "commands")
-    patterns = {"cli": [_words(commands)] if commands else [], "sql": []}
+    patterns: dict[str, list[Matcher]] = {"cli": [_words(commands)] if commands else []}
     patterns["sql"] = [_compiled(p) for p in params.get("sql", ())]
-    for kind, compiled in patterns.items():
-        at = _starting(compiled, text, starts, command=kind == "cli")
+    for kind, matchers in patterns.items():
+        at = _starting(matchers, text, starts, command=kind == "cli")
         if at is not None:
             found.append((at, 0, kind, text[at:].split("`", 1)[0]))
     if not found:
@@ -93,7 +94,7 @@ _METHOD: Final = re.compile(r"(?:GET|POST|PUT|PATCH|DELETE)\s+", re.IGNORECASE)
 
 
 def _starting(
-    patterns: list[re.Pattern[str]], text: str, starts: list[int], *, command: bool
+    patterns: list[Matcher], text: str, starts: list[int], *, command: bool
 ) -> int | None:
     """The first of ``starts`` where one of ``patterns`` matches (a command word only with
     an argument after it)."""

@@ -6,12 +6,11 @@ are rule parameters: regular expressions from the rubric, matched against the do
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
-from functools import cache
 from typing import Any
 
 from deploylint.keypath import KeyPath
+from deploylint.regexguard import compiled
 from deploylint.rubric import names
 from deploylint.rubric.checks.base import Check, CheckInput, Fact, listed, mapping
 from deploylint.rubric.identity import key
@@ -19,13 +18,8 @@ from deploylint.rubric.identity import key
 _COUNT_KINDS = ("deletion", "bulk_messaging")
 
 
-@cache
-def _pattern(text: str) -> re.Pattern[str]:
-    return re.compile(text)
-
-
 def _matches(pattern: str, text: Any) -> bool:
-    return isinstance(text, str) and _pattern(pattern).search(text) is not None
+    return isinstance(text, str) and compiled(pattern).search(text) is not None
 
 
 def _agent_at(given: CheckInput) -> dict[str, Any]:

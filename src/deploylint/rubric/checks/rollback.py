@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
-from functools import cache
 from typing import Any, Final
 
 from deploylint.rubric import names, routes
@@ -29,11 +28,6 @@ VENDOR_PORTAL = "vendor_portal"
 UNDECLARED = "undeclared"
 NO_ROTATION = "no_rotation"
 NOT_HUMAN = (AGENT, AGENT_LIKE, VENDOR_PORTAL)
-
-
-@cache
-def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.IGNORECASE)
 
 
 def _declared_kind(name: Ref, model: DocModel) -> str | None:
