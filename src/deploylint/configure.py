@@ -8,14 +8,15 @@ from pathlib import Path
 from typing import Any, Final
 
 from deploylint.config import Config, ConfigError
-from deploylint.findings import Severity
+from deploylint.findings import UNSILENCEABLE, Severity
 from deploylint.regexguard import risky, strings
 from deploylint.report import Shaping
 from deploylint.rubric.load import default_sources, load_default, load_rubric
 from deploylint.rubric.model import Rubric, Rule
 
-# A doc that can't be read must never pass silently: these can't be ignored.
-ALWAYS: Final = frozenset({"DL001", "DL009", "DL011"})
+# A doc that can't be read (or reads two ways) must never pass silently: these can't be
+# ignored, demoted or waived.
+ALWAYS: Final = UNSILENCEABLE
 
 
 def matches(rule: Rule, ref: str) -> bool:
@@ -48,7 +49,7 @@ def _customized(rule: Rule, settings: Mapping[str, Any], where: str) -> Rule:
     if rule.id in ALWAYS and "severity" in settings:
         raise ConfigError(
             f"{where}: rules.{rule.id}: severity: {rule.id} can't be changed (a doc that "
-            "can't be read must never pass)"
+            "can't be read, or reads two ways, must never pass)"
         )
     params = {**rule.params, **overrides}
     severity = Severity.parse(settings["severity"]) if "severity" in settings else rule.severity

@@ -16,7 +16,7 @@ from deploylint.docschema import api_version_problem, is_deploylint_doc, shape_p
 from deploylint.findings import Finding, Position
 from deploylint.fleet.facts import DocFacts, doc_facts
 from deploylint.loader import Limits, LoadedDoc, ShapeProblem, load_bytes, oversized
-from deploylint.overlap import one_each
+from deploylint.overlap import one_each, read_once
 from deploylint.rubric.engine import Hit, evaluate
 from deploylint.rubric.model import Rubric
 from deploylint.rubric.render import DocView, build_finding, finding
@@ -102,7 +102,7 @@ def grade_doc(doc: LoadedDoc, *, file: str, settings: Settings) -> DocResult:
         if unknown_version is not None:
             problems.append(unknown_version)
         else:
-            problems += shape_problems(doc)
+            problems = read_once(problems + shape_problems(doc))
             # Ignored rules run too: a placeholder they report stays theirs (quiet with
             # them) rather than turning up as RV011, and a waiver naming one still matches.
             evaluation = evaluate(doc.data, rules, today=settings.today)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from deploylint.findings import Finding
+from deploylint.findings import UNSILENCEABLE, Finding
 from deploylint.keypath import KeyPath
 from deploylint.loader import LoadedDoc
 from deploylint.rubric.checks.base import agent_ids, parse_date
@@ -62,8 +62,8 @@ def _problem(
     waiver: Mapping[str, Any], agents: set[str], today: date, unwaivable: frozenset[str]
 ) -> tuple[str, str, dict[str, Any]] | None:
     """(rule, key at fault, template values) when the waiver can't be honoured."""
-    if waiver["rule"] in unwaivable:
-        return "WV005", "rule", {}
+    if waiver["rule"] in unwaivable or waiver["rule"] in UNSILENCEABLE:
+        return "WV005", "rule", {"always": waiver["rule"] in UNSILENCEABLE}
     expires = parse_date(waiver.get("expires"))
     missing = [key for key in _REQUIRED if not waiver.get(key)]
     if missing or expires is None:

@@ -9033,7 +9033,7 @@ def _dbff4a4a51aa4cdc(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _4b9efbcecfebe33d(environment):
+def _1b1dc4224d9f4c2c(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -9043,15 +9043,25 @@ def _4b9efbcecfebe33d(environment):
         cond_expr_undefined = Undefined
         if 0: yield None
         l_0_waiver = resolve('waiver')
+        l_0_always = resolve('always')
         pass
         yield 'waiver for '
         yield str(environment.getattr((undefined(name='waiver') if l_0_waiver is missing else l_0_waiver), 'rule'))
-        yield ' is not allowed: the config lists '
-        yield str(environment.getattr((undefined(name='waiver') if l_0_waiver is missing else l_0_waiver), 'rule'))
-        yield ' as unwaivable, so the gap counts'
+        yield ' is not allowed: '
+        if (undefined(name='always') if l_0_always is missing else l_0_always):
+            pass
+            yield 'no doc may accept '
+            yield str(environment.getattr((undefined(name='waiver') if l_0_waiver is missing else l_0_waiver), 'rule'))
+            yield " (a doc that can't be read, or reads two ways, never passes)"
+        else:
+            pass
+            yield 'the config lists '
+            yield str(environment.getattr((undefined(name='waiver') if l_0_waiver is missing else l_0_waiver), 'rule'))
+            yield ' as unwaivable'
+        yield ', so the gap counts'
 
     blocks = {}
-    debug_info = '1=13'
+    debug_info = '1=14'
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
@@ -10166,7 +10176,7 @@ TEMPLATES = {
     "3802f0d781f958f86262d4f253ffe246f248c0b01cf01061a54d5526d4612e77": _3802f0d781f958f8,
     "75bbd64b5145c566d4c33d19c4d1df944cdadbf2d592d61b54693a8f90e2955d": _75bbd64b5145c566,
     "dbff4a4a51aa4cdce687b339eed4dcf97fb2776232435da3a52d77905dcb5ba7": _dbff4a4a51aa4cdc,
-    "4b9efbcecfebe33d0404650ff5d46df3b48d7831b8cff12b1e015002f2425f83": _4b9efbcecfebe33d,
+    "1b1dc4224d9f4c2c2ddf9dcdf16635003e67c386a008f2c69f2cd85f110602e3": _1b1dc4224d9f4c2c,
     "55cb027a7dc564c0ca9d34a59a72030e1488aefd8e959717af3b4ce575440bd7": _55cb027a7dc564c0,
     "821df88b3e3e1acc026da730ff970aed6e31dbd31949a3fd8de9cfb31a60717c": _821df88b3e3e1acc,
     "b0294d1501c098bd7411f33a7fc7bb81c38ce052c27b00e26417751128dc0b9f": _b0294d1501c098bd,
