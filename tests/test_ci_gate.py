@@ -10,7 +10,8 @@ from tests.conftest import REPO
 
 
 def _yaml(text: str):
-    [doc] = load_text(text)
+    # GitHub's reader keeps `on:` as text: the readers' check (DL014) is for deploylint docs
+    [doc] = load_text(text, readings=False)
     assert not doc.problems, doc.problems
     return doc.data
 

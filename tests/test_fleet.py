@@ -160,7 +160,7 @@ def test_a_doc_can_waive_its_fleet_finding(write) -> None:
     a = _doc("a", "perf", lock="db/perf", holder="perf", objective="x")
     waiver = (
         "waivers: [{rule: FL001, reason: cutover this week, approved_by: jun.t,"
-        " expires: 2999-01-01}]\n"
+        " expires: 2027-01-01}]\n"
     )
     b = _doc("b", "cost", lock="db/cost", holder="cost", objective="x") + waiver
     paths = [write("a.yaml", a), write("b.yaml", b)]

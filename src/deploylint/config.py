@@ -114,7 +114,7 @@ def _raw(path: Path) -> tuple[dict[str, Any], Any]:
     if path.name == PYPROJECT or path.suffix == ".toml":
         table = _toml(path).get("tool", {}).get("deploylint", {})
         return table, lambda _path: f"{path}"
-    docs = load_bytes(_read(path))
+    docs = load_bytes(_read(path), readings=False)  # only deploylint reads a config
     problem = next((p for d in docs for p in d.problems), None)
     if problem is not None:
         raise ConfigError(

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Final
 
 from deploylint.config import Config, ConfigError
-from deploylint.findings import Severity
+from deploylint.findings import UNSILENCEABLE, Severity
 from deploylint.regexguard import risky, strings
 from deploylint.report import Shaping
 from deploylint.rubric.load import default_sources, load_default, load_rubric
 from deploylint.rubric.model import Rubric, Rule
 
-# A doc that can't be read must never pass silently: these can't be ignored.
-ALWAYS: Final = frozenset({"DL001", "DL009", "DL011"})
+# A doc that can't be read (or reads two ways) must never pass silently: these can't be
+# ignored, demoted or waived.
+ALWAYS: Final = UNSILENCEABLE
 
 
 def matches(rule: Rule, ref: str) -> bool:
@@ -41,6 +43,10 @@ def _customized(rule: Rule, settings: Mapping[str, Any], where: str) -> Rule:
             f"{where}: rules.{rule.id}: no parameter {sorted(unknown)[0]!r} (it has: {known})"
         )
     overrides = {k: v for k, v in settings.items() if k != "severity"}
+    for name, value in overrides.items():
+        wrong = _param_problem(rule.params[name], value)
+        if wrong:
+            raise ConfigError(f"{where}: rules.{rule.id}: {name}: {value!r:.80} {wrong}")
     for text in strings(overrides):
         reason = risky(text, must_compile=False)
         if reason:
@@ -48,11 +54,33 @@ def _customized(rule: Rule, settings: Mapping[str, Any], where: str) -> Rule:
     if rule.id in ALWAYS and "severity" in settings:
         raise ConfigError(
             f"{where}: rules.{rule.id}: severity: {rule.id} can't be changed (a doc that "
-            "can't be read must never pass)"
+            "can't be read, or reads two ways, must never pass)"
         )
     params = {**rule.params, **overrides}
     severity = Severity.parse(settings["severity"]) if "severity" in settings else rule.severity
     return replace(rule, params=params, severity=severity)
+
+
+def _param_problem(default: Any, value: Any) -> str | None:
+    """Why ``value`` can't stand in for a parameter whose default is ``default``: it must be
+    of the same kind, and a number (every shipped one is a limit or an age) not negative."""
+    if isinstance(default, bool) or isinstance(value, bool):  # True is an int to Python
+        return None if type(value) is type(default) else f"is not {_kind(default)}"
+    if isinstance(default, int | float):
+        if not isinstance(value, int | float) or not math.isfinite(value):
+            return "is not a number"
+        return "is negative" if value < 0 else None
+    if isinstance(default, str | list | dict) and not isinstance(value, type(default)):
+        return f"is not {_kind(default)}"
+    if isinstance(default, list) and all(isinstance(item, str) for item in default):
+        return None if all(isinstance(item, str) for item in value) else "is not a list of text"
+    return None
+
+
+def _kind(value: Any) -> str:
+    kinds = {bool: "true or false", int: "a number", float: "a number", str: "text"}
+    kinds |= {list: "a list", dict: "a mapping"}
+    return kinds.get(type(value), type(value).__name__)
 
 
 def rubric_for(

@@ -8,6 +8,7 @@ from io import StringIO
 from typing import Any
 
 from deploylint.loader import load_text
+from deploylint.readings import other_reading
 from deploylint.rubric.model import Edit, Example, Rubric
 
 
@@ -50,11 +51,32 @@ def dump_yaml(data: Any) -> str:
     from ruamel.yaml import YAML
 
     yaml = YAML(typ="safe", pure=True)
+    yaml.Representer = _representer()
     yaml.default_flow_style = False
     yaml.sort_base_mapping_type_on_output = False  # type: ignore[assignment]
     stream = StringIO()
     yaml.dump(data, stream)
     return stream.getvalue()
+
+
+@cache
+def _representer() -> Any:
+    """ruamel.yaml's safe representer, writing text so that every YAML reader reads text."""
+    from ruamel.yaml.representer import SafeRepresenter
+
+    class OneReading(SafeRepresenter):  # a subclass: add_representer changes the class
+        pass
+
+    OneReading.add_representer(str, _one_reading)
+    return OneReading
+
+
+def _one_reading(representer: Any, text: str) -> Any:
+    """Text YAML 1.2 writes plain but another reader types (`on`, `1:30`) is quoted, so
+    what deploylint writes reads one way everywhere (DL014)."""
+    if other_reading(text, text) is not None:
+        return representer.represent_scalar("tag:yaml.org,2002:str", text, style="'")
+    return representer.represent_str(text)
 
 
 def example_text(rubric: Rubric, example: Example) -> str:

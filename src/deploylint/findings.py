@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import IntEnum
+from typing import Final
+
+# Findings nothing may silence: a doc that can't be read, or that YAML readers read two
+# ways, must never pass because a config or the doc itself says so. No ignore, no other
+# severity, no waiver.
+UNSILENCEABLE: Final = frozenset({"DL001", "DL009", "DL011", "DL014"})
 
 
 class Severity(IntEnum):

@@ -17,7 +17,7 @@ from deploylint.docschema import api_version_problem, is_deploylint_doc, shape_p
 from deploylint.findings import Finding, Position
 from deploylint.fleet.facts import DocFacts, doc_facts
 from deploylint.loader import Limits, LoadedDoc, ShapeProblem, load_bytes, oversized
-from deploylint.overlap import one_each
+from deploylint.overlap import TWO_READINGS, one_each, read_once
 from deploylint.rubric.doc_model import build
 from deploylint.rubric.engine import Hit, evaluate
 from deploylint.rubric.model import Rubric
@@ -104,9 +104,10 @@ def grade_doc(doc: LoadedDoc, *, file: str, settings: Settings) -> DocResult:
     if doc.gradable:
         unknown_version = api_version_problem(doc)
         if unknown_version is not None:
-            problems.append(unknown_version)
+            # Not graded: DL010/DL013 is its one finding, not how other readers read it.
+            problems = [p for p in problems if p.rule != TWO_READINGS] + [unknown_version]
         else:
-            problems += shape_problems(doc)
+            problems = read_once(problems + shape_problems(doc))
             # Ignored rules run too: a placeholder they report stays theirs (quiet with
             # them) rather than turning up as RV011, and a waiver naming one still matches.
             evaluation = evaluate(doc.data, rules, today=settings.today, model=model)

@@ -25,6 +25,7 @@ from ruamel.yaml.resolver import VersionedResolver
 
 from deploylint.findings import Position
 from deploylint.keypath import KeyPath
+from deploylint.readings import NUMERIC_START, WORDS, duplicate, merged_keys, unquoted
 
 # The fast path is a C (libyaml) event parser; ruamel.yaml's pure YAML 1.2 parser is the
 # authority whenever it rejects input. PyYAML's libyaml (0.2.5) reads YAML 1.2 flow scalars
@@ -54,6 +55,7 @@ class Limits:
     max_bytes: int = 1_048_576
     max_depth: int = 100
     max_nodes: int = 100_000  # keys and values; a long string counts once per 256 characters
+    max_aliased: int = 100_000  # values aliases add, over all the documents of one file
     max_documents: int = 1_000  # per file
     max_problems: int = 200  # YAML problems per document (duplicate keys, tags, ...)
 
@@ -112,6 +114,22 @@ _DROP: Final = _Key("drop")
 _MERGE: Final = _Key("merge")
 
 
+class _Duplicate(_Key):
+    """A key met again in its mapping: its value is built, compared with the first, dropped."""
+
+    def __init__(self, name: str, where: Position) -> None:
+        super().__init__(name)
+        self.where = where
+
+
+@dataclass(slots=True)
+class _Budget:
+    """What aliases may still add in this file: one budget for all its documents, so a
+    thousand small alias bombs cost what one does."""
+
+    left: int
+
+
 @dataclass(slots=True)
 class _Frame:
     container: dict[str, Any] | list[Any]
@@ -161,9 +179,16 @@ class _DocBuilder:
     """Build one document's plain data and position index from its events."""
 
     def __init__(
-        self, index: int, start: Position, version: tuple[int, int], limits: Limits
+        self,
+        index: int,
+        start: Position,
+        version: tuple[int, int],
+        limits: Limits,
+        aliased: _Budget,
+        readings: bool,
     ) -> None:
-        self.index, self.start, self.limits = index, start, limits
+        self.index, self.start, self.limits, self.aliased = index, start, limits, aliased
+        self.readings = readings  # compare with other YAML readers (DL014)
         self.table = _resolver_table(version)
         self.stack: list[_Frame] = []
         self.anchors: dict[str, tuple[Any, int]] = {}
@@ -173,8 +198,11 @@ class _DocBuilder:
         self.nodes = 0
         self.aborted = False
 
-    def problem(self, rule: str, where: Position, message: str) -> ShapeProblem:
-        path = self.stack[-1].path if self.stack and self.stack[-1].path is not None else ()
+    def problem(
+        self, rule: str, where: Position, message: str, path: KeyPath | None = None
+    ) -> ShapeProblem:
+        if path is None:
+            path = self.stack[-1].path if self.stack and self.stack[-1].path is not None else ()
         found = ShapeProblem(rule, where, path, message)
         self.problems.append(found)
         if len(self.problems) == self.limits.max_problems:
@@ -197,7 +225,7 @@ class _DocBuilder:
     def _scalar(self, event: Any) -> None:
         where = position(event.start_mark)
         text = _unicode(event.value)
-        tag = event.tag
+        tag, plain = event.tag, False
         if tag is None or tag == "!":
             plain = event.implicit[0] and tag is None
             tag = self._resolve(text) if plain else STR
@@ -205,10 +233,22 @@ class _DocBuilder:
         if self._expecting_key():
             if event.anchor:
                 self.anchors[event.anchor] = (text, size)
-            self._key(text, tag, where, size)
+            path = self._key(text, tag, where, size)
+            if (
+                self.readings
+                and plain
+                and (text[:1] in NUMERIC_START or text in WORDS)
+                and tag != MERGE
+            ):
+                self._one_reading(unquoted(text, self._typed(tag, text)), where, path)
             return
         path = self._child_path(where)
         value = self._construct(tag, text, where)
+        # Against what is graded: `.nan` is graded as text (no bound holds against NaN) but
+        # is NaN to every other reader, so that too has two readings.
+        if self.readings and plain and (text[:1] in NUMERIC_START or text in WORDS):
+            refused = tag not in (STR, TIMESTAMP) and isinstance(value, str)
+            self._one_reading(unquoted(text, value, refused=refused), where, path)
         if event.anchor:
             self.anchors[event.anchor] = (value, size)
         self._attach(value, size, path)
@@ -219,6 +259,13 @@ class _DocBuilder:
             message = f"alias *{event.anchor} refers to no earlier anchor (or to its own parent)"
             raise _Abort(self.problem("DL001", where, message))
         value, size = self.anchors[event.anchor]
+        self.aliased.left -= size
+        if self.aliased.left < 0:
+            message = (
+                f"aliases in this file expand to more than {self.limits.max_aliased:,} values "
+                "(an alias bomb?); not graded from here on"
+            )
+            raise _Abort(self.problem("DL011", where, message))
         if self._expecting_key():
             self._key(value if isinstance(value, str) else None, STR, where, size)
             return
@@ -262,7 +309,8 @@ class _DocBuilder:
     def _set_key(self, key: str | _Key) -> None:
         self.stack[-1].key = key
 
-    def _key(self, text: str | None, tag: str, where: Position, size: int) -> None:
+    def _key(self, text: str | None, tag: str, where: Position, size: int) -> KeyPath | None:
+        """Take a key; return its path (None for a key that isn't kept where it is)."""
         frame = self.stack[-1]
         assert isinstance(frame.container, dict)
         self._count(size)
@@ -274,27 +322,58 @@ class _DocBuilder:
             self._set_key(_MERGE)
             frame.merges.append((None, where))
         elif text in frame.container:
-            self.problem("DL004", where, f"duplicate key {text!r}: the first value is graded")
-            self._set_key(_DROP)
+            self._set_key(_Duplicate(text, where))
         else:
             self._set_key(text)
             if frame.path is not None:
                 self.positions[(*frame.path, text)] = where
+                return (*frame.path, text)
+        return None
+
+    def _duplicate(self, frame: _Frame, key: _Duplicate, value: Any) -> None:
+        """A repeated key: the first value is graded; if the other differs, that's two readings."""
+        assert isinstance(frame.container, dict)
+        path = None if frame.path is None else (*frame.path, key.name)
+        first = frame.container[key.name]
+        rule, message = duplicate(key.name, first, value, readings=self.readings)
+        self.problem(rule, key.where, message, path)
+
+    def _one_reading(self, message: str | None, where: Position, path: KeyPath | None) -> None:
+        if message is not None:
+            self.problem("DL014", where, message, path)
 
     def _apply_merges(self, frame: _Frame) -> None:
         assert isinstance(frame.container, dict)
         explicit = set(frame.container)
+        merges: list[list[dict[str, Any]]] = []
         for source, where in frame.merges:
-            sources = source if isinstance(source, list) else [source]
-            for mapping in sources:
+            merges.append([])
+            for mapping in source if isinstance(source, list) else [source]:
                 if not isinstance(mapping, dict):
-                    self.problem("DL007", where, "a merge key (<<) must refer to a mapping")
+                    message = "a merge key (<<) must refer to a mapping"
+                    self.problem("DL007", where, message, frame.path)
                     continue
+                merges[-1].append(mapping)
                 for key, value in mapping.items():
                     if key not in explicit and key not in frame.container:
                         frame.container[key] = value
                         if frame.path is not None:
                             self.positions[(*frame.path, key)] = where
+        if self.readings and (len(frame.merges) > 1 or (merges and len(merges[0]) > 1)):
+            self._merge_readings(frame, merges, explicit)
+
+    def _merge_readings(
+        self, frame: _Frame, merges: list[list[dict[str, Any]]], explicit: set[str]
+    ) -> None:
+        """Merges whose order decides a value are two readings; a repeated `<<` whose order
+        decides nothing is still a duplicate key."""
+        differ = list(merged_keys(merges, explicit))
+        for key, source, message in differ:
+            path = None if frame.path is None else (*frame.path, key)
+            self.problem("DL014", frame.merges[source][1], message, path)
+        for _, where in frame.merges[1:] if not differ else ():
+            message = "duplicate key '<<' (a second merge; here every order reads the same)"
+            self.problem("DL004", where, message, frame.path)
 
     # --- values -------------------------------------------------------------------------
 
@@ -323,6 +402,8 @@ class _DocBuilder:
             return
         if frame.key is _MERGE:
             frame.merges[-1] = (value, frame.merges[-1][1])
+        elif isinstance(frame.key, _Duplicate):
+            self._duplicate(frame, frame.key, value)
         elif isinstance(frame.key, str):
             frame.container[frame.key] = value
         frame.key = None
@@ -336,6 +417,15 @@ class _DocBuilder:
                 "(an alias bomb?); not graded from here on"
             )
             raise _Abort(self.problem("DL011", where, message))
+
+    def _typed(self, tag: str, text: str) -> Any:
+        """A key's value as deploylint's resolver types it (keys are kept as their text)."""
+        if tag not in _CONSTRUCTED:
+            return text
+        try:
+            return _constructor().yaml_constructors[tag](_constructor(), ScalarNode(tag, text))
+        except (ValueError, TypeError, AttributeError, IndexError, KeyError):
+            return text
 
     def _resolve(self, text: str) -> str:
         for tag, regexp in self.table.get(text[:1], ()):
@@ -396,7 +486,7 @@ class _DocBuilder:
     }
 
 
-def _build(events: Iterable[Any], limits: Limits) -> Iterator[LoadedDoc]:
+def _build(events: Iterable[Any], limits: Limits, readings: bool = True) -> Iterator[LoadedDoc]:
     """Turn a stream of parser events into documents, one builder per document.
 
     A document that breaks a limit ends the stream: parsing on would cost time the limit
@@ -404,6 +494,7 @@ def _build(events: Iterable[Any], limits: Limits) -> Iterator[LoadedDoc]:
     """
     builder: _DocBuilder | None = None
     index = 0
+    aliased = _Budget(limits.max_aliased)
     for event in events:
         kind = type(event).__name__
         if kind == "DocumentStartEvent":
@@ -415,7 +506,7 @@ def _build(events: Iterable[Any], limits: Limits) -> Iterator[LoadedDoc]:
                 problem = ShapeProblem("DL011", where, (), message)
                 yield LoadedDoc(index, None, {(): where}, (problem,), where, gradable=False)
                 return
-            builder = _DocBuilder(index, where, version, limits)
+            builder = _DocBuilder(index, where, version, limits, aliased, readings)
         elif kind == "DocumentEndEvent" and builder is not None:
             yield builder.finish()
             builder = None
@@ -463,16 +554,20 @@ def _syntax_problem(error: Exception, index: int) -> LoadedDoc:
     return LoadedDoc(index, None, {(): where}, (problem,), where, gradable=False)
 
 
-def load_text(text: str, limits: Limits = Limits()) -> list[LoadedDoc]:
-    """Parse every document in ``text``; a syntax error ends the stream with a problem doc."""
+def load_text(text: str, limits: Limits = Limits(), *, readings: bool = True) -> list[LoadedDoc]:
+    """Parse every document in ``text``; a syntax error ends the stream with a problem doc.
+
+    ``readings``: report what other YAML readers read differently (DL014); off for files
+    only deploylint reads (a config), where a repeated key is only a duplicate.
+    """
     if FAST_PARSER is not None:
         try:
-            return _complete(list(_build(_events(text, pure=False), limits)))
+            return _complete(list(_build(_events(text, pure=False), limits, readings)))
         except _PARSE_ERRORS:
             pass  # libyaml rejects some valid YAML 1.2: the pure parser decides
     docs: list[LoadedDoc] = []
     try:
-        docs.extend(_build(_events(text, pure=True), limits))
+        docs.extend(_build(_events(text, pure=True), limits, readings))
     except _PARSE_ERRORS as error:
         docs.append(_syntax_problem(error, len(docs) + 1))
     return _complete(docs)
@@ -502,7 +597,7 @@ def _unreadable(message: str, where: Position = _START) -> list[LoadedDoc]:
     return [LoadedDoc(1, None, {(): where}, (problem,), where, gradable=False)]
 
 
-def load_bytes(raw: bytes, limits: Limits = Limits()) -> list[LoadedDoc]:
+def load_bytes(raw: bytes, limits: Limits = Limits(), *, readings: bool = True) -> list[LoadedDoc]:
     """Decode a file's bytes (UTF-8, or UTF-16/32 with a BOM) and load its documents."""
     if len(raw) > limits.max_bytes:
         return oversized(len(raw), limits)
@@ -516,7 +611,7 @@ def load_bytes(raw: bytes, limits: Limits = Limits()) -> list[LoadedDoc]:
         column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
         byte = raw[error.start : error.start + 1].hex()
         return _unreadable(f"not UTF-8 text: invalid byte 0x{byte}", Position(line, column))
-    return load_text(text, limits)
+    return load_text(text, limits, readings=readings)
 
 
 def oversized(size: int, limits: Limits) -> list[LoadedDoc]:

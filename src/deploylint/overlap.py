@@ -17,6 +17,14 @@ from deploylint.loader import ShapeProblem
 from deploylint.rubric.engine import Hit
 
 PLACEHOLDER_RULE: Final = "RV011"
+TWO_READINGS: Final = "DL014"
+
+
+def read_once(problems: list[ShapeProblem]) -> list[ShapeProblem]:
+    """A value with two readings is that finding alone: `revokes_credentials: off` is text
+    to deploylint (a type error) and false to YAML 1.1, and DL014 says both."""
+    twice = {p.path for p in problems if p.rule == TWO_READINGS}
+    return [p for p in problems if not (p.rule == "DL007" and p.path in twice)]
 
 
 def one_each(
@@ -25,7 +33,7 @@ def one_each(
     """One problem, one finding: a value of the wrong type is the schema's finding only, and
     a placeholder that another rule already reports (`owner: TBD`) is that rule's (which
     then points at the placeholder's line)."""
-    typed = {p.path for p in problems if p.rule == "DL007"}
+    typed = {p.path for p in problems if p.rule in ("DL007", TWO_READINGS)}
     hits = [h for h in hits if not any(h.path[: len(t)] == t for t in typed if t)]
     others = [h for h in hits if h.rule.id != PLACEHOLDER_RULE]
     placeholders = [h for h in hits if h.rule.id == PLACEHOLDER_RULE]

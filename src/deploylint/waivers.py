@@ -1,17 +1,19 @@
 """Waivers: known gaps accepted in the doc's own voice, with an approver and an expiry.
 
 A waived finding stays in the report as accepted risk and doesn't fail the gate. A waiver
-that is expired, incomplete, approved by an agent, or no longer needed is a finding itself.
+that is expired, expires too far ahead, is incomplete, approved by an agent, or no longer
+needed is a finding itself.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from deploylint.findings import Finding
+from deploylint.findings import UNSILENCEABLE, Finding
 from deploylint.keypath import KeyPath
 from deploylint.loader import LoadedDoc
 from deploylint.rubric.checks.base import agent_ids, parse_date
@@ -58,20 +60,40 @@ def _waivers(data: Mapping[str, Any]) -> Iterator[tuple[KeyPath, Mapping[str, An
             yield ("waivers", index), waiver
 
 
-def _problem(
-    waiver: Mapping[str, Any], agents: set[str], today: date, unwaivable: frozenset[str]
-) -> tuple[str, str, dict[str, Any]] | None:
+def spelled(name: str) -> str:
+    """A name as a person reads it: `Dunning-Mailer`, `dunning_mailer `, full-width letters
+    and a zero-width space between letters all read as the agent `dunning-mailer`. So only
+    letters and digits count, compatibility-normalized (NFKC) and case-folded."""
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold())
+    return "".join(char for char in folded if char.isalnum())
+
+
+@dataclass(frozen=True, slots=True)
+class _Review:
+    """What a waiver is checked against besides itself."""
+
+    agents: dict[str, str]  # spelled agent id -> the id
+    today: date
+    unwaivable: frozenset[str]
+    max_days: float  # WV006: how far ahead an expiry may be
+
+
+def _problem(waiver: Mapping[str, Any], review: _Review) -> tuple[str, str, dict[str, Any]] | None:
     """(rule, key at fault, template values) when the waiver can't be honoured."""
-    if waiver["rule"] in unwaivable:
-        return "WV005", "rule", {}
+    if waiver["rule"] in review.unwaivable or waiver["rule"] in UNSILENCEABLE:
+        return "WV005", "rule", {"always": waiver["rule"] in UNSILENCEABLE}
     expires = parse_date(waiver.get("expires"))
     missing = [key for key in _REQUIRED if not waiver.get(key)]
     if missing or expires is None:
         return "WV003", "", {"missing": missing or ["a valid expires date"]}
-    if str(waiver["approved_by"]) in agents:
-        return "WV004", "approved_by", {}
-    if expires < today:
-        return "WV001", "expires", {"days_ago": (today - expires).days}
+    agent = review.agents.get(spelled(str(waiver["approved_by"])))
+    if agent is not None:
+        return "WV004", "approved_by", {"read_as": agent}
+    if expires < review.today:
+        return "WV001", "expires", {"days_ago": (review.today - expires).days}
+    if (expires - review.today).days > review.max_days:
+        days = f"{(expires - review.today).days:,}"
+        return "WV006", "expires", {"days_ahead": days, "params": {"max_days": review.max_days}}
     return None
 
 
@@ -81,9 +103,12 @@ def review_waivers(
     """Split a doc's waivers into those to honour and findings about the rest."""
     active: list[ActiveWaiver] = []
     hits: list[Hit] = []
-    agents = agent_ids(data)
+    agents = {spelled(agent): agent for agent in agent_ids(data)}
+    agents.pop("", None)  # an id of punctuation only can't be told from any other
+    max_days = rubric.rule("WV006").params.get("max_days", 365)
+    review = _Review(agents, today, unwaivable, max_days)
     for path, waiver in _waivers(data):
-        problem = _problem(waiver, agents, today, unwaivable)
+        problem = _problem(waiver, review)
         if problem is None:
             scope = waiver.get("path")
             active.append(
