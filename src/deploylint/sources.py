@@ -99,7 +99,7 @@ class _Found:
                 self._problem(met)
             elif only is None or only.keeps(met.path):
                 source = Source(display_name(met.real), met.real, found=True, at=(met.path,))
-                self.add(os.path.realpath(met.real), source)
+                self.add(met.key, source)
                 docs += 1
         if not docs:
             self.said["warning", f"{argument}: no *.yaml or *.yml files in this folder"] = None

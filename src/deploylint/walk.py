@@ -42,6 +42,7 @@ class Met:
 
     path: Path  # as walked: a link's own path
     real: Path | None = None  # a doc: the file itself, spelled from the walked folder
+    key: str = ""  # a doc: its real path, the same wherever the file is met
     problem: str = ""
     level: Level = "error"
 
@@ -55,6 +56,7 @@ class _Folder:
     path: Path  # as walked
     real: str
     depth: int
+    named: Path  # its real path, spelled as ``_Walk._spelled`` spells it
 
 
 class _Walk:
@@ -65,7 +67,7 @@ class _Walk:
         self.seen: set[str] = set()
 
     def run(self) -> Iterator[Met]:
-        plain = [_Folder(self.folder, self.top, 0)]
+        plain = [_Folder(self.folder, self.top, 0, self.folder)]
         linked: list[_Folder] = []
         while plain or linked:
             here = plain.pop() if plain else linked.pop(0)
@@ -91,11 +93,13 @@ class _Walk:
             if entry.name.startswith("."):
                 yield from _hidden(entry, path)
             elif entry.is_dir(follow_symlinks=False):
-                below.append(_Folder(path, real, here.depth + 1))
+                below.append(_Folder(path, real, here.depth + 1, here.named / entry.name))
             elif _linked_folder(entry):
                 yield from self._link_to_folder(path, here.depth + 1, linked)
+            elif is_yaml_name(entry.name) and not entry.is_symlink():
+                yield self._doc(path, real, here.named / entry.name)
             elif is_yaml_name(entry.name):
-                yield self._doc(path, real, linked=entry.is_symlink())
+                yield self._linked_doc(path)
 
     def _link_to_folder(self, path: Path, depth: int, linked: list[_Folder]) -> Iterator[Met]:
         real = os.path.realpath(path)
@@ -103,16 +107,21 @@ class _Walk:
         if refusal:
             yield Met(path, problem=refusal)
         else:
-            linked.append(_Folder(path, real, depth))
+            linked.append(_Folder(path, real, depth, self._spelled(real)))
 
-    def _doc(self, path: Path, real: str, *, linked: bool) -> Met:
-        if not path.is_file():  # follows links: a FIFO, socket, device, broken link or loop
+    @staticmethod
+    def _doc(path: Path, real: str, named: Path) -> Met:
+        """A file in its folder (whose own link, if any, was checked)."""
+        if not path.is_file():  # a FIFO, socket or device
             return Met(path, problem=NOT_REGULAR)
-        if not linked:  # inside its folder, whose own link (if any) was checked
-            return Met(path, real=self._spelled(real))
+        return Met(path, real=named, key=real)
+
+    def _linked_doc(self, path: Path) -> Met:
+        if not path.is_file():  # follows the link: broken, a loop, or not a regular file
+            return Met(path, problem=NOT_REGULAR)
         real = os.path.realpath(path)
         refusal = self._leads_out(real)
-        return Met(path, problem=refusal) if refusal else Met(path, real=self._spelled(real))
+        return Met(path, problem=refusal) if refusal else Met(path, self._spelled(real), real)
 
     def _leads_out(self, real: str) -> str:
         if os.path.commonpath([real, self.fence]) != self.fence:
