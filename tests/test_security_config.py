@@ -159,15 +159,20 @@ def _remove_deep(top: Path) -> None:
         os.chdir(here)
 
 
-def test_linked_folders_and_hidden_docs_are_skipped_with_a_warning(tmp_path: Path) -> None:
+def test_a_linked_folder_is_walked_once_and_hidden_docs_are_skipped_with_a_warning(
+    tmp_path: Path,
+) -> None:
+    """Issue #19 changed this: a link to a folder inside the walk's fence used to be skipped
+    with a warning (its docs unread); now it is walked, and each doc graded once."""
     root = tmp_path / "root"
     (root / "real").mkdir(parents=True)
     (root / "real" / "doc.yaml").write_bytes(PASSING.read_bytes())
     (root / "linked").symlink_to(root / "real")
     (root / ".hidden.yaml").write_bytes(PASSING.read_bytes())
     (root / ".yamllint.yaml").write_text("rules: {}\n")
-    run = deploylint("check", str(root), "--no-config", "--today", TODAY)
-    assert f"{root / 'linked'}: skipped: a link to a folder" in run.stderr
+    run = deploylint("check", str(root), "--no-config", "-f", "json", "--today", TODAY)
+    assert [r["file"] for r in run.json()["files"]] == [str(root / "real" / "doc.yaml")]
+    assert "root/linked" not in run.stderr
     assert f"{root / '.hidden.yaml'}: skipped: a hidden file that looks like" in run.stderr
     assert ".yamllint.yaml" not in run.stderr
 

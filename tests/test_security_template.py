@@ -92,3 +92,87 @@ def test_a_custom_rubric_column_template_is_bounded(
     assert not result.problems(), result.problems()
     assert result.code == 2
     assert f"{area}: rule PY001: gap.missing template: {said}" in result.stderr
+
+
+# --- issue #19, item 4: the include root is the template's real folder, inside the checkout ---
+
+TOKEN = "AUTHORIZATION: basic eC1hY2Nlc3MtdG9rZW46Z2hzX3NlY3JldA=="
+
+
+@pytest.fixture
+def checkout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A checkout as actions/checkout leaves it: the token's header in .git/config; the
+    workflow runs from its root with `--template templates/report.md.j2`."""
+    repo = tmp_path / "checkout"
+    (repo / ".git").mkdir(parents=True)
+    (repo / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    (repo / ".git" / "config").write_text(
+        f'[http "https://github.com/"]\n\textraheader = {TOKEN}\n'
+    )
+    (repo / "templates").mkdir()
+    monkeypatch.chdir(repo)
+    return repo
+
+
+def _render(template: str) -> tuple[int, str]:
+    run = deploylint(
+        "check", str(FAILING), "-f", "markdown", "--template", template, "--today", TODAY
+    )
+    return run.code, run.stdout + run.stderr
+
+
+@pytest.mark.parametrize(
+    "include", [".git/config", ".GIT/config", "sub/../.git/config", "./.git/config"]
+)
+def test_a_linked_template_cannot_include_the_git_config(checkout: Path, include: str) -> None:
+    (checkout / "report.md.j2").write_text(f'{{% include "{include}" %}}\n')
+    (checkout / "templates" / "report.md.j2").symlink_to("../report.md.j2")
+    code, said = _render("templates/report.md.j2")
+    assert code == 2 and TOKEN not in said and "extraheader" not in said, said
+    assert ".git" in said.casefold()  # the error names what it refused
+
+
+def test_a_template_in_the_checkout_root_cannot_include_the_git_config(checkout: Path) -> None:
+    (checkout / "report.md.j2").write_text('{% include ".git/config" %}\n')
+    code, said = _render("report.md.j2")
+    assert code == 2 and TOKEN not in said
+
+
+def test_a_template_that_is_a_link_into_git_is_refused(checkout: Path) -> None:
+    (checkout / "templates" / "report.md.j2").symlink_to("../.git/config")
+    code, said = _render("templates/report.md.j2")
+    assert code == 2 and TOKEN not in said
+    assert said.startswith("deploylint: error: templates/report.md.j2: "), said
+
+
+def test_a_template_that_is_a_link_out_of_the_checkout_is_refused(
+    checkout: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "runner-secret.md.j2").write_text(f"{TOKEN}\n")
+    (checkout / "templates" / "report.md.j2").symlink_to(tmp_path / "runner-secret.md.j2")
+    code, said = _render("templates/report.md.j2")
+    assert code == 2 and TOKEN not in said
+    assert "outside the checkout" in said, said
+
+
+def test_a_linked_template_renders_from_its_real_folder(checkout: Path) -> None:
+    """The link's name isn't looked up beside its target: the target is what renders, and
+    its partials are the ones beside it."""
+    (checkout / "shared").mkdir()
+    (checkout / "shared" / "gate.md.j2").write_text('{% include "part.md.j2" %}\n')
+    (checkout / "shared" / "part.md.j2").write_text("from shared: {{ gap.docs | length }}\n")
+    (checkout / "shared" / "report.md.j2").write_text("the wrong file\n")
+    (checkout / "templates" / "report.md.j2").symlink_to("../shared/gate.md.j2")
+    code, said = _render("templates/report.md.j2")
+    assert code == 1 and said == "from shared: 1\n", said
+
+
+def test_a_template_kept_outside_the_checkout_still_includes_its_partials(
+    checkout: Path, tmp_path: Path
+) -> None:
+    """A template the workflow keeps elsewhere (not the pull request's) keeps its folder."""
+    (tmp_path / "ours").mkdir()
+    (tmp_path / "ours" / "report.md.j2").write_text('{% include "part.md.j2" %}\n')
+    (tmp_path / "ours" / "part.md.j2").write_text("ours\n")
+    code, said = _render(str(tmp_path / "ours" / "report.md.j2"))
+    assert code == 1 and said == "ours\n", said

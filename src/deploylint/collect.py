@@ -82,6 +82,8 @@ def grade_paths(
     discovery = discover(paths, only)
     for warning in discovery.warnings:
         say(err, warning, "warning")
+    for note in discovery.notes:
+        say(err, note, "note")
     errors = list(discovery.errors)
     sources = [replace(s, found=True) if only_docs else s for s in discovery.sources]
     results: list[FileResult] = []

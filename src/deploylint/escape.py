@@ -75,26 +75,44 @@ def workflow_property(text: str) -> str:
     return text.translate(_WORKFLOW_PROPERTY)
 
 
-# The Actions runner reads `##[command]` anywhere in a line of a step's stdout or stderr (the
-# legacy form), and `::command::` at the start of one (after spaces). Output quoting a file
-# name or doc text could otherwise mask secrets, stop command processing or forge an
-# annotation. Each format writes the same text in its own inert way: (for the second `#` of
-# `##[`, for the first `:` of a line-opening `::`).
+# What the Actions runner acts on in a line of a step's stdout or stderr (actions/runner,
+# ActionCommand.cs): `::command::` at its start once String.TrimStart has removed every
+# Unicode whitespace character, and the legacy `##[command]` anywhere. A line ends at `\n`,
+# `\r` or `\r\n` (.NET's ReadLine). Both matches are .NET's culture-sensitive StartsWith and
+# IndexOf, which skip what a collation ignores (controls, soft hyphens, zero-width and the
+# other default-ignorable code points): here those count as nothing between the characters
+# of a command, and what makes one inert is a visible character, never an invisible one.
+# Output quoting a file name or doc text could otherwise mask secrets, stop command
+# processing or forge an annotation. Each format writes the same text in its own inert way
+# (for the second `#` of `##[`; for the first `:` of a line-opening `::`).
 _INERT: Final = {
     "json": ("\\u0023", ":"),  # only inside strings; a JSON line never opens with `::`
     "xml": ("&#35;", "&#58;"),
     "markdown": ("\\#", "\\:"),
-    "text": ("\u2060#", ":\u2060"),
-    "github": ("\u2060#", ":"),  # its own lines are the commands; data is %-escaped
+    "text": ("\\#", "\\:"),
+    "github": ("\\#", ":"),  # its own lines are the commands; data is %-escaped
 }
-_LINE_COMMAND: Final = re.compile(r"^([ \t]*):(?=:)", re.M)
+_IGNORED: Final = (
+    r"\x00-\x08\x0e-\x1f\x7f-\x9f\xad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f"
+    r"\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8"
+    r"\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff"
+)
+# Possessive runs (`*+`) that never cross a line: linear time on any output. Looking for a
+# line start at every position is slow, so only text holding a `::` at all is searched.
+_LINE_COMMAND: Final = re.compile(
+    rf"(?:\A|(?<=[\r\n]))((?:[^\S\r\n]|[{_IGNORED}])*+):(?=[{_IGNORED}]*+:)"
+)
+_DOUBLE_COLON: Final = re.compile(rf":[{_IGNORED}]*+:")
+_HASH_COMMAND: Final = re.compile(rf"#([{_IGNORED}]*+)#([{_IGNORED}]*+)\[")
 
 
 def workflow_inert(text: str, kind: str = "text") -> str:
     """``text`` with no GitHub workflow command the runner would act on."""
     hash_, colon = _INERT[kind]
-    text = text.replace("##[", "#" + hash_ + "[")
-    return text if colon == ":" else _LINE_COMMAND.sub(lambda m: m.group(1) + colon, text)
+    text = _HASH_COMMAND.sub(lambda m: f"#{m[1]}{hash_}{m[2]}[", text)
+    if colon == ":" or not _DOUBLE_COLON.search(text):
+        return text
+    return _LINE_COMMAND.sub(lambda m: m[1] + colon, text)
 
 
 class InertLines:

@@ -46,6 +46,8 @@ def context_facts(
     found = discover(context, only)
     for warning in found.warnings:
         say(err, f"--fleet-context: {warning}", "warning")
+    for note in found.notes:
+        say(err, f"--fleet-context: {note}", "note")
     facts: list[DocFacts] = []
     for source in found.sources:
         if source.path is not None and _same(source) not in skip:

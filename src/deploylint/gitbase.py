@@ -6,6 +6,10 @@ runs with no external diff or textconv, no fsmonitor or hooks, no network (no pr
 allowed, no lazy fetch of missing objects) and no prompt. Blobs come from one
 ``git cat-file --batch`` process for the whole run, and a blob's size is known before it is
 read: one over the limit is never read at all.
+
+A path is looked up in the ref's tree by its spelling below the repository root: a link the
+pull request puts in the work tree (``rubrics/ours -> .``, a linked ``.deploylint.yaml``)
+never changes what is read at the ref. The ref's own links are followed inside its tree.
 """
 
 from __future__ import annotations
@@ -38,6 +42,8 @@ _ENV: Final = {
     "GIT_CONFIG_NOSYSTEM": "1",
     "GIT_PROTOCOL_FROM_USER": "0",
 }
+# --follow-symlinks answers these with a second line (the link's text or the name asked)
+_NAMING_LINE_FOLLOWS: Final = frozenset({b"symlink", b"dangling", b"loop", b"notdir"})
 _UNSET: Final = ("GIT_EXTERNAL_DIFF", "GIT_ASKPASS", "SSH_ASKPASS", "GIT_SSH", "GIT_SSH_COMMAND")
 
 
@@ -74,6 +80,7 @@ class GitRef:
         if top.returncode != 0:
             raise GitError(f"{option} {ref}: {start.resolve()} is not inside a git repository")
         self.root = Path(os.fsdecode(top.stdout.rstrip(b"\n")))
+        self._real_root = os.path.realpath(self.root)
         commit = _git(
             "rev-parse",
             "--verify",
@@ -89,11 +96,16 @@ class GitRef:
         self._batch: subprocess.Popen[bytes] | None = None
 
     def relative(self, path: Path) -> str | None:
-        """``path`` as git names it in the tree (None: outside the repository)."""
-        try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
-            return None
+        """``path`` as git names it in the ref's tree: its spelling below the repository root,
+        ``..`` collapsed by name, never through a link in the work tree (None: outside it).
+
+        The root is sought from the top down: a link above it (a runner's /tmp) leads to the
+        root itself, while a link the work tree holds (``x -> .``) comes below it."""
+        spelled = Path(os.path.normpath(path.absolute()))
+        for top in reversed((spelled, *spelled.parents)):
+            if os.path.realpath(top) == self._real_root:
+                return spelled.relative_to(top).as_posix()
+        return None
 
     def read(self, path: Path) -> bytes | int | None:
         """The file's bytes at the ref; its size when over the limit (nothing read); None when
@@ -110,6 +122,9 @@ class GitRef:
         batch.stdin.write(b"info " + name)
         batch.stdin.flush()
         header = batch.stdout.readline().split()
+        if header and header[0] in _NAMING_LINE_FOLLOWS:  # a link out, dangling or looping
+            _exactly(batch.stdout, int(header[1]) + 1)
+            return None
         if len(header) != 3 or header[1] != b"blob":
             return None
         size = int(header[2])
@@ -133,7 +148,7 @@ class GitRef:
         if self._batch is None:
             try:
                 self._batch = subprocess.Popen(
-                    ["git", *_HARDENED, "cat-file", "--batch-command"],
+                    ["git", *_HARDENED, "cat-file", "--batch-command", "--follow-symlinks"],
                     cwd=self.root,
                     stdin=subprocess.PIPE,
                     stdout=subprocess.PIPE,

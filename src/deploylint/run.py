@@ -22,7 +22,7 @@ from deploylint.messages import say
 from deploylint.report import ExitCode, Report, Shaping
 from deploylint.reporters import RenderOptions, render_rich, reporter, write_report
 from deploylint.rubric.load import RubricError
-from deploylint.sources import Filter, discover
+from deploylint.sources import Filter, Source, discover
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,13 +111,22 @@ def _known(options: Options, prepared: Prepared) -> tuple[Counter[Key], Path | N
     only = Filter(options.config.root, options.config.include, options.config.exclude)
     results: list[FileResult] = []
     for source in discover(options.paths, only).sources:
-        content = ref.read(source.path) if source.path is not None else None
+        content = _at_base(ref, source)
         if content is not None:
             results.append(
                 grade_file(content, file=source.name, settings=settings, sniff=source.found)
             )
     base = with_fleet(results, settings, prepared.context)
     return keys(f for r in base for f in r.findings), None, f"--diff-base {options.diff_base}"
+
+
+def _at_base(ref: GitRef, source: Source) -> bytes | int | None:
+    """What the base had where ``source`` is now: the same content at every path that leads
+    to it (a new link to a grandfathered doc is a new doc, never the old one), else None."""
+    if source.path is None:
+        return None
+    contents = {ref.read(path) for path in source.at or (source.path,)}
+    return contents.pop() if len(contents) == 1 else None
 
 
 def _shaped(options: Options, settings: Settings) -> Shaping:

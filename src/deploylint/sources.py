@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from fnmatch import fnmatch
 from pathlib import Path
 from typing import Final
 
 from deploylint import replay
+from deploylint.walk import NOT_REGULAR, Level, Met, walk
 
-YAML_SUFFIXES: Final = (".yaml", ".yml")
 STDIN: Final = "-"
 
 
@@ -23,6 +23,9 @@ class Source:
     name: str
     path: Path | None  # None: standard input
     found: bool = False
+    # Every path, as named or walked, that leads to this file: a link and its target are
+    # graded once, and --diff-base compares the file with what the base had at each.
+    at: tuple[Path, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +33,7 @@ class Discovery:
     sources: tuple[Source, ...]
     errors: tuple[str, ...]
     warnings: tuple[str, ...]
+    notes: tuple[str, ...] = ()  # what a walk skipped on purpose (a hidden folder)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,119 +59,70 @@ class Filter:
 
 
 def discover(arguments: Sequence[str], only: Filter | None = None) -> Discovery:
-    """Files as given, folders walked for *.yaml / *.yml (hidden ones skipped), ``-`` stdin."""
-    sources: dict[str, Source] = {}
-    errors: list[str] = []
-    warnings: list[str] = []
+    """Files as given, folders walked for docs (see deploylint.walk), ``-`` stdin; a file met
+    twice (named and walked, or through a link) is one source."""
+    found = _Found()
     for argument in arguments:
         path = Path(argument)
         if argument == STDIN:
             replay.refuse("reads standard input")
-            sources.setdefault(STDIN, Source("<stdin>", None))
-            continue
-        if path.is_dir():
-            found = []
-            for file, problem in _walk(path):
-                if problem is not None:
-                    (warnings if problem in _WARNINGS else errors).append(
-                        f"{display_name(file)}: {problem}"
-                    )
-                elif only is None or only.keeps(file):
-                    found.append(file)
-            if not found:
-                warnings.append(f"{argument}: no *.yaml or *.yml files in this folder")
-            for file in found:
-                sources.setdefault(str(file), Source(display_name(file), file, found=True))
+            found.add(STDIN, Source("<stdin>", None))
+        elif path.is_dir():
+            found.walked(argument, only)
         elif path.is_file():
-            sources.setdefault(str(path), Source(display_name(path), path))
+            found.add(os.path.realpath(path), Source(display_name(path), path, at=(path,)))
         elif path.exists() or path.is_symlink():
-            errors.append(f"{argument}: {NOT_REGULAR}")
+            found.errors.append(f"{argument}: {NOT_REGULAR}")
         else:
-            errors.append(f"{argument}: no such file or folder")
-    return Discovery(tuple(sources.values()), tuple(errors), tuple(warnings))
+            found.errors.append(f"{argument}: no such file or folder")
+    return found.discovery()
+
+
+class _Found:
+    def __init__(self) -> None:
+        self.sources: dict[str, Source] = {}
+        self.errors: list[str] = []
+        self.said: dict[tuple[Level, str], None] = {}  # warnings and notes, each said once
+
+    def add(self, key: str, source: Source) -> None:
+        """A source, or one more path that leads to a source already found."""
+        known = self.sources.get(key)
+        if known is None:
+            self.sources[key] = source
+        elif not set(source.at) <= set(known.at):
+            self.sources[key] = replace(known, at=known.at + source.at)
+
+    def walked(self, argument: str, only: Filter | None) -> None:
+        docs = 0
+        for met in walk(Path(argument)):
+            if met.real is None:
+                self._problem(met)
+            elif only is None or only.keeps(met.path):
+                source = Source(display_name(met.real), met.real, found=True, at=(met.path,))
+                self.add(met.key, source)
+                docs += 1
+        if not docs:
+            self.said["warning", f"{argument}: no *.yaml or *.yml files in this folder"] = None
+
+    def _problem(self, met: Met) -> None:
+        message = f"{display_name(met.path)}: {met.problem}"
+        if met.level == "error":
+            self.errors.append(message)
+        else:
+            self.said[met.level, message] = None
+
+    def discovery(self) -> Discovery:
+        def said(level: Level) -> tuple[str, ...]:
+            return tuple(text for kind, text in self.said if kind == level)
+
+        sources = tuple(self.sources.values())
+        return Discovery(sources, tuple(self.errors), said("warning"), said("note"))
 
 
 def display_name(path: Path) -> str:
     """The path as findings name it: valid text, with bytes the filesystem encoding can't
     decode shown as escapes (``bad\\xff.yaml``), so every output format can write it."""
     return os.fsencode(path).decode("utf-8", "backslashreplace")
-
-
-NOT_REGULAR: Final = "not a regular file (a broken link, a loop, a pipe or a device?)"
-OUTSIDE: Final = "skipped: a link to a file outside the folder (name the file to read it)"
-
-
-MAX_DEPTH: Final = 100  # folders below a named one; deeper is a warning, not a crash
-DEEP: Final = f"skipped: folders nested over {MAX_DEPTH} deep below here"
-LINKED_FOLDER: Final = "skipped: a link to a folder (name the folder to check it)"
-HIDDEN_DOC: Final = "skipped: a hidden file that looks like a deploylint doc (name it to check it)"
-_SNIFF: Final = 65_536  # bytes read from a hidden YAML file to see whether it is a doc
-
-
-def _walk(folder: Path) -> Iterator[tuple[Path, str | None]]:
-    """*.yaml / *.yml files below ``folder``, each with a reason not to read it, or None.
-
-    Links to folders are not followed (a loop can't trap the walk, and a link can't lead it
-    out), and the walk is iterative and depth-limited (1,200 nested folders crashed
-    os.walk's recursion). Only regular files are read (opening a FIFO would block
-    forever), and a link that leads out of the folder is not followed: a pull request could
-    otherwise make CI read, and quote, a file such as ../.git/config. What is skipped that
-    someone could mean (a linked folder, a hidden doc, a folder too deep) is a warning.
-    """
-    inside = os.path.realpath(folder)
-    stack: list[tuple[Path, int]] = [(folder, 0)]
-    while stack:
-        here, depth = stack.pop()
-        try:
-            entries = sorted(os.scandir(here), key=lambda e: e.name)
-        except OSError as error:
-            yield here, error.strerror or str(error)
-            continue
-        below = []
-        for entry in entries:
-            path = Path(here) / entry.name
-            if entry.is_dir(follow_symlinks=False) and not entry.name.startswith("."):
-                below.append(path)
-            elif _linked_folder(entry) and not entry.name.startswith("."):
-                yield path, LINKED_FOLDER
-            elif entry.name.endswith(YAML_SUFFIXES) and not _linked_folder(entry):
-                if not entry.name.startswith("."):
-                    yield path, _reason_not_to_read(path, inside)
-                elif _looks_like_doc(entry):
-                    yield path, HIDDEN_DOC
-        if below and depth >= MAX_DEPTH:
-            yield here, DEEP
-        elif below:
-            stack.extend((sub, depth + 1) for sub in reversed(below))
-
-
-def _linked_folder(entry: os.DirEntry[str]) -> bool:
-    try:  # a link loop or a dangling link is not a folder (it is reported as a file)
-        return entry.is_symlink() and entry.is_dir()
-    except OSError:
-        return False
-
-
-def _looks_like_doc(entry: os.DirEntry[str]) -> bool:
-    if not entry.is_file(follow_symlinks=False):
-        return False
-    try:
-        with open(entry.path, "rb") as handle:  # noqa: PTH123 - a DirEntry's path
-            head = handle.read(_SNIFF)
-    except OSError:
-        return False
-    return b"apiVersion: deploylint/" in head or b"kind: AgentDeployment" in head
-
-
-_WARNINGS: Final = frozenset({OUTSIDE, DEEP, LINKED_FOLDER, HIDDEN_DOC})
-
-
-def _reason_not_to_read(path: Path, inside: str) -> str | None:
-    if not path.is_file():  # follows links: a FIFO, socket, device, broken link or loop
-        return NOT_REGULAR
-    if path.is_symlink() and os.path.commonpath([os.path.realpath(path), inside]) != inside:
-        return OUTSIDE
-    return None
 
 
 class Unreadable(Exception):

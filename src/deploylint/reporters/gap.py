@@ -16,7 +16,7 @@ from deploylint.findings import Finding
 from deploylint.fleet.map import ResourceRow
 from deploylint.grade import DocResult
 from deploylint.report import Report
-from deploylint.reporters import RenderOptions
+from deploylint.reporters import RenderOptions, ReportError
 from deploylint.rubric.model import Area, Rule
 from deploylint.verdict import AreaGrade, Grade, Verdict, area_grades, gate_sentence, verdict
 from deploylint.waivers import ActiveWaiver
@@ -231,8 +231,9 @@ def load_template(
         loader: FileSystemLoader = FileSystemLoader(folders)
         name = default
     else:
-        folders.insert(0, options.template.resolve().parent)
-        kind, loader, name = BoundedSandbox, ContainedLoader(folders), options.template.name
+        real = _readable_template(options.template)
+        folders.insert(0, real.parent)
+        kind, loader, name = BoundedSandbox, ContainedLoader(folders), real.name
     environment = kind(
         loader=loader,
         undefined=StrictUndefined,
@@ -246,6 +247,18 @@ def load_template(
     if options.template is None:
         return environment.get_template(name)
     return UserTemplate(environment, name, options.template)
+
+
+def _readable_template(template: Path) -> Path:
+    """The --template's real file (a link is rendered from its target, its partials from
+    beside the target); ReportError when it must not be read."""
+    from deploylint.config import repository_root
+    from deploylint.reporters.sandbox import template_refusal
+
+    refusal = template_refusal(template, repository_root(Path.cwd()))
+    if refusal is not None:
+        raise ReportError(f"{template}: {refusal}")
+    return template.resolve()
 
 
 class UserTemplate:

@@ -5,8 +5,14 @@ A template may come from the pull request. The sandbox stops it reaching Python'
 doesn't bound: ``7 ** 100000000``, ``"x" * 10**9``, nested ``range`` loops, a huge
 ``center()``. Arithmetic that would build a huge value is refused in the sandbox (a clear
 message), and the render itself runs in a forked child with a memory cap and a deadline,
-so whatever is left can't hang or exhaust the run. Templates can include only files inside
-the folders they were found in (links leading out are refused).
+so whatever is left can't hang or exhaust the run.
+
+What a template may read: a --template that is a link is rendered from its target, and its
+includes come from the target's real folder (or the shipped templates), never through a link
+leading out of it. A template the pull request can place (one named inside the checkout)
+must really be inside the checkout, and nothing under a `.git` folder is ever read: the
+checkout's `.git/config` holds actions/checkout's token, which a report could carry into a
+PR comment or an artifact.
 """
 
 from __future__ import annotations
@@ -66,7 +72,8 @@ def _too_long_repeat(left: Any, right: Any) -> bool:
 
 
 class ContainedLoader(FileSystemLoader):
-    """A FileSystemLoader that won't read a template through a link out of its folders."""
+    """A FileSystemLoader that won't read a template through a link out of its folders, nor
+    anything under a `.git` folder."""
 
     def __init__(self, folders: Sequence[Path]) -> None:
         super().__init__([str(f) for f in folders])
@@ -75,9 +82,32 @@ class ContainedLoader(FileSystemLoader):
     def get_source(self, environment: Any, template: str) -> tuple[str, str, Callable[[], bool]]:
         source, filename, uptodate = super().get_source(environment, template)
         real = os.path.realpath(filename)
-        if not any(os.path.commonpath([real, root]) == root for root in self.roots):
+        if not any(_inside(real, root) for root in self.roots):
             raise TemplateNotFound(f"{template} (a link out of the template's folder)")
+        if _in_git(real):
+            raise TemplateNotFound(f"{template} (nothing under .git is read)")
         return source, filename, uptodate
+
+
+def template_refusal(template: Path, checkout: Path) -> str | None:
+    """Why ``template`` (a --template) must not be read, or None: it is under `.git`, or it
+    is named inside the checkout and is a link leading out of it."""
+    real, spelled = os.path.realpath(template), os.path.normpath(template.absolute())
+    home = os.path.realpath(checkout)
+    if _in_git(real):
+        return "nothing under .git is read"
+    if _inside(spelled, os.path.normpath(checkout.absolute())) and not _inside(real, home):
+        return "a link to a file outside the checkout: not read"
+    return None
+
+
+def _inside(path: str, folder: str) -> bool:
+    return os.path.commonpath([path, folder]) == folder
+
+
+def _in_git(real: str) -> bool:
+    """Under a folder named `.git` (in any case: some file systems ignore it)."""
+    return ".git" in (part.casefold() for part in Path(real).parts)
 
 
 def render_bounded(render: Callable[[], str], *, what: str, seconds: float = SECONDS) -> str:
