@@ -193,7 +193,8 @@ def with_fleet(
         return results
     found: dict[tuple[str, int], list[Finding]] = defaultdict(list)
     fleet = [doc.facts for doc in docs if doc.facts is not None] + list(context)
-    for extra in fleet_findings(fleet, rubric):
+    graded = {(doc.facts.file, doc.facts.document) for doc in docs if doc.facts is not None}
+    for extra in fleet_findings(fleet, rubric, graded):
         if extra.rule not in settings.ignored:
             found[(extra.file, extra.document)].append(extra)
     fleet_rules = frozenset(r.id for r in rubric.rules.values() if r.area == "fleet")

@@ -103,11 +103,14 @@ def review_waivers(
     """Split a doc's waivers into those to honour and findings about the rest."""
     active: list[ActiveWaiver] = []
     hits: list[Hit] = []
+    waivers = list(_waivers(data))
+    if not waivers:
+        return active, hits  # most docs: no need to read their agents at all
     agents = {spelled(agent): agent for agent in agent_ids(data)}
     agents.pop("", None)  # an id of punctuation only can't be told from any other
     max_days = rubric.rule("WV006").params.get("max_days", 365)
     review = _Review(agents, today, unwaivable, max_days)
-    for path, waiver in _waivers(data):
+    for path, waiver in waivers:
         problem = _problem(waiver, review)
         if problem is None:
             scope = waiver.get("path")

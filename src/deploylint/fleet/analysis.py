@@ -87,7 +87,7 @@ class Fleet:
         as ``some`` caps: 400 docs sharing 400 ids must not build 400 x 400 x 399 labels."""
         declared = self._declared_in.get(key, [])
         named = [label for label, doc in declared[: SHOWN + 2] if doc != own]
-        total = len(declared) - any(doc == own for _, doc in declared)
+        total = len(declared) - (own in self.agent_docs.get(key, ()))
         return [*named[:SHOWN], f"{total - SHOWN:,} more"] if total > SHOWN else named[:total]
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from functools import cache
 from io import StringIO
+from json.encoder import encode_basestring
 from typing import Any, Final, TextIO
 
 from deploylint.findings import Finding
@@ -80,9 +82,29 @@ def report_record(report: Report, *, with_findings: bool = True) -> dict[str, An
 _FINDINGS: Final = '\n  "findings": []'  # the top-level key: no string can hold a bare `"`
 
 
+# A finding's fields are all scalars, which json encodes in C; only an indent makes it
+# encode in Python (0.6 s of a 2.4 s 1,000-doc run). So each value is encoded alone and the
+# indentation written here: the same bytes as json.dumps(record, indent=2) nested once.
+@cache
+def _key(name: str) -> str:
+    return f"{encode_basestring(name)}: "
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, str):
+        return encode_basestring(value)
+    if value is None or isinstance(value, bool):
+        return {None: "null", True: "true", False: "false"}[value]
+    if isinstance(value, int):
+        return int.__repr__(value)  # what json writes for an int
+    return json.dumps(value)
+
+
 def indented_record(finding: Finding) -> str:
     """One finding as an element of the top-level findings array (indent 2, nested once)."""
-    return json.dumps(finding_record(finding), indent=2, ensure_ascii=False).replace("\n", "\n    ")
+    record = finding_record(finding)
+    fields = ",\n      ".join(_key(key) + _scalar(value) for key, value in record.items())
+    return "{\n      " + fields + "\n    }"
 
 
 class JsonReporter:

@@ -31,8 +31,10 @@ def environment_for(text: str, shipped: Any) -> Any:
 def render(template: Any, context: Mapping[str, Any], rule: Rule, column: str) -> str:
     """``template`` rendered; within the budget when it isn't one of the shipped rubric's."""
     if not isinstance(template.environment, _environment_class()):
-        text: str = template.render(context)
-        return text
+        # The shipped rubric's own: reviewed, and none reads jinja's globals (a test holds
+        # that), so the context is the variables themselves, not a merged copy with the
+        # globals (half the cost of a render, 160,000 findings in a big fleet).
+        return "".join(template.root_render_func(template.new_context(context, shared=True)))
     with budget.bounded(f"{rule.source}: rule {rule.id}: its {column} template", memory=True):
         rendered: str = template.render(context)
     return rendered

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from deploylint.rubric.doc_model import Agent, DocModel
@@ -59,6 +60,9 @@ class BlastRadius:
         return and_list(self.agents)
 
     def __str__(self) -> str:
+        return _blast_text(self)
+
+    def text(self) -> str:
         if not self.agents:
             return "none declared: the doc authorizes no agents"
         if not self.declared:
@@ -76,6 +80,11 @@ class BlastRadius:
         extra = [f"per action: {', '.join(self.side_effects)}"] if self.side_effects else []
         extra += [f"affects {self.users}"] if self.users else []
         return text + (f" ({'; '.join(extra)})" if extra else "")
+
+
+@lru_cache(maxsize=4096)  # a blast radius is printed in most of its agent's findings
+def _blast_text(blast: BlastRadius) -> str:
+    return blast.text()
 
 
 def blast_radius(agents: Sequence[Agent]) -> BlastRadius:

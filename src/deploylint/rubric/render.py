@@ -20,7 +20,13 @@ from deploylint.loader import LoadedDoc
 from deploylint.rubric import columns
 from deploylint.rubric.doc_model import DocModel, build
 from deploylint.rubric.engine import Hit
-from deploylint.rubric.facts import BlastRadius, and_list, blast_radius, rollback_unit
+from deploylint.rubric.facts import (
+    BlastRadius,
+    RollbackUnit,
+    and_list,
+    blast_radius,
+    rollback_unit,
+)
 from deploylint.rubric.model import Rule
 from deploylint.rubric.names import Guess
 
@@ -66,13 +72,47 @@ def _template(text: str) -> Any:
 NOT_RENDERED = "could not be rendered from this doc"  # tests: never on a rule's examples
 
 
-def render_text(rule: Rule, column: str, text: str, context: Mapping[str, Any]) -> str:
+Memo = dict[tuple[Any, ...], tuple[tuple[Any, ...], str]]
+
+
+def render_text(
+    rule: Rule, column: str, text: str, context: Mapping[str, Any], memo: Memo | None = None
+) -> str:
     """Render one template; collapse the whitespace YAML folding and jinja blocks leave.
 
     A template that can't even compile is a broken rubric (TemplateError, exit 2). One that
     fails on this doc's data (a list where text was expected, say) still gives the finding,
     at its place, saying its text couldn't be rendered: hostile data never loses the file.
+    With ``memo`` (one doc's), a template met again with the same values it reads is not
+    rendered again: most rules' rollback column is the doc's one rollback unit.
     """
+    if memo is None:
+        return _render(rule, column, text, context)
+    read = tuple(context.get(name) for name in _reads(text))
+    key = (text, *(_same(value) for value in read))
+    if key not in memo:
+        memo[key] = (read, _render(rule, column, text, context))  # `read` keeps ids unique
+    return memo[key][1]
+
+
+def _same(value: Any) -> Any:
+    """What makes a value the same one: itself when hashable and immutable, else its identity
+    (the memo holds the value, so no other object takes its id while the memo lives)."""
+    return value if isinstance(value, _IMMUTABLE) else ("id", id(value))
+
+
+_IMMUTABLE: Final = (str, int, float, bool, type(None), BlastRadius, RollbackUnit)
+
+
+@cache
+def _reads(text: str) -> tuple[str, ...]:
+    """The variables a template reads (jinja's own analysis of it)."""
+    from jinja2 import meta
+
+    return tuple(sorted(meta.find_undeclared_variables(_environment().parse(text))))
+
+
+def _render(rule: Rule, column: str, text: str, context: Mapping[str, Any]) -> str:
     from jinja2 import TemplateSyntaxError
 
     try:
@@ -129,6 +169,7 @@ class DocView:
             "today": today.isoformat(),
         }
         self._blasts: dict[int, BlastRadius] = {}
+        self.memo: Memo = {}  # rendered columns, by template and the values it reads
 
     def context(self, hit: Hit) -> dict[str, Any]:
         """The variables a rule's templates see for one hit."""
@@ -166,15 +207,17 @@ def finding(
     """Turn a hit into the finding record, with all three columns filled (``view``: the
     doc's shared variables, when the caller renders many findings of one doc)."""
     where = hit.where or doc.locate(hit.path)
+    view = view or DocView(doc, today)
     return build_finding(
         hit.rule,
         missing=hit.missing,
-        variables=(view or DocView(doc, today)).context(hit),
+        variables=view.context(hit),
         file=file,
         document=doc.index,
         where=where,
         path=hit.path,
         guess=hit.guess,
+        memo=view.memo,
     )
 
 
@@ -188,6 +231,7 @@ def build_finding(
     where: Position,
     path: KeyPath,
     guess: Guess | None = None,
+    memo: Memo | None = None,
 ) -> Finding:
     """A finding at a place, its three columns rendered from the rule's templates.
 
@@ -196,7 +240,7 @@ def build_finding(
     """
     gap_template = rule.gap.missing if missing else rule.gap.failing
     gap_template = gap_template or rule.gap.missing or rule.gap.failing or rule.title
-    gap = render_text(rule, "gap", gap_template, variables)
+    gap = render_text(rule, "gap", gap_template, variables, memo)
     if guess is not None:
         gap = _clipped(f"{gap} ({guess.says()})")
     return Finding(
@@ -210,7 +254,7 @@ def build_finding(
         column=where.column,
         path=format_path(path),
         gap=gap,
-        blast_radius=render_text(rule, "blast_radius", rule.blast_radius, variables),
-        rollback_unit=render_text(rule, "rollback_unit", rule.rollback_unit, variables),
+        blast_radius=render_text(rule, "blast_radius", rule.blast_radius, variables, memo),
+        rollback_unit=render_text(rule, "rollback_unit", rule.rollback_unit, variables, memo),
         remediation=rule.remediation,
     )
