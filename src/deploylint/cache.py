@@ -64,8 +64,14 @@ def folder() -> Path | None:
     return None if home is None else home / ".cache" / "deploylint"
 
 
+_READY: set[tuple[Path, str]] = set()  # entry folders this process made or checked
+
+
 def _folder_ready(root: Path, kind: str) -> bool:
-    """Make the entry folders (private to this user); refuse any that is a link."""
+    """Make the entry folders (private to this user); refuse any that is a link. Checked
+    once per process and folder: a run of thousands of entries asked thousands of times."""
+    if (root, kind) in _READY:
+        return True
     try:
         for path in (root, root / kind):
             path.mkdir(mode=0o700, parents=path == root, exist_ok=True)
@@ -73,6 +79,7 @@ def _folder_ready(root: Path, kind: str) -> bool:
                 return False
     except OSError:
         return False
+    _READY.add((root, kind))
     return True
 
 
@@ -126,7 +133,8 @@ def store(kind: str, raw: bytes, data: Any, *, on_code: bool = True) -> None:
     try:
         payload = json.dumps(data, ensure_ascii=True)
         if len(payload) + MAC_LINE <= MAX_ENTRY:  # a larger entry would never be read back
-            write_text(entry, _mac(key, kind, digest, payload.encode()) + "\n" + payload)
+            mac = _mac(key, kind, digest, payload.encode())
+            write_text(entry, mac + "\n" + payload, durable=False)  # verified when read
     except (OSError, ValueError, TypeError):
         return
 

@@ -51,6 +51,7 @@ def secret(cache_root: Path) -> bytes | None:
     return _secret(folder / KEY_FILE)
 
 
+@cache  # a run asks once per entry: thousands of realpaths for one answer
 def _inside(folder: Path, cache_root: Path) -> bool:
     """Whether the key would travel with the cache (a state folder set inside it)."""
     key, root = os.path.realpath(folder), os.path.realpath(cache_root)

@@ -14,7 +14,7 @@ from deploylint.budget import OverBudget
 from deploylint.config import Config
 from deploylint.configure import ignored_rules, rubric_for, unwaivable_rules
 from deploylint.fleet.facts import DocFacts
-from deploylint.grade import FileResult, Settings, grade_file, with_fleet
+from deploylint.grade import ContextFleet, FileResult, Settings, grade_file, with_fleet
 from deploylint.loader import Limits
 from deploylint.messages import say
 from deploylint.results import grade_cached
@@ -72,7 +72,7 @@ def grade_paths(
     only: Filter | None = None,
     only_docs: bool = False,
     jobs: int | None = None,
-    context: Sequence[DocFacts] = (),
+    context: Sequence[DocFacts] | ContextFleet = (),
 ) -> Graded:
     """Find the files, grade each (a failure in one doesn't stop the others), add the fleet.
 

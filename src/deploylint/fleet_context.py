@@ -5,10 +5,12 @@ so a staged doc that collides with a committed one is caught, at the staged doc'
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import asdict
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Final, TextIO
 
 from deploylint import cache
@@ -27,9 +29,52 @@ from deploylint.messages import say
 from deploylint.sources import Filter, Source, Unreadable, discover, read
 
 _MARKERS: Final = (b"deploylint/", b"AgentDeployment")  # a doc says one: read nothing else
-# Cached per file's bytes (and deploylint's code), as JSON; the name changes with the
-# records' shape (2: identities of resources, locks, holders and agents).
-_KIND: Final = "fleet-facts-2"
+# One cache entry per folder of context docs (and deploylint's code), as JSON: each doc's
+# stat stamp and facts. The name changes with the records' shape.
+_INDEX: Final = "fleet-index-3"
+
+
+@dataclass(frozen=True, slots=True)
+class ContextDoc:
+    """One context file: the names it shares with a fleet, and its facts as stored."""
+
+    file: str
+    shares: frozenset[str]  # "r:" resources, "l:" lock keys, "a:" agent ids (identities)
+    records: tuple[Any, ...]  # its DocFacts as JSON data, decoded only when relevant
+
+
+@dataclass(frozen=True)
+class Context:
+    """The rest of the fleet, for the graded docs: only the context docs that share a
+    resource, a lock, an agent id or a key holder with them can change a finding on them,
+    so only those are decoded (and shown in the fleet map)."""
+
+    docs: tuple[ContextDoc, ...] = ()
+
+    def relevant(self, graded: Sequence[DocFacts]) -> list[DocFacts]:
+        wanted = set().union(*(shares(doc) | holders(doc) for doc in graded)) if graded else set()
+        found: list[DocFacts] = []
+        for doc in self.docs:
+            if doc.shares & wanted:
+                found += _decoded(doc.records, doc.file) or []
+        return found
+
+
+def shares(doc: DocFacts) -> frozenset[str]:
+    """The names through which a doc can meet another in a fleet finding."""
+    return frozenset(
+        [f"r:{w.key}" for w in doc.writes]
+        + [f"r:{lock.resource_key}" for lock in doc.locks]
+        + [f"l:{lock.key_id}" for lock in doc.locks if lock.key_id]
+        + [f"l:{w.lock_key}" for w in doc.writes if w.lock_key]
+        + [f"a:{agent.key}" for agent in doc.agents]
+    )
+
+
+def holders(doc: DocFacts) -> frozenset[str]:
+    """Key holders, override queues and approvers a doc names: an agent of another doc
+    holding one is a fleet finding on this doc (FL005)."""
+    return frozenset(f"a:{ref.key}" for ref in doc.holders)
 
 
 def context_facts(
@@ -39,24 +84,90 @@ def context_facts(
     limits: Limits,
     only: Filter | None = None,
     err: TextIO,
-) -> tuple[list[DocFacts], list[str]]:
-    """The fleet facts of every deploylint doc under ``context`` that isn't being graded,
-    and the errors (a context path that doesn't exist: the run is then incomplete)."""
+) -> tuple[Context, list[str]]:
+    """The fleet facts of every deploylint doc under ``context`` that isn't being graded
+    (decoded lazily: ``Context.relevant``), and the errors (a context path that doesn't
+    exist: the run is then incomplete)."""
     skip = {_same(source) for source in discover(graded, only).sources}
     found = discover(context, only)
     for warning in found.warnings:
         say(err, f"--fleet-context: {warning}", "warning")
     for note in found.notes:
         say(err, f"--fleet-context: {note}", "note")
-    facts: list[DocFacts] = []
+    by_folder: dict[Path, list[Source]] = {}
     for source in found.sources:
         if source.path is not None and _same(source) not in skip:
-            facts += _facts(source, limits, err)
-    return facts, [f"--fleet-context: {error}" for error in found.errors]
+            by_folder.setdefault(source.path.parent, []).append(source)
+    docs: list[ContextDoc] = []
+    for folder, sources in by_folder.items():
+        docs += _folder_docs(folder, sources, limits, err)
+    return Context(tuple(docs)), [f"--fleet-context: {error}" for error in found.errors]
 
 
 def _same(source: Source) -> str:
     return os.path.realpath(source.path) if source.path is not None else source.name
+
+
+def _folder_docs(
+    folder: Path, sources: list[Source], limits: Limits, err: TextIO
+) -> list[ContextDoc]:
+    """One folder's context docs: from the folder's index entry for each file whose stat
+    hasn't changed (size, times, inode), read afresh for the rest; the entry is rewritten
+    only when something changed. A warm hook in a 2,000-doc repository reads one entry per
+    folder instead of opening, hashing and decoding every doc."""
+    key = json.dumps([os.path.realpath(folder), limits.max_bytes]).encode()
+    stored = cache.load(_INDEX, key)
+    index: dict[str, Any] = stored if isinstance(stored, dict) else {}
+    fresh: dict[str, Any] = {}
+    docs: list[ContextDoc] = []
+    for source in sources:
+        stamp, kept = _stamp(source), index.get(source.name)
+        if not (kept and stamp and kept[0] == stamp and _well_formed(kept)):
+            facts = _facts(source, limits, err)
+            names = sorted(set().union(*(shares(fact) for fact in facts)) if facts else set())
+            kept = [stamp, names, [_record(fact) for fact in facts]]
+        if stamp:
+            fresh[source.name] = kept
+        docs.append(ContextDoc(source.name, frozenset(kept[1]), tuple(kept[2])))
+    if fresh != index:
+        cache.store(_INDEX, key, fresh)
+    return docs
+
+
+def _well_formed(entry: Any) -> bool:
+    return (
+        isinstance(entry, list)
+        and len(entry) == 3
+        and isinstance(entry[1], list)
+        and isinstance(entry[2], list)
+    )
+
+
+def _stamp(source: Source) -> list[int] | None:
+    """What says a file is unchanged since it was indexed (None: it can't be said)."""
+    try:
+        info = source.path.stat() if source.path is not None else None
+    except OSError:
+        return None
+    if info is None:
+        return None
+    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev]
+
+
+def _decoded(records: Any, file: str) -> list[DocFacts] | None:
+    try:
+        return [decode_facts(record, file) for record in records]
+    except (KeyError, TypeError, ValueError):
+        return None  # an entry from another shape of the records: read the doc again
+
+
+def _record(value: Any) -> Any:
+    """A fact as JSON data: what dataclasses.asdict makes, without its deep copies."""
+    if hasattr(value, "__slots__") and hasattr(value, "__dataclass_fields__"):
+        return {name: _record(getattr(value, name)) for name in value.__dataclass_fields__}
+    if isinstance(value, tuple | list):
+        return [_record(item) for item in value]
+    return value
 
 
 def _facts(source: Source, limits: Limits, err: TextIO) -> list[DocFacts]:
@@ -67,19 +178,12 @@ def _facts(source: Source, limits: Limits, err: TextIO) -> list[DocFacts]:
         return []
     if isinstance(raw, int) or not any(marker in raw for marker in _MARKERS):
         return []
-    cached = cache.load(_KIND, raw)
-    if cached is not None:
-        try:
-            return [decode_facts(record, source.name) for record in cached]
-        except (KeyError, TypeError, ValueError):
-            pass  # an entry from another shape of the records: read the doc again
     facts = []
     for doc in load_bytes(raw, limits):
         if doc.gradable and is_deploylint_doc(doc.data):
             metadata = doc.data.get("metadata")
             name = metadata.get("name") if isinstance(metadata, dict) else None
             facts.append(doc_facts(doc, file=source.name, name=_text(name)))
-    cache.store(_KIND, raw, [asdict(fact) for fact in facts])
     return facts
 
 
@@ -109,8 +213,16 @@ def decode_facts(record: dict[str, Any], file: str) -> DocFacts:
 
 def _shared(item: dict[str, Any]) -> dict[str, Any]:
     """A fact's fields, its text held once per process (decoded JSON makes a copy of each
-    occurrence; 10,000 cached docs' facts were ~10 MB of copies)."""
-    return {k: sys.intern(v) if isinstance(v, str) else v for k, v in item.items()}
+    occurrence; 10,000 cached docs' facts were ~10 MB of copies), its lists as tuples."""
+    return {k: _held(v) for k, v in item.items()}
+
+
+def _held(value: Any) -> Any:
+    if isinstance(value, str):
+        return sys.intern(value)
+    if isinstance(value, list):
+        return tuple(_held(v) for v in value)
+    return value
 
 
 def _text(value: object) -> str | None:

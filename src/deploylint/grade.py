@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 from deploylint import budget
 from deploylint.docschema import api_version_problem, is_deploylint_doc, shape_problems
@@ -180,8 +180,16 @@ def _problem_hit(problem: ShapeProblem, rubric: Rubric) -> Hit:
     )
 
 
+class ContextFleet(Protocol):
+    """The rest of the fleet (deploylint.fleet_context.Context): what bears on some docs."""
+
+    def relevant(self, graded: Sequence[DocFacts]) -> Sequence[DocFacts]: ...
+
+
 def with_fleet(
-    results: list[FileResult], settings: Settings, context: Sequence[DocFacts] = ()
+    results: list[FileResult],
+    settings: Settings,
+    context: Sequence[DocFacts] | ContextFleet = (),
 ) -> list[FileResult]:
     """Add the cross-doc findings of a run to the docs they point at (waivers apply).
     ``context``: other docs' facts (--fleet-context), seen by the fleet rules, never reported."""
@@ -189,6 +197,8 @@ def with_fleet(
 
     rubric = settings.rubric
     docs = [doc for result in results for doc in result.documents if doc.facts is not None]
+    if not isinstance(context, Sequence):
+        context = context.relevant([doc.facts for doc in docs if doc.facts is not None])
     if not docs or len(docs) + len(context) < 2:
         return results
     found: dict[tuple[str, int], list[Finding]] = defaultdict(list)

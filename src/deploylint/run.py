@@ -14,8 +14,7 @@ from deploylint.collect import Graded, Selection, grade_paths, settings_for
 from deploylint.config import Config, ConfigError
 from deploylint.configure import shaping
 from deploylint.findings import Severity
-from deploylint.fleet.facts import DocFacts
-from deploylint.fleet_context import context_facts
+from deploylint.fleet_context import Context, context_facts
 from deploylint.gitbase import GitError, GitRef
 from deploylint.grade import FileResult, Settings, grade_file, with_fleet
 from deploylint.messages import say
@@ -63,7 +62,7 @@ def _gate(options: Options) -> Severity | None:
 class Prepared:
     settings: Settings
     graded: Graded
-    context: tuple[DocFacts, ...] = ()  # --fleet-context docs' facts
+    context: Context = field(default_factory=Context)  # --fleet-context docs, decoded lazily
 
 
 def _prepare(options: Options, err: TextIO) -> Prepared:
@@ -80,7 +79,7 @@ def _prepare(options: Options, err: TextIO) -> Prepared:
             options.fleet_context, graded=options.paths, limits=settings.limits, only=only, err=err
         )
         if options.fleet_context
-        else ([], [])
+        else (Context(), [])
     )
     for message in unread:
         say(err, message)
@@ -94,7 +93,7 @@ def _prepare(options: Options, err: TextIO) -> Prepared:
         context=context,
     )
     graded.errors[:0] = unread
-    return Prepared(settings, graded, tuple(context))
+    return Prepared(settings, graded, context)
 
 
 def _known(options: Options, prepared: Prepared) -> tuple[Counter[Key], Path | None, str]:
@@ -161,7 +160,7 @@ def run(options: Options, *, out: TextIO, err: TextIO) -> int:
         say(err, str(error))
         return ExitCode.ERROR
     facts = [d.facts for r in results for d in r.documents if d.facts is not None]
-    facts += prepared.context if facts else ()  # the map shows the rest of the fleet too
+    facts += prepared.context.relevant(facts) if facts else []  # the fleet that meets them
     from deploylint.fleet.map import fleet_map  # only needed when a run has a fleet
 
     report = Report(

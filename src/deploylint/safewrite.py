@@ -67,9 +67,11 @@ def _is_link(name: str, folder_fd: int) -> bool:
 
 
 @contextmanager
-def atomic_stream(path: Path, *, replace: bool = True) -> Iterator[TextIO]:
+def atomic_stream(path: Path, *, replace: bool = True, durable: bool = True) -> Iterator[TextIO]:
     """A UTF-8 text stream whose content becomes ``path`` only when the block ends without
-    an exception. ``replace=False``: refuse when anything (even a dangling link) is there."""
+    an exception. ``replace=False``: refuse when anything (even a dangling link) is there.
+    ``durable=False`` skips the fsync: for cache entries, which are verified when read (a
+    torn one after a crash is a miss), and whose fsync was a fifth of a cold hook run."""
     folder, name = path.parent, path.name
     if not name or name in (".", ".."):
         raise _refuse("not a file name", errno.EISDIR)
@@ -89,7 +91,8 @@ def atomic_stream(path: Path, *, replace: bool = True) -> Iterator[TextIO]:
             with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
                 yield stream
                 stream.flush()
-                os.fsync(stream.fileno())
+                if durable:
+                    os.fsync(stream.fileno())
             _commit(temporary, name, folder_fd, replace=replace)
         except BaseException:
             _discard(temporary, folder_fd)
@@ -115,7 +118,7 @@ def _discard(temporary: str, folder_fd: int) -> None:
         os.unlink(temporary, dir_fd=folder_fd)
 
 
-def write_text(path: Path, text: str, *, replace: bool = True) -> None:
+def write_text(path: Path, text: str, *, replace: bool = True, durable: bool = True) -> None:
     """Write ``text`` to ``path`` atomically, never through a link (OSError when refused)."""
-    with atomic_stream(path, replace=replace) as stream:
+    with atomic_stream(path, replace=replace, durable=durable) as stream:
         stream.write(text)
