@@ -51,7 +51,7 @@ def test_every_flag_reaches_a_description() -> None:
     ("pointer", "words"),
     [
         ("$defs/checkpoint/properties/flush", ["`sync` → CP007 (info)", "just as safe"]),
-        ("properties/audit/properties/missing_lock_holder", ["`reject` → AU005 (low)",
+        ("properties/audit/properties/missing_lock_holder", ["`reject` → AU005 (info)",
                                                               "quarantine"]),
         ("$defs/lock/properties/lock_holder", ["takes this lock", "single_writer"]),
         ("properties/peer_auth/properties/discovery", ["`static_config` →", "PA007 (info)"]),

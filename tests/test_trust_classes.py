@@ -227,7 +227,7 @@ def test_an_agent_that_only_reads_owes_no_side_effect_ceiling(write) -> None:
     ("change", "rule", "severity"),
     [
         (lambda d: d["checkpoints"][1].update(flush="sync"), "CP007", "info"),
-        (lambda d: d["audit"].update(missing_lock_holder="reject"), "AU005", "low"),
+        (lambda d: d["audit"].update(missing_lock_holder="reject"), "AU005", "info"),
         (lambda d: d["peer_auth"].update(discovery="static_config"), "PA007", "info"),
         (lambda d: d["peer_auth"].update(discovery="shared_config"), "PA003", "medium"),
     ],
@@ -351,3 +351,40 @@ def test_the_fleet_sees_a_write_the_doc_forgot_to_declare(write) -> None:
     collisions = [f for f in report["findings"] if f["rule"] == "FL001"]
     assert collisions and {f["severity"] for f in collisions} == {"info"}
     assert all("writes:" in f["gap"] for f in collisions)
+
+
+def test_audit_columns_with_notes_are_the_columns(write) -> None:
+    doc = _base()
+    doc["audit"]["columns"] = [f"{c} (see the runbook)" for c in doc["audit"]["columns"]]
+    report = _graded(write, doc)
+    assert _found(report, "AU002") == [] and _found(report, "AU003") == []
+
+
+def _shards(doc: dict[str, Any]) -> dict[str, Any]:
+    """Three reapers built from one template, one per repo tier, sharing a tombstone table
+    through one mutex declared once per writer: shards of one job, not opposing objectives."""
+    template = _agent(doc)
+    agents = []
+    for tier in ("core", "sdk", "docs"):
+        agent = copy.deepcopy(template)
+        agent["id"] = f"reaper-{tier}"
+        agent["objective"] = f"keep the {tier} repos free of stale branches"
+        agents.append(agent)
+    doc["agents"] = agents
+    doc["write_authority"]["locks"] = [
+        {**doc["write_authority"]["locks"][0], "lock_holder": f"reaper-{tier}",
+         "revert_cooldown_min": None}
+        for tier in ("core", "sdk", "docs")
+    ]  # fmt: skip
+    for lock in doc["write_authority"]["locks"]:
+        del lock["revert_cooldown_min"]
+    return doc
+
+
+def test_shards_of_one_job_are_not_opposing_objectives(write) -> None:
+    doc = _shards(_base())
+    found = _found(_graded(write, doc), "WA007")
+    assert [f["severity"] for f in found] == ["info"]  # once, and a guess
+    assert "they all run issue_refund" in found[0]["gap"]
+    doc["agents"][1]["actions"][0]["name"] = "consolidate_capacity"  # different work
+    assert [f["severity"] for f in _found(_graded(write, doc, "b.yaml"), "WA007")] == ["high"]

@@ -145,6 +145,7 @@ def collisions(fleet: Fleet) -> Iterator[FleetHit]:
     """FL001: writers in different docs that don't share one lock; FL004: opposing objectives."""
     locks = fleet.locks
     objectives = {a.key: _objective(a.objective) for doc in fleet.docs for a in doc.agents}
+    actions = {a.key: a.actions for doc in fleet.docs for a in doc.agents}
     shown = {a.key: a.objective for doc in fleet.docs for a in doc.agents}
     for resource_key, writes in sorted(fleet.writes.items()):
         if not _spans_docs(writes) or len({w.agent_key for w in writes}) < 2:
@@ -167,11 +168,25 @@ def collisions(fleet: Fleet) -> Iterator[FleetHit]:
                 [f"{w.agent}: {shown.get(w.agent_key) or 'no objective'}" for w in writes]
             )
         named = [f"{w.agent} in {fleet.label(w.site)}" for w in writes[: SHOWN + 1]]
-        guess = _guess(writes)
+        guess = _guess(writes) or (_same_work(writes, actions) if shared else None)
         for number, write in enumerate(writes):
             others = _others(named, len(writes), number)
             values = {**common, "agent": write.agent, "others": others}
             yield FleetHit("FL001" if not shared else "FL004", write.site, values, guess)
+
+
+def _same_work(writes: Sequence[WriteFact], actions: dict[str, tuple[str, ...]]) -> Guess | None:
+    """A guess, when writers whose objectives read differently all run the same actions:
+    shards of one job rather than opposing objectives (checks.write_authority.same_work)."""
+    found = {actions.get(w.agent_key, ()) for w in writes}
+    if len(found) != 1 or not next(iter(found)):
+        return None
+    return Guess(
+        "opposing",
+        f"reading the writers' objectives as opposing, though they all run "
+        f"{', '.join(next(iter(found)))}",
+        "`revert_cooldown_min` or `coordination` on the shared lock",
+    )
 
 
 def _objective(text: str | None) -> str | None:

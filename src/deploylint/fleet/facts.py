@@ -14,6 +14,7 @@ from deploylint.keypath import KeyPath, format_path
 from deploylint.loader import LoadedDoc
 from deploylint.rubric.doc_model import Agent, DocModel, Lock, build
 from deploylint.rubric.facts import blast_radius, rollback_unit
+from deploylint.rubric.identity import key
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +44,7 @@ class AgentFact:
     yields: str | None
     site: Site
     key: str = ""  # the id's identity
+    actions: tuple[str, ...] = ()  # the identities of its actions' names
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +123,16 @@ def doc_facts(
         document=doc.index,
         name=name,
         agents=tuple(
-            AgentFact(a.id, a.vendor, a.objective, a.yields, site(a.path), a.key) for a in agents
+            AgentFact(
+                a.id,
+                a.vendor,
+                a.objective,
+                a.yields,
+                site(a.path),
+                a.key,
+                tuple(sorted({key(action.name) or "" for action in a.actions})),
+            )
+            for a in agents
         ),
         writes=tuple(w for a in agents for w in _writes(a, site)),
         locks=tuple(_lock(lock, site(lock.path)) for lock in model.locks),

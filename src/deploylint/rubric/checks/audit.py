@@ -10,8 +10,10 @@ from deploylint.rubric.identity import part_of, ref
 
 
 def _absent_columns(declared: list[Any], required: Sequence[str]) -> list[str]:
-    have = {str(c).strip().lower() for c in declared}
-    return [c for c in required if c.lower() not in have]
+    """The required columns the doc's list lacks (by identity: `timestamp (UTC, ms)` is
+    the timestamp column)."""
+    have = {ref(str(c)).key for c in declared}
+    return [c for c in required if ref(c).key not in have]
 
 
 def audit_core_columns(given: CheckInput) -> Iterator[Fact]:

@@ -11,8 +11,10 @@ from dataclasses import dataclass
 
 from deploylint.keypath import KeyPath
 from deploylint.rubric.checks.base import Check, CheckInput, Fact, declared, mapping
-from deploylint.rubric.doc_model import DocModel, Lock
-from deploylint.rubric.identity import normalized, ref
+from deploylint.rubric.doc_model import Agent, DocModel, Lock
+from deploylint.rubric.facts import and_list
+from deploylint.rubric.identity import key, normalized, ref
+from deploylint.rubric.names import Guess
 
 SERIALIZING = frozenset({"lease", "mutex"})  # mechanisms that let several writers take turns
 
@@ -213,7 +215,7 @@ def opposing_objectives_coordinated(given: CheckInput) -> Iterator[Fact]:
     if lock is None:
         return
     writers = writers_by_resource(doc_writers(model)).get(lock.resource.key, ())
-    if len(writers) < 2:
+    if len(writers) < 2 or _said_before(model, lock):
         return
     by_key = {agent.key: agent for agent in model.agents}
     objectives = [_objective(by_key[writer.agent_key].objective) for writer in writers]
@@ -235,8 +237,36 @@ def opposing_objectives_coordinated(given: CheckInput) -> Iterator[Fact]:
         "cooldown": lock.cooldown,
         "coordination": raw.get("coordination"),
     }
-    key = "revert_cooldown_min" if "revert_cooldown_min" in raw else "coordination"
-    yield Fact((*given.path, key), missing=not declared_any, values=values)
+    field = "revert_cooldown_min" if "revert_cooldown_min" in raw else "coordination"
+    guess = same_work([by_key[writer.agent_key] for writer in writers])
+    yield Fact((*given.path, field), missing=not declared_any, values=values, guess=guess)
+
+
+def _said_before(model: DocModel, lock: Lock) -> bool:
+    """Whether an earlier declaration of the same lock key was already graded (a lock that
+    several writers take may be declared once per writer: one finding for it)."""
+    if lock.key is None:
+        return False
+    return any(
+        other.key is not None and other.key.key == lock.key.key
+        for other in model.locks
+        if other.index < lock.index
+    )
+
+
+def same_work(agents: Sequence[Agent]) -> Guess | None:
+    """A guess, when writers whose objectives read differently run the same actions: shards
+    of one job (a reaper per repo tier) rather than opposing objectives (a perf agent and a
+    cost agent). Whether prose objectives oppose is read from words; the actions are data."""
+    actions = [frozenset(key(a.name) for a in agent.actions) for agent in agents]
+    if not actions[0] or any(found != actions[0] for found in actions):
+        return None
+    names = and_list(sorted(actions[0]))
+    return Guess(
+        "opposing",
+        f"reading the writers' objectives as opposing, though they all run {names}",
+        "`revert_cooldown_min` or `coordination` on the lock (or one objective for them all)",
+    )
 
 
 def vendor_yields_write_authority(given: CheckInput) -> Iterator[Fact]:
