@@ -108,3 +108,41 @@ def test_real_pre_commit_blocks_a_staged_doc_colliding_with_a_committed_one(tmp_
     assert "deploy/db-cost.yaml" in output  # names the committed doc it collides with
     assert "support.yaml" not in output  # only the staged doc is reported on
     assert "db-perf.yaml" not in _git(project, "log", "--stat", env=env).stdout
+
+
+def test_a_warm_run_reads_no_unchanged_context_doc(tmp_path: Path, monkeypatch) -> None:
+    """Each folder's context docs are indexed by stat: a second run opens none of the docs
+    it indexed, yet a doc edited since is read again (and its new collision seen)."""
+    import deploylint.fleet_context as fleet_context
+
+    deploy = _repo(tmp_path)
+    shutil.copy(PASSING, deploy / "support.yaml")
+    args = (deploy / "db-perf.yaml",)
+    extra = ("--no-config", "--fleet-context", str(deploy))
+    first = check_json(*args, extra=extra)
+    opened: list[str] = []
+    real_read = fleet_context.read
+
+    def counting(source, limit):  # type: ignore[no-untyped-def]
+        opened.append(source.name)
+        return real_read(source, limit)
+
+    monkeypatch.setattr(fleet_context, "read", counting)
+    assert check_json(*args, extra=extra) == first and opened == []
+    # an edit (a new collision with the graded doc) is seen at the next run
+    text = (deploy / "support.yaml").read_text().replace("tickets-db/tier1", "orders-db/cluster")
+    (deploy / "support.yaml").write_text(text)
+    _, report = check_json(*args, extra=extra)
+    assert opened == [str(deploy / "support.yaml")]
+    collisions = [f["gap"] for f in report["findings"] if f["rule"] == "FL001"]
+    assert any("support-reply-agent" in gap for gap in collisions)
+
+
+def test_only_context_docs_that_meet_the_graded_ones_reach_the_map(tmp_path: Path) -> None:
+    deploy = _repo(tmp_path)
+    shutil.copy(PASSING, deploy / "support.yaml")  # writes nothing the graded doc writes
+    _, report = check_json(
+        deploy / "db-perf.yaml", extra=("--no-config", "--fleet-context", str(deploy))
+    )
+    resources = {row["resource"] for row in report["fleet"]}
+    assert "orders-db/cluster" in resources and "tickets-db/tier1" not in resources
