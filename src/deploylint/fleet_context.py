@@ -9,7 +9,8 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from io import StringIO
 from pathlib import Path
 from typing import Any, Final, TextIO
 
@@ -31,32 +32,35 @@ from deploylint.sources import Filter, Source, Unreadable, discover, read
 _MARKERS: Final = (b"deploylint/", b"AgentDeployment")  # a doc says one: read nothing else
 # One cache entry per folder of context docs (and deploylint's code), as JSON: each doc's
 # stat stamp and facts. The name changes with the records' shape.
-_INDEX: Final = "fleet-index-3"
+_INDEX: Final = "fleet-index-4"  # per folder: each doc's stat and the names it shares
+_RECORDS: Final = "fleet-records-1"  # per doc and stat: its facts
 
 
 @dataclass(frozen=True, slots=True)
 class ContextDoc:
-    """One context file: the names it shares with a fleet, and its facts as stored."""
+    """One context file: the names it shares with a fleet, and (once read) its facts."""
 
-    file: str
+    source: Source
     shares: frozenset[str]  # "r:" resources, "l:" lock keys, "a:" agent ids (identities)
-    records: tuple[Any, ...]  # its DocFacts as JSON data, decoded only when relevant
+    stamp: tuple[int, ...] | None  # its stat when indexed
+    records: tuple[Any, ...] | None = None  # its DocFacts as JSON data, when at hand
 
 
 @dataclass(frozen=True)
 class Context:
     """The rest of the fleet, for the graded docs: only the context docs that share a
     resource, a lock, an agent id or a key holder with them can change a finding on them,
-    so only those are decoded (and shown in the fleet map)."""
+    so only those have their facts read (from the cache, or the file) and decoded."""
 
     docs: tuple[ContextDoc, ...] = ()
+    limits: Limits = field(default_factory=Limits)
 
     def relevant(self, graded: Sequence[DocFacts]) -> list[DocFacts]:
         wanted = set().union(*(shares(doc) | holders(doc) for doc in graded)) if graded else set()
         found: list[DocFacts] = []
         for doc in self.docs:
             if doc.shares & wanted:
-                found += _decoded(doc.records, doc.file) or []
+                found += _facts_of(doc, self.limits)
         return found
 
 
@@ -101,7 +105,7 @@ def context_facts(
     docs: list[ContextDoc] = []
     for folder, sources in by_folder.items():
         docs += _folder_docs(folder, sources, limits, err)
-    return Context(tuple(docs)), [f"--fleet-context: {error}" for error in found.errors]
+    return Context(tuple(docs), limits), [f"--fleet-context: {error}" for error in found.errors]
 
 
 def _same(source: Source) -> str:
@@ -111,10 +115,10 @@ def _same(source: Source) -> str:
 def _folder_docs(
     folder: Path, sources: list[Source], limits: Limits, err: TextIO
 ) -> list[ContextDoc]:
-    """One folder's context docs: from the folder's index entry for each file whose stat
-    hasn't changed (size, times, inode), read afresh for the rest; the entry is rewritten
-    only when something changed. A warm hook in a 2,000-doc repository reads one entry per
-    folder instead of opening, hashing and decoding every doc."""
+    """One folder's context docs: from the folder's index entry (each doc's stat and the
+    names it shares) for each file whose stat hasn't changed (size, times, inode), read
+    afresh for the rest; the entry is rewritten only when something changed. A warm hook in
+    a 2,000-doc repository reads one small entry per folder instead of every doc."""
     key = json.dumps([os.path.realpath(folder), limits.max_bytes]).encode()
     stored = cache.load(_INDEX, key)
     index: dict[str, Any] = stored if isinstance(stored, dict) else {}
@@ -122,28 +126,44 @@ def _folder_docs(
     docs: list[ContextDoc] = []
     for source in sources:
         stamp, kept = _stamp(source), index.get(source.name)
-        if not (kept and stamp and kept[0] == stamp and _well_formed(kept)):
+        if kept and stamp and _well_formed(kept) and tuple(kept[0]) == stamp:
+            docs.append(ContextDoc(source, frozenset(kept[1]), stamp))
+        else:
             facts = _facts(source, limits, err)
             names = sorted(set().union(*(shares(fact) for fact in facts)) if facts else set())
-            kept = [stamp, names, [_record(fact) for fact in facts]]
+            records = tuple(_record(fact) for fact in facts)
+            if stamp:
+                cache.store(_RECORDS, _records_key(source, stamp, limits), list(records))
+            docs.append(ContextDoc(source, frozenset(names), stamp, records))
+            kept = [list(stamp or ()), names]
         if stamp:
             fresh[source.name] = kept
-        docs.append(ContextDoc(source.name, frozenset(kept[1]), tuple(kept[2])))
     if fresh != index:
         cache.store(_INDEX, key, fresh)
     return docs
 
 
+def _records_key(source: Source, stamp: tuple[int, ...], limits: Limits) -> bytes:
+    return json.dumps([os.path.realpath(source.path or ""), stamp, limits.max_bytes]).encode()
+
+
+def _facts_of(doc: ContextDoc, limits: Limits) -> list[DocFacts]:
+    """A relevant context doc's facts: as indexed, or read again if the entry is gone."""
+    records = doc.records
+    if records is None and doc.stamp is not None:
+        stored = cache.load(_RECORDS, _records_key(doc.source, doc.stamp, limits))
+        records = tuple(stored) if isinstance(stored, list) else None
+    decoded = _decoded(records, doc.source.name) if records is not None else None
+    if decoded is None:
+        decoded = _facts(doc.source, limits, StringIO())
+    return decoded
+
+
 def _well_formed(entry: Any) -> bool:
-    return (
-        isinstance(entry, list)
-        and len(entry) == 3
-        and isinstance(entry[1], list)
-        and isinstance(entry[2], list)
-    )
+    return isinstance(entry, list) and len(entry) == 2 and isinstance(entry[1], list)
 
 
-def _stamp(source: Source) -> list[int] | None:
+def _stamp(source: Source) -> tuple[int, ...] | None:
     """What says a file is unchanged since it was indexed (None: it can't be said)."""
     try:
         info = source.path.stat() if source.path is not None else None
@@ -151,7 +171,7 @@ def _stamp(source: Source) -> list[int] | None:
         return None
     if info is None:
         return None
-    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev]
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev)
 
 
 def _decoded(records: Any, file: str) -> list[DocFacts] | None:

@@ -105,6 +105,11 @@ _KEYS: dict[tuple[str, ...], bytes | None] = {}
 def _key_now(argv: Sequence[str]) -> bytes | None:
     if not argv or argv[0] != COMMAND or {"--help", "-h", "--no-cache"} & set(argv):
         return None
+    if any(a == "--fleet-context" or a.startswith("--fleet-context=") for a in argv):
+        # The hook's run: its staged doc changes at every commit, so a recording would
+        # hardly ever replay, while hearing every context doc's stat cost ~0.1 s a run
+        # in a 2,000-doc repository (the context has its own index: fleet_context).
+        return None
     if sys.stdout is None or sys.stderr is None:  # closed (`>&-`): the CLI says so, exit 2
         return None
     if cache.folder() is None or sys.stderr.isatty() or not plainly_not_a_terminal():
