@@ -123,7 +123,23 @@ def _argument_follows(text: str, end: int) -> bool:
 
 
 def classify(path: str, params: Mapping[str, Any]) -> Verdict:
-    """Whether ``path`` is a literal route, a screen, or prose.
+    """Whether ``path`` is a literal route, a screen, or prose (remembered per path and
+    vocabulary: a million audit rows name a few hundred routes)."""
+    text = path.strip()[:2_000]
+    known = _VERDICTS.setdefault(id(params), (params, {}))[1]
+    if text not in known:
+        if len(known) >= 4_096:
+            known.clear()
+        known[text] = _classified(text, params)
+    return known[text]
+
+
+# The params mapping is held beside its verdicts, so its id can't be taken by another one.
+_VERDICTS: dict[int, tuple[Mapping[str, Any], dict[str, Verdict]]] = {}
+
+
+def _classified(text: str, params: Mapping[str, Any]) -> Verdict:
+    """Whether ``text`` is a literal route, a screen, or prose.
 
     The first route in the text decides, unless the text before it walks a menu or names a
     screen (`Stripe dashboard → Refund (see runbook R-4)` is a screen). A note after a route
@@ -132,7 +148,6 @@ def classify(path: str, params: Mapping[str, Any]) -> Verdict:
     `https://vendor.example/admin/bulk-untag`) and shows no sign of an API (`api.`, `/api/`,
     `/v2/`, a method before it).
     """
-    text = path.strip()[:2_000]
     found = _first_route(text, params)
     if found is None:
         return _not_a_route(text, params)
