@@ -28,6 +28,8 @@ from realistic import copies  # noqa: E402
 def _run(repo: Path, doc: Path, cache: Path) -> float:
     environment = {**os.environ, "DEPLOYLINT_CACHE_DIR": str(cache), "CI": ""}
     environment.pop("DEPLOYLINT_NO_CACHE", None)
+    # An installed wheel has its bytecode; a checkout run without it compiles every module.
+    environment.pop("PYTHONDONTWRITEBYTECODE", None)
     command = [sys.executable, "-m", "deploylint", "check", "--only-docs", "--fleet-context",
                ".", "--", str(doc.relative_to(repo))]  # fmt: skip
     start = time.perf_counter()

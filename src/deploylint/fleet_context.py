@@ -92,24 +92,20 @@ def context_facts(
     """The fleet facts of every deploylint doc under ``context`` that isn't being graded
     (decoded lazily: ``Context.relevant``), and the errors (a context path that doesn't
     exist: the run is then incomplete)."""
-    skip = {_same(source) for source in discover(graded, only).sources}
+    skip = set(discover(graded, only).keys)  # real paths: a graded doc isn't its own neighbour
     found = discover(context, only)
     for warning in found.warnings:
         say(err, f"--fleet-context: {warning}", "warning")
     for note in found.notes:
         say(err, f"--fleet-context: {note}", "note")
     by_folder: dict[Path, list[Source]] = {}
-    for source in found.sources:
-        if source.path is not None and _same(source) not in skip:
+    for source, real in zip(found.sources, found.keys, strict=True):
+        if source.path is not None and real not in skip:
             by_folder.setdefault(source.path.parent, []).append(source)
     docs: list[ContextDoc] = []
     for folder, sources in by_folder.items():
         docs += _folder_docs(folder, sources, limits, err)
     return Context(tuple(docs), limits), [f"--fleet-context: {error}" for error in found.errors]
-
-
-def _same(source: Source) -> str:
-    return os.path.realpath(source.path) if source.path is not None else source.name
 
 
 def _folder_docs(

@@ -34,6 +34,7 @@ class Discovery:
     errors: tuple[str, ...]
     warnings: tuple[str, ...]
     notes: tuple[str, ...] = ()  # what a walk skipped on purpose (a hidden folder)
+    keys: tuple[str, ...] = ()  # each source's real path (stdin: "-"), in the same order
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +49,8 @@ class Filter:
     exclude: tuple[str, ...] = ()
 
     def keeps(self, path: Path) -> bool:
+        if not self.include and not self.exclude:
+            return True  # no globs (most runs): nothing to work out, for each of 10,000 files
         try:  # the path as walked, `..` collapsed (a link's target doesn't decide where it belongs)
             walked = Path(os.path.normpath(path.absolute()))
             name = walked.relative_to(os.path.normpath(self.root.absolute())).as_posix()
@@ -116,7 +119,8 @@ class _Found:
             return tuple(text for kind, text in self.said if kind == level)
 
         sources = tuple(self.sources.values())
-        return Discovery(sources, tuple(self.errors), said("warning"), said("note"))
+        keys = tuple(self.sources)
+        return Discovery(sources, tuple(self.errors), said("warning"), said("note"), keys)
 
 
 def display_name(path: Path) -> str:
