@@ -33,7 +33,7 @@ _MARKERS: Final = (b"deploylint/", b"AgentDeployment")  # a doc says one: read n
 # One cache entry per folder of context docs (and deploylint's code), as JSON: each doc's
 # stat stamp and facts. The name changes with the records' shape.
 _INDEX: Final = "fleet-index-4"  # per folder: each doc's stat and the names it shares
-_RECORDS: Final = "fleet-records-1"  # per doc and stat: its facts
+_RECORDS: Final = "fleet-records-2"  # per folder: each doc's stat and facts
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,17 +50,18 @@ class ContextDoc:
 class Context:
     """The rest of the fleet, for the graded docs: only the context docs that share a
     resource, a lock, an agent id or a key holder with them can change a finding on them,
-    so only those have their facts read (from the cache, or the file) and decoded."""
+    so only those have their facts read (from their folder's cache entry, or the file)."""
 
     docs: tuple[ContextDoc, ...] = ()
     limits: Limits = field(default_factory=Limits)
 
     def relevant(self, graded: Sequence[DocFacts]) -> list[DocFacts]:
         wanted = set().union(*(shares(doc) | holders(doc) for doc in graded)) if graded else set()
+        stored: dict[Path, dict[str, Any]] = {}  # each folder's facts entry, read once
         found: list[DocFacts] = []
         for doc in self.docs:
             if doc.shares & wanted:
-                found += _facts_of(doc, self.limits)
+                found += _facts_of(doc, self.limits, stored)
         return found
 
 
@@ -113,46 +114,71 @@ def _folder_docs(
 ) -> list[ContextDoc]:
     """One folder's context docs: from the folder's index entry (each doc's stat and the
     names it shares) for each file whose stat hasn't changed (size, times, inode), read
-    afresh for the rest; the entry is rewritten only when something changed. A warm hook in
-    a 2,000-doc repository reads one small entry per folder instead of every doc."""
-    key = json.dumps([os.path.realpath(folder), limits.max_bytes]).encode()
+    afresh for the rest. The folder's two entries (its index, and its docs' facts) are each
+    written once, when something changed: a warm hook in a 2,000-doc repository reads one
+    small entry per folder, a first run writes two per folder, not one per doc."""
+    key = _folder_key(folder, limits)
     stored = cache.load(_INDEX, key)
     index: dict[str, Any] = stored if isinstance(stored, dict) else {}
     fresh: dict[str, Any] = {}
+    new: dict[str, Any] = {}  # the facts read afresh, for the folder's facts entry
     docs: list[ContextDoc] = []
     for source in sources:
         stamp, kept = _stamp(source), index.get(source.name)
         if kept and stamp and _well_formed(kept) and tuple(kept[0]) == stamp:
             docs.append(ContextDoc(source, frozenset(kept[1]), stamp))
         else:
-            facts = _facts(source, limits, err)
-            names = sorted(set().union(*(shares(fact) for fact in facts)) if facts else set())
-            records = tuple(_record(fact) for fact in facts)
-            if stamp:
-                cache.store(_RECORDS, _records_key(source, stamp, limits), list(records))
-            docs.append(ContextDoc(source, frozenset(names), stamp, records))
+            names, records = _extracted(source, limits, err)
+            docs.append(ContextDoc(source, frozenset(names), stamp, tuple(records)))
             kept = [list(stamp or ()), names]
+            if stamp:
+                new[source.name] = [list(stamp), records]
         if stamp:
             fresh[source.name] = kept
+    if new:
+        _remember(key, new, fresh)
     if fresh != index:
         cache.store(_INDEX, key, fresh)
     return docs
 
 
-def _records_key(source: Source, stamp: tuple[int, ...], limits: Limits) -> bytes:
-    return json.dumps([os.path.realpath(source.path or ""), stamp, limits.max_bytes]).encode()
+def _folder_key(folder: Path, limits: Limits) -> bytes:
+    return json.dumps([os.path.realpath(folder), limits.max_bytes]).encode()
 
 
-def _facts_of(doc: ContextDoc, limits: Limits) -> list[DocFacts]:
-    """A relevant context doc's facts: as indexed, or read again if the entry is gone."""
-    records = doc.records
-    if records is None and doc.stamp is not None:
-        stored = cache.load(_RECORDS, _records_key(doc.source, doc.stamp, limits))
-        records = tuple(stored) if isinstance(stored, list) else None
+def _extracted(source: Source, limits: Limits, err: TextIO) -> tuple[list[str], list[Any]]:
+    """A doc's shared names and its facts as JSON data, read from the file."""
+    facts = _facts(source, limits, err)
+    names = sorted(set().union(*(shares(fact) for fact in facts)) if facts else set())
+    return names, [_record(fact) for fact in facts]
+
+
+def _remember(key: bytes, new: dict[str, Any], index: dict[str, Any]) -> None:
+    """Add the docs read afresh to the folder's facts entry (dropping docs it no longer has)."""
+    stored = cache.load(_RECORDS, key) if len(new) < len(index) else None
+    kept = stored if isinstance(stored, dict) else {}
+    merged = {name: kept[name] for name in index if name in kept and name not in new}
+    cache.store(_RECORDS, key, {**merged, **new})
+
+
+def _facts_of(
+    doc: ContextDoc, limits: Limits, stored: dict[Path, dict[str, Any]]
+) -> list[DocFacts]:
+    """A relevant context doc's facts: as read this run, from its folder's facts entry, or
+    from the file again if the entry is gone or stale."""
+    records: Any = doc.records
+    if records is None and doc.source.path is not None and doc.stamp is not None:
+        folder = doc.source.path.parent
+        if folder not in stored:
+            entry = cache.load(_RECORDS, _folder_key(folder, limits))
+            stored[folder] = entry if isinstance(entry, dict) else {}
+        kept = stored[folder].get(doc.source.name)
+        if isinstance(kept, list) and len(kept) == 2 and tuple(kept[0]) == doc.stamp:
+            records = kept[1]
     decoded = _decoded(records, doc.source.name) if records is not None else None
     if decoded is None:
-        decoded = _facts(doc.source, limits, StringIO())
-    return decoded
+        decoded = _decoded(_extracted(doc.source, limits, StringIO())[1], doc.source.name)
+    return decoded or []
 
 
 def _well_formed(entry: Any) -> bool:
