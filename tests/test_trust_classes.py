@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,33 +16,12 @@ import yaml
 
 from deploylint.rubric.load import load_default
 from tests.conftest import check_json, deploylint
-
-RANKS = ["info", "low", "medium", "high", "critical"]
-
-
-def _base() -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load(load_default().base_text)
-    return copy.deepcopy(data)
-
-
-def _graded(write: Callable[..., Path], doc: dict[str, Any], name: str = "doc.yaml") -> dict:
-    path = write(name, yaml.safe_dump(doc, sort_keys=False))
-    _, report = check_json(path)
-    return report
-
-
-def _found(report: dict, rule: str) -> list[dict]:
-    return [f for f in report["findings"] if f["rule"] == rule]
+from tests.test_trust import _agent, _base, _found, _graded
 
 
 def _counted(report: dict) -> list[str]:
     """Rules of the findings at or above low: what `--fail-on low` fails on."""
     return sorted(f["rule"] for f in report["findings"] if f["severity"] != "info")
-
-
-def _agent(doc: dict[str, Any]) -> dict[str, Any]:
-    agent: dict[str, Any] = doc["agents"][0]
-    return agent
 
 
 # --- one identity per reference: a note after a name is the same name ----------------------
