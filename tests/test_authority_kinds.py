@@ -123,3 +123,15 @@ def test_every_kind_of_the_table_has_a_case() -> None:
 
 def test_nothing_else_is_reported(changes) -> None:
     assert set(changes) <= {c.id for c in CASES} | set(FILES)
+
+
+def test_docs_diff_md_is_generated_from_the_table() -> None:
+    from deploylint.authority.kinds import as_markdown
+    from tests.conftest import REPO
+
+    expected = as_markdown()
+    assert (REPO / "docs" / "diff.md").read_text() == expected, (
+        "run: python -m deploylint.authority.kinds > docs/diff.md"
+    )
+    for kind in KINDS.values():
+        assert f"| `{kind.name}` |" in expected

@@ -147,7 +147,7 @@ _TABLE: Final = (
           "",
          )),
     Kind("agent_renamed", "agents", None, None, ANY,
-         "an agent whose id changed, at the same place, with the same tools",
+         "an agent whose id changed while its tools did not",
          (
           "",
           "",
@@ -221,9 +221,9 @@ _TABLE: Final = (
     Kind("money_moved", "caps", NARROWED, WIDENED, CAP,
          "`actions[].max_usd_moved`",
          (
-          "{detail} moves at most {after} USD",
+          "{detail} moves at most {after} USD a run",
           "{detail}: max_usd_moved removed (was {before})",
-          "{detail} moves up to {before} → {after} USD",
+          "{detail} may move {before} → {after} USD a run",
          )),
     Kind("money_at_risk", "caps", NARROWED, WIDENED, CAP,
          "`blast_radius.max_usd_per_action`",
@@ -458,22 +458,36 @@ def _cell(direction: Direction | None, kind: Kind, way: str) -> str:
     return "—" if kind.absent is None else f"as a change {way} `{str(kind.absent).lower()}`"
 
 
+_PREAMBLE: Final = """\
+# What `deploylint diff` reports, and which way
+
+Generated from `src/deploylint/authority/kinds.py` (`python -m deploylint.authority.kinds >
+docs/diff.md`): this table is the one the code classes changes by.
+
+**Widened** means an agent, or whoever holds a key, a lock or an approval, may now do
+something it couldn't before, or more of it, or with less in the way. **Narrowed** is the
+reverse. **Neutral** changes the doc without changing what any agent may do.
+
+Names are compared by their identity (a note after a name, its case or Unicode form is no
+change), values as the doc model reads them. When a thing is added or removed (a doc, an
+agent, a tool, an action, an approval, a lock, the kill switch, the rollback section, a
+queue, a waiver), what belongs to it is said with it, not listed again. A cap that isn't a
+number limits nothing: it counts as higher than any number. Where a field left out means a
+value (a flag left out is off, an approval threshold left out is 0), adding or removing the
+field is a change from or to that value.
+
+"""
+
+
 def as_markdown() -> str:
-    """The table, as docs/diff.md shows it."""
+    """docs/diff.md: what the directions mean, and the table."""
     lines = ["| kind | area | what | added | removed | changed | why |", "|---" * 7 + "|"]
     for kind in _TABLE:
         changed = words(kind.changed) if kind.says[2] else "—"  # its identity is its value
-        cells = (
-            f"`{kind.name}`",
-            kind.area,
-            kind.field,
-            _cell(kind.added, kind, "from"),
-            _cell(kind.removed, kind, "to"),
-            changed,
-            kind.why,
-        )
+        cells = (f"`{kind.name}`", kind.area, kind.field, _cell(kind.added, kind, "from"),
+                 _cell(kind.removed, kind, "to"), changed, kind.why)  # fmt: skip
         lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines) + "\n"
+    return _PREAMBLE + "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":

@@ -45,7 +45,7 @@ def _counts(report: DiffReport) -> str:
 
 
 def _row(change: Change) -> str:
-    where = f"{change.file}:{change.line} {format_path(change.path)}"
+    where = f"line {change.line} · {format_path(change.path)}"  # the file is the heading's
     cells = (
         _SHOWN[change.direction],
         markdown(change.summary),
