@@ -22,6 +22,7 @@ from deploylint.cli import (
     text_writer,
     write_output,
 )
+from deploylint.messages import say
 
 if TYPE_CHECKING:  # typer needs enums for choices; to mypy they are the strings they carry
     DiffFormat = str
@@ -78,11 +79,7 @@ def diff(
     ] = DiffFailOn.none,
     output: OutputOption = None,
 ) -> None:
-    """What this change does to agents' authority: every tool, scope, cap, approval, write,
-    lock, key holder, kill switch, rollback and waiver change, widened, narrowed or neutral.
-
-    Only the docs git says changed are read, at the base and in the work tree.
-    """
+    """What this change does to agents' authority: each change widened, narrowed or neutral."""
     from deploylint.authority.diff import DiffOptions, run_diff
 
     chosen = choice_value(output_format)
@@ -93,9 +90,13 @@ def diff(
         fail_on_widened=choice_value(fail_on) == "widened",
         render=render_options(chosen, to_file=output is not None),
     )
-    code = write_output(
-        output, lambda out: run_diff(options, out=out, err=sys.stderr), chosen=chosen
-    )
+    try:
+        code = write_output(
+            output, lambda out: run_diff(options, out=out, err=sys.stderr), chosen=chosen
+        )
+    except KeyboardInterrupt:
+        say(sys.stderr, "interrupted", None)
+        code = 130
     raise typer.Exit(code)
 
 
@@ -112,12 +113,9 @@ def inventory(
     no_config: NoConfigOption = False,
     output: OutputOption = None,
 ) -> None:
-    """One row per agent across the fleet: doc, owner, environment, tools with effects, caps,
-    money moved, writes and locks, kill switch and its newest production test, rollback key
-    holder (the register of agents in production)."""
+    """One row per agent across the fleet: the register of agents in production."""
     from deploylint.authority.inventory import FORMATS, inventory
     from deploylint.loader import Limits
-    from deploylint.messages import say
     from deploylint.sources import Filter
 
     chosen = choice_value(output_format)
