@@ -276,3 +276,12 @@ def test_the_command_line_offers_exactly_the_formats_there_are() -> None:
 
     assert tuple(RENDERERS) == DIFF_FORMATS
     assert tuple(FORMATS) == INVENTORY_FORMATS
+
+
+def test_two_docs_of_one_name_in_a_file_each_count(tmp_path: Path) -> None:
+    """A file with the same doc twice loses one: that doc's removal is reported, not lost
+    behind the other's name."""
+    repo = repo_with(tmp_path, {"deploy/twice.yaml": f"{REFUNDS}---\n{widened(REFUNDS)}"},
+                     {"deploy/twice.yaml": REFUNDS})  # fmt: skip
+    found = kinds(diff(repo, "--format", "json"))
+    assert found.count(("doc", "narrowed")) == 1 and ("agent", "narrowed") in found

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from deploylint.authority.compare import Change, Doc, compare_docs, read_doc, renamed
+from deploylint.authority.compare import Change, Doc, compare_docs, pair, read_doc, renamed
 from deploylint.authority.kinds import KINDS
 from deploylint.authority.rules import WIDENED
 from deploylint.docschema import is_deploylint_doc
@@ -102,13 +102,13 @@ def _unreadable(name: str, before: Side, after: Side) -> Change:
 
 def _docs(before: Side, after: Side) -> list[tuple[Doc | None, Doc | None]]:
     """The docs of a file paired by name, then the rest in order (one renamed)."""
-    names = {key(d.label): d for d in before.docs}
-    pairs = [(names.pop(key(d.label), None), d) for d in after.docs]
-    gone, new = list(names.values()), [h for b, h in pairs if b is None]
-    pairs = [(b, h) for b, h in pairs if b is not None]
-    pairs += list(zip(gone, new, strict=False))
-    rest = len(min(gone, new, key=len))
-    return [*pairs, *((None, h) for h in new[rest:]), *((b, None) for b in gone[rest:])]
+    pairs = pair(before.docs, after.docs, lambda doc: key(doc.label))
+    gone = [b for b, h in pairs if h is None]
+    new = [h for b, h in pairs if b is None]
+    rest = min(len(gone), len(new))
+    both = [(b, h) for b, h in pairs if b is not None and h is not None]
+    both += zip(gone[:rest], new[:rest], strict=True)
+    return [*both, *((None, h) for h in new[rest:]), *((b, None) for b in gone[rest:])]
 
 
 def compare_file(
