@@ -97,26 +97,45 @@ def _tools(agent: Agent) -> frozenset[str] | None:
     return frozenset(t.key for t in agent.tools if t.key) or None
 
 
-def pair_agents(base: Sequence[Agent], head: Sequence[Agent]) -> list[tuple[Any, Any]]:
-    """By identity; then an agent gone and one new with the same tools are one, renamed."""
-    pairs = pair(base, head, _agent_key)
+def pair_twice(base: Sequence[Any], head: Sequence[Any], first: Any, then: Any) -> list[Any]:
+    """Pairs by ``first``; then the rest of each side paired by ``then``."""
+    pairs = pair(base, head, first)
     gone = [b for b, h in pairs if h is None]
     new = [h for b, h in pairs if b is None]
-    renamed = [(b, h) for b, h in pair(gone, new, _tools) if b is not None and h is not None]
-    paired = {id(x) for both in renamed for x in both}
+    again = [(b, h) for b, h in pair(gone, new, then) if b is not None and h is not None]
+    paired = {id(x) for both in again for x in both}
     kept = [p for p in pairs if not any(id(x) in paired for x in p if x is not None)]
-    return kept + renamed
+    return kept + again
+
+
+def pair_agents(base: Sequence[Agent], head: Sequence[Agent]) -> list[tuple[Any, Any]]:
+    """By identity; then an agent gone and one new with the same tools are one, renamed."""
+    return pair_twice(base, head, _agent_key, _tools)
+
+
+def _waiver_slots(base: Doc | None, head: Doc | None) -> list[dict[int, str]]:
+    """Each side's waivers by position -> slot: by rule and path, then by rule (moved)."""
+    before, after = (d.model.waivers if d else () for d in (base, head))
+    pairs = pair_twice(before, after, lambda w: (w.rule, w.path), lambda w: w.rule)
+    slots: list[dict[int, str]] = [{}, {}]
+    for slot, both in enumerate(pairs):
+        for side, waiver in zip(slots, both, strict=True):
+            if waiver is not None:
+                side[waiver.position] = str(slot)
+    return slots
 
 
 def _owner(agent: Agent) -> str:
     return agent.key or f"#{agent.index + 1}"
 
 
-def entries(doc: Doc, owners: Mapping[int, str]) -> dict[EntryKey, Entry]:
-    """The doc's entries, each agent under its slot (``owners``: agent index -> slot)."""
+def entries(
+    doc: Doc, owners: Mapping[int, str], waivers: Mapping[int, str]
+) -> dict[EntryKey, Entry]:
+    """The doc's entries, each agent and waiver under its slot (by index, by position)."""
     found = Entries(doc.model)
     names = ", ".join(a.id for a in doc.model.agents[:5]) or "no agents"
-    doc_entries(found, doc.label, f"{len(doc.model.agents)} agent(s): {names}")
+    doc_entries(found, doc.label, f"{len(doc.model.agents)} agent(s): {names}", waivers)
     for agent in doc.model.agents:
         agent_entries(found, agent, owners.get(agent.index) or _owner(agent))
     return found.found
@@ -230,13 +249,9 @@ def compare_docs(base: Doc | None, head: Doc | None) -> list[Change]:
     owners = [{a.index: slots[id(a)] for a in d.model.agents} if d else {} for d in (base, head)]
     names = {slots[id(x)]: x.id for b, h in pairs for x in (b, h) if x is not None}
     names.update({slots[id(h)]: h.id for _, h in pairs if h is not None})
-    sides = Sides(
-        base,
-        head,
-        entries(base, owners[0]) if base else {},
-        entries(head, owners[1]) if head else {},
-        names,
-    )
+    waivers = _waiver_slots(base, head)
+    before = entries(base, owners[0], waivers[0]) if base else {}
+    sides = Sides(base, head, before, entries(head, owners[1], waivers[1]) if head else {}, names)
     found = [sides.change(b, a, toward) for b, a, toward in differences(sides.before, sides.after)]
     if base is not None and head is not None:
         if key(base.label) != key(head.label):

@@ -4,19 +4,22 @@ and waivers."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from deploylint.authority.entries import Entries, Scope
 from deploylint.rubric.doc_controls import PEER_AUTH
-from deploylint.rubric.identity import normalized
 
 
-def doc_entries(found: Entries, label: str, agents: str) -> None:
-    """The doc itself (``label``: its name; ``agents``: who it authorizes) and its controls."""
+def doc_entries(found: Entries, label: str, agents: str, waivers: Mapping[int, str]) -> None:
+    """The doc itself (``label``: its name; ``agents``: who it authorizes) and its controls
+    (``waivers``: each waiver's slot, by its position: the same for one that moved)."""
     doc = Scope(found, "", None, ()).add("doc", True, data=label, name=label, detail=agents)
     meta = found.model.metadata
     doc.named("environment", meta.environment, at=("metadata", "environment"))
     doc.named("owner", meta.owner, at=("metadata", "owner"))
-    for part in (_locks, _kill_switch, _rollback, _queues, _peer_auth, _waivers):
+    for part in (_locks, _kill_switch, _rollback, _queues, _peer_auth):
         part(doc)
+    _waivers(doc, waivers)
 
 
 def _locks(doc: Scope) -> None:
@@ -76,12 +79,14 @@ def _peer_auth(doc: Scope) -> None:
               at=("peer_auth", "authenticates_peers"))  # fmt: skip
 
 
-def _waivers(doc: Scope) -> None:
+def _waivers(doc: Scope, slots: Mapping[int, str]) -> None:
     for waiver in doc.found.model.waivers:
         label = f"{waiver.rule} at {waiver.path}" if waiver.path else waiver.rule
-        item = (waiver.rule.casefold(), normalized(waiver.path or ""))
-        mine = doc.add("waiver", label, name=label, item=item, at=("waivers", waiver.position),
+        item = (slots.get(waiver.position, f"?{waiver.position}"),)
+        mine = doc.add("waiver", True, data=label, name=label, item=item,
+                       at=("waivers", waiver.position),
                        detail=f"until {waiver.expires_text or 'no expiry'}")  # fmt: skip
+        mine.maybe("waiver_scope", waiver.path, detail=waiver.rule, at=("path",))
         if waiver.expires_text is not None:
             mine.add("waiver_expiry", waiver.expires or waiver.expires_text, name=label,
                      measure=waiver.expires, data=waiver.expires_text, at=("expires",))  # fmt: skip

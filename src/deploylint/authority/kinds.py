@@ -95,6 +95,7 @@ PEER_DISCOVERY: Final = Rule(
     "ranked", up=WIDENED, ranks=(("registry", "dns"), ("static_config",), ("shared_config",))
 )
 LATER_WIDENS: Final = Rule("higher", up=WIDENED, verbs=("extended", "shortened"))
+BROADER_WIDENS: Final = Rule("scope", up=WIDENED)
 
 # One kind a row: name, area, added, removed, changed; where in the doc; the summaries.
 # fmt: off
@@ -423,13 +424,22 @@ _TABLE: Final = (
          absent=False),
     # waivers
     Kind("waiver", "waivers", WIDENED, NARROWED, ANY,
-         "`waivers[]`, by rule and path",
+         "`waivers[]`, by rule and path, then by rule alone",
          (
           "waiver of {item} ({detail})",
           "waiver of {item} removed",
           "",
          ),
          why="a waiver accepts a gap: the gate no longer holds it"),
+    Kind("waiver_scope", "waivers", None, None, BROADER_WIDENS,
+         "`waivers[].path` (left out: `$`, the whole doc)",
+         (
+          "",
+          "",
+          "waiver of {detail} covers {before} → {after}",
+         ),
+         why="a waiver moved to a path that holds its old one accepts the gap in more places",
+         absent="$"),
     Kind("waiver_expiry", "waivers", NARROWED, WIDENED, LATER_WIDENS,
          "`waivers[].expires`",
          (

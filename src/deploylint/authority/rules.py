@@ -35,7 +35,7 @@ class Rule:
     a later rank (ranked), a flag turned on (flag) or any change (any); the reverse is its
     opposite. ``tie``: another value of the same rank, or one outside the order."""
 
-    how: Literal["higher", "ranked", "flag", "any"]
+    how: Literal["higher", "ranked", "flag", "scope", "any"]
     up: Direction = NEUTRAL
     tie: Direction = NEUTRAL
     ranks: tuple[tuple[str, ...], ...] = ()
@@ -71,11 +71,24 @@ def _ranked(rule: Rule, before: Any, after: Any) -> Direction:
     return rule.up if now > was else opposite(rule.up)
 
 
+def _covers(broad: str, narrow: str) -> bool:
+    """Whether key path ``broad`` holds ``narrow`` (as a waiver's path does, `$`: all)."""
+    return broad == "$" or narrow == broad or narrow.startswith((broad + ".", broad + "["))
+
+
+def _scope(rule: Rule, before: Any, after: Any) -> Direction:
+    wider, narrower = _covers(after, before), _covers(before, after)
+    if wider != narrower:
+        return rule.up if wider else opposite(rule.up)
+    return rule.tie
+
+
 _CLASSES: Final[dict[str, Callable[[Rule, Any, Any], Direction]]] = {
     "any": _any,
     "flag": _flag,
     "higher": _higher,
     "ranked": _ranked,
+    "scope": _scope,
 }
 
 
@@ -93,5 +106,8 @@ def words(rule: Rule) -> str:
         return f"turned on: {up}; off: {down}"
     if rule.how == "higher":
         return f"{rule.verbs[0]}: {up}; {rule.verbs[1]}: {down}"
+    if rule.how == "scope":
+        where = "to a path holding the old one (or `$`, all)"
+        return f"{where}: {up}; inside it: {down}; elsewhere: {rule.tie.value}"
     order = " → ".join(" / ".join(f"`{word}`" for word in group) for group in rule.ranks)
     return f"{order}: toward the end {up}, back {down}; across a rank: {rule.tie.value}"
