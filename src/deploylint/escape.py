@@ -75,6 +75,12 @@ def workflow_property(text: str) -> str:
     return text.translate(_WORKFLOW_PROPERTY)
 
 
+def workflow_command(command: str, properties: dict[str, str], message: str) -> str:
+    """``::command key=value,...::message``, every part escaped as GitHub requires."""
+    joined = ",".join(f"{key}={workflow_property(value)}" for key, value in properties.items())
+    return f"::{command} {joined}::{workflow_data(message)}"
+
+
 # What the Actions runner acts on in a line of a step's stdout or stderr (actions/runner,
 # ActionCommand.cs): `::command::` at its start once String.TrimStart has removed every
 # Unicode whitespace character, and the legacy `##[command]` anywhere. A line ends at `\n`,

@@ -56,7 +56,9 @@ def _environment() -> dict[str, str]:
     return {**inherited, **_ENV}
 
 
-def _git(*args: str, cwd: Path) -> subprocess.CompletedProcess[bytes]:
+def git(*args: str, cwd: Path) -> subprocess.CompletedProcess[bytes]:
+    """Run git the one hardened way (no helpers, hooks, network or prompt); never raises
+    for git's own failure (see ``returncode``)."""
     try:
         return subprocess.run(
             ["git", *_HARDENED, *args],
@@ -76,12 +78,12 @@ class GitRef:
     def __init__(
         self, ref: str, start: Path, *, option: str = "--diff-base", max_bytes: int | None = None
     ) -> None:
-        top = _git("rev-parse", "--show-toplevel", cwd=start)
+        top = git("rev-parse", "--show-toplevel", cwd=start)
         if top.returncode != 0:
             raise GitError(f"{option} {ref}: {start.resolve()} is not inside a git repository")
         self.root = Path(os.fsdecode(top.stdout.rstrip(b"\n")))
         self._real_root = os.path.realpath(self.root)
-        commit = _git(
+        commit = git(
             "rev-parse",
             "--verify",
             "--quiet",
@@ -137,7 +139,7 @@ class GitRef:
 
     def files(self, relative: str) -> list[str]:
         """The paths of the files at or below ``relative`` at the ref (repository-relative)."""
-        listed = _git(
+        listed = git(
             "ls-tree", "-r", "-z", "--name-only", self.commit, "--", relative, cwd=self.root
         )
         if listed.returncode != 0:

@@ -291,4 +291,4 @@ def main() -> None:
 
 
 # The commands register themselves on `app` when imported.
-from deploylint.cli import audit, authoring, check, views  # noqa: E402, F401
+from deploylint.cli import audit, authoring, authority, check, views  # noqa: E402, F401

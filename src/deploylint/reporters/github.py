@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from deploylint.escape import printable, workflow_data, workflow_property
+from deploylint.escape import printable, workflow_command, workflow_data
 from deploylint.findings import Finding, Severity
 from deploylint.report import Report
 from deploylint.reporters import RenderOptions
@@ -33,7 +33,6 @@ def annotation(found: Finding) -> str:
         "col": str(found.column),
         "title": f"{found.rule} {_line(found.title)} ({found.severity.label})",
     }
-    joined = ",".join(f"{key}={workflow_property(value)}" for key, value in properties.items())
     message = "\n".join(
         [
             _line(found.gap),
@@ -42,7 +41,7 @@ def annotation(found: Finding) -> str:
             f"Fix: {_line(found.remediation)}",
         ]
     )
-    return f"::{COMMAND[found.severity]} {joined}::{workflow_data(message)}"
+    return workflow_command(COMMAND[found.severity], properties, message)
 
 
 class GithubReporter:

@@ -11,46 +11,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from deploylint.keypath import KeyPath
 from deploylint.rubric import names
+from deploylint.rubric.doc_controls import Approval, Spawns, approval, spawns
+from deploylint.rubric.doc_values import flag, listed, mapping, number, refs, texts, whole
 from deploylint.rubric.identity import Ref, declared, key, ref
 from deploylint.rubric.names import Guess
 
+__all__ = ["Approval", "Spawns", "listed", "mapping", "number", "refs", "texts"]
+
 SCOPES = ("per_action", "per_hour", "per_day")  # a side-effect ceiling's, narrowest first
 WRITING_EFFECTS = ("write", "delete", "pay", "execute")  # effects that change a resource
-
-
-def mapping(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def listed(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
-def texts(value: Any) -> tuple[str, ...]:
-    if isinstance(value, str):
-        return (value,)
-    return tuple(v for v in listed(value) if isinstance(v, str))
-
-
-def refs(values: Any) -> tuple[Ref, ...]:
-    """The references a list names (placeholders such as TBD name nothing), each once."""
-    found = {ref(v).key: ref(v) for v in texts(values) if declared(v)}
-    return tuple(found.values())
-
-
-def _whole(value: Any) -> float | None:
-    return float(value) if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def number(value: Any) -> float | None:
-    """A number from the doc (bools are not numbers here), else None."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value)
+COST_CAPS: Final = ("per_action_usd", "max_turns", "max_tool_calls", "max_tokens")
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +67,12 @@ class Action:
     max_tool_calls: float | None  # the cost ceiling's cap on tool calls per run
     caps: Mapping[str, Mapping[str, float | None]]  # scope -> effect key -> cap
     covers: Mapping[str, tuple[str, ...]]  # cap key -> identities of the tools it counts
-    has_approval: bool  # it declares an `approval` mapping
+    cost_caps: Mapping[str, float | None]  # declared COST_CAPS (None: not a number)
+    approval: Approval | None  # its `approval` mapping
+
+    @property
+    def has_approval(self) -> bool:
+        return self.approval is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +101,7 @@ class Agent:
     writes: tuple[Write, ...]
     writes_declared: bool  # the doc has a `writes:` list for it, even an empty one
     reaches: tuple[Ref, ...]  # blast_radius.resources
+    spawns: Spawns | None
     users: str | None  # blast_radius.users_affected, as the doc words it
     max_usd_at_risk: float | None  # blast_radius.max_usd_per_action
     cap_keys: tuple[str, ...]  # every side-effect cap key of its actions, in doc order
@@ -173,7 +153,6 @@ def _tool(index: int, raw: dict[str, Any]) -> Tool:
     else:
         guess = names.tool_effect(name, scopes) if name else None
         effect = guess.value if guess is not None else None
-    open_ended = raw.get("open_ended")
     return Tool(
         index=index,
         name=name,
@@ -182,7 +161,7 @@ def _tool(index: int, raw: dict[str, Any]) -> Tool:
         effect=effect,
         effect_guess=guess,
         counts_against=tuple(k for k in map(key, texts(raw.get("counts_against"))) if k),
-        open_ended=open_ended if isinstance(open_ended, bool) else None,
+        open_ended=flag(raw.get("open_ended")),
     )
 
 
@@ -196,17 +175,18 @@ def _action(index: int, raw: dict[str, Any]) -> Action:
         str(k): tuple(t for t in map(key, texts(v)) if t)
         for k, v in mapping(ceiling.get("covers")).items()
     }
-    impact = raw.get("impact")
+    impact, cost = raw.get("impact"), mapping(raw.get("cost_ceiling"))
     return Action(
         index=index,
         name=str(raw.get("name", "an unnamed action")),
         impact=tuple(str(i) for i in impact) if isinstance(impact, list) else None,
         max_usd_moved=number(raw.get("max_usd_moved")),
-        compute_usd=number(mapping(raw.get("cost_ceiling")).get("per_action_usd")),
-        max_tool_calls=_whole(mapping(raw.get("cost_ceiling")).get("max_tool_calls")),
+        compute_usd=number(cost.get("per_action_usd")),
+        max_tool_calls=whole(cost.get("max_tool_calls")),
         caps=caps,
         covers=covers,
-        has_approval=isinstance(raw.get("approval"), dict),
+        cost_caps={field: number(cost[field]) for field in COST_CAPS if field in cost},
+        approval=approval(raw.get("approval")),
     )
 
 
@@ -283,6 +263,7 @@ def agent(index: int, raw: dict[str, Any]) -> Agent:
         writes=_writes(index, raw.get("writes")),
         writes_declared=isinstance(raw.get("writes"), list),
         reaches=refs(stated.get("resources")),
+        spawns=spawns(raw.get("spawns")),
         users=_users(stated.get("users_affected")),
         max_usd_at_risk=number(stated.get("max_usd_per_action")),
         cap_keys=caps,

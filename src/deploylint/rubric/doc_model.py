@@ -1,5 +1,6 @@
 """One model of a doc, built once: its agents (see :mod:`deploylint.rubric.doc_agents`),
-locks, human queues, rollback, checkpoint components and waiver approvers.
+locks, human queues, rollback, checkpoint components, waiver approvers, and the doc-wide
+controls (metadata, kill switch, peer auth, waivers: :mod:`deploylint.rubric.doc_controls`).
 
 Rules, the three columns and the fleet read the doc here, never from its raw mappings, so
 they can't disagree about what it says: every name is compared by its identity
@@ -14,18 +15,29 @@ from functools import cached_property
 from typing import Any, Final
 
 from deploylint.keypath import KeyPath
-from deploylint.rubric import names
+from deploylint.rubric import doc_controls, names
 from deploylint.rubric.doc_agents import (
     SCOPES,
     Action,
     Agent,
+    Approval,
     Coverage,
+    Spawns,
     Tool,
     Write,
     agent,
     listed,
     mapping,
     number,
+)
+from deploylint.rubric.doc_controls import (
+    NO_KILL_SWITCH,
+    NO_METADATA,
+    NO_PEER_AUTH,
+    KillSwitch,
+    Metadata,
+    PeerAuth,
+    Waiver,
 )
 from deploylint.rubric.identity import Ref, declared, ref
 from deploylint.rubric.names import Guess
@@ -34,13 +46,19 @@ __all__ = [
     "SCOPES",
     "Action",
     "Agent",
+    "Approval",
     "Component",
     "Coverage",
     "DocModel",
+    "KillSwitch",
     "Lock",
+    "Metadata",
+    "PeerAuth",
     "Queue",
     "Rollback",
+    "Spawns",
     "Tool",
+    "Waiver",
     "Write",
     "build",
     "exempt",
@@ -116,6 +134,10 @@ class DocModel:
     queues: tuple[Queue, ...] = ()
     rollback: Rollback = Rollback(False, None, None, None, None, None, None)
     approvers: tuple[tuple[Ref, KeyPath], ...] = ()  # waivers' approved_by, where
+    metadata: Metadata = NO_METADATA
+    kill_switch: KillSwitch = NO_KILL_SWITCH
+    peer_auth: PeerAuth = NO_PEER_AUTH
+    waivers: tuple[Waiver, ...] = ()
 
     @cached_property
     def _by_index(self) -> Mapping[int, Agent]:
@@ -286,6 +308,10 @@ def build(doc: Mapping[str, Any]) -> DocModel:
         queues=_queues(doc.get("humans")),
         rollback=_rollback(doc.get("rollback")),
         approvers=tuple((name, path) for name, path in approvers if name is not None),
+        metadata=doc_controls.metadata(doc.get("metadata")),
+        kill_switch=doc_controls.kill_switch(doc.get("kill_switch")),
+        peer_auth=doc_controls.peer_auth(doc.get("peer_auth")),
+        waivers=doc_controls.waivers(doc.get("waivers")),
     )
 
 
