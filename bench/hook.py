@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from realistic import copies  # noqa: E402
+from realistic import copies
 
 
 def _run(repo: Path, doc: Path, cache: Path) -> float:
