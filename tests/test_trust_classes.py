@@ -365,3 +365,21 @@ def test_shards_of_one_job_are_not_opposing_objectives(write) -> None:
     assert "they all run issue_refund" in found[0]["gap"]
     doc["agents"][1]["actions"][0]["name"] = "consolidate_capacity"  # different work
     assert [f["severity"] for f in _found(_graded(write, doc, "b.yaml"), "WA007")] == ["high"]
+
+
+def test_writers_that_ask_the_single_writer_are_not_a_collision(write) -> None:
+    """A single-writer lock means "only lock_holder writes; the others ask it" (the schema):
+    a second agent naming that lock goes through its holder."""
+    doc = _base()
+    drafter = copy.deepcopy(_agent(doc))
+    drafter["id"] = "copy-drafter"
+    drafter["objective"] = "draft product copy"
+    doc["agents"].append(drafter)
+    doc["write_authority"]["locks"][0]["mechanism"] = "single_writer"
+    report = _graded(write, doc)
+    assert _found(report, "WA002") == [] and _found(report, "WA007") == []
+    # two declarations naming two single writers: each thinks it writes alone
+    doc["write_authority"]["locks"].append(
+        {**doc["write_authority"]["locks"][0], "lock_holder": "copy-drafter"}
+    )
+    assert _found(_graded(write, doc, "two.yaml"), "WA002")

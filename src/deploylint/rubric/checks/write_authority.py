@@ -76,7 +76,7 @@ def _serializes(lock: Lock | None, resource_key: str) -> bool:
     return lock is not None and lock.resource.key == resource_key
 
 
-def _reason(resource_key: str, resolved: Sequence[Lock | None]) -> str | None:
+def _reason(resource_key: str, resolved: Sequence[Lock | None], holder_writes: bool) -> str | None:
     if not all(_serializes(lock, resource_key) for lock in resolved):
         return UNLOCKED
     if len(set(resolved)) > 1:
@@ -84,10 +84,25 @@ def _reason(resource_key: str, resolved: Sequence[Lock | None]) -> str | None:
     shared = resolved[0]
     assert shared is not None
     if shared.mechanism == "single_writer":
-        return SINGLE_WRITER
+        # Its one holder writes and the others name its lock: they ask it (what the schema
+        # says a single-writer lock means); otherwise two agents each think they write alone.
+        return None if holder_writes else SINGLE_WRITER
     if shared.mechanism not in SERIALIZING:
         return NOT_SERIALIZING
     return None
+
+
+def asks_the_single_writer(model: DocModel, lock: Lock | None, writers: Sequence[Writer]) -> bool:
+    """Whether ``lock`` is a single-writer lock every declaration of which names one holder,
+    who is one of ``writers``: the other writers go through it."""
+    if lock is None or lock.key is None or lock.mechanism != "single_writer":
+        return False
+    holders = {
+        k.holder.key if k.holder else None
+        for k in model.locks
+        if k.key and k.key.key == lock.key.key
+    }
+    return len(holders) == 1 and next(iter(holders)) in {w.agent_key for w in writers}
 
 
 def collisions(model: DocModel) -> list[Collision]:
@@ -97,7 +112,8 @@ def collisions(model: DocModel) -> list[Collision]:
         if len(group) < 2:
             continue
         resolved = [resolve_lock(writer, model) for writer in group]
-        reason = _reason(resource_key, resolved)
+        holder_writes = asks_the_single_writer(model, resolved[0], group)
+        reason = _reason(resource_key, resolved, holder_writes)
         if reason is not None:
             distinct = tuple(dict.fromkeys(lock for lock in resolved if lock is not None))
             found.append(Collision(group[0].resource, group, reason, distinct))
@@ -215,8 +231,12 @@ def opposing_objectives_coordinated(given: CheckInput) -> Iterator[Fact]:
     if lock is None:
         return
     writers = writers_by_resource(doc_writers(model)).get(lock.resource.key, ())
-    if len(writers) < 2 or _said_before(model, lock):
-        return
+    if (
+        len(writers) < 2
+        or _said_before(model, lock)
+        or asks_the_single_writer(model, lock, writers)
+    ):
+        return  # (a single writer the others ask decides, so nothing is reverted behind it)
     by_key = {agent.key: agent for agent in model.agents}
     objectives = [_objective(by_key[writer.agent_key].objective) for writer in writers]
     if None not in objectives and len(set(objectives)) == 1:
