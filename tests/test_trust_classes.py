@@ -122,6 +122,8 @@ ROUTES = [
     ("via runbook CAT-RB-7 step 3 (catalog on-call)", True),
     ("DP-RB-3 step 4", True),
     ("./scripts/rollback.sh --agent checkout-refund-runner", True),
+    ("catalogctl restore --writer menu-ingest-agent --as-of $SINCE (runbook MP-RB-06)", True),
+    ("ui-flags revert (the pricing team's own tool)", False),
     ("POST https://api.vendor.example/v2/agents/refunds/rollback", True),
     ("https://vendor.example/admin/bulk-untag", False),
     ("https://console.vendor.example/agents/refunds/rollback", False),
@@ -383,3 +385,11 @@ def test_writers_that_ask_the_single_writer_are_not_a_collision(write) -> None:
         {**doc["write_authority"]["locks"][0], "lock_holder": "copy-drafter"}
     )
     assert _found(_graded(write, doc, "two.yaml"), "WA002")
+
+
+def test_a_retry_share_within_the_limit_bounds_the_retries_beside_a_count(write) -> None:
+    doc = _base()
+    doc["retries"].update(retry_budget_ratio=0.05, retry_budget_per_action=50)
+    assert _found(_graded(write, doc), "RT007") == []
+    doc["retries"]["retry_budget_ratio"] = 0.5
+    assert _found(_graded(write, doc, "wide.yaml"), "RT007")

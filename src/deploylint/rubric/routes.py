@@ -91,6 +91,7 @@ def _first_route(text: str, params: Mapping[str, Any]) -> tuple[int, str, str] |
 
 
 _METHOD: Final = re.compile(r"(?:GET|POST|PUT|PATCH|DELETE)\s+", re.IGNORECASE)
+_OPTION: Final = re.compile(r"\s--?[A-Za-z]")  # a command line's option
 
 
 def _starting(
@@ -112,7 +113,8 @@ def _kind(route: str) -> str:
     bare = _METHOD.sub("", route, count=1) if _METHOD.match(route) else route
     if bare.startswith("/"):
         return "api"
-    return "cli" if bare.startswith(("./", "bin/", "script")) or "." in bare[-4:] else "runbook"
+    command = bare.startswith(("./", "bin/", "script")) or "." in bare[-4:]
+    return "cli" if command or _OPTION.search(bare) else "runbook"
 
 
 def _argument_follows(text: str, end: int) -> bool:
@@ -168,15 +170,20 @@ def _not_a_route(text: str, params: Mapping[str, Any]) -> Verdict:
     return Verdict("screen", word=word) if word is not None else Verdict("prose")
 
 
+# A word on its own: not a part of an identifier (`menu-ingest-agent`, `ui_flags`, `app.js`).
+_STANDALONE: Final = re.compile(r"(?<![\w./@:-])[A-Za-z]+(?![\w./@:-])")
+
+
 def _screen_in(text: str, params: Mapping[str, Any], *, menus: bool) -> str | None:
-    """A click path or a screen word (and, with ``menus``, a menu word) in ``text``."""
+    """A click path or a screen word (and, with ``menus``, a menu word) in ``text``: words
+    on their own only, never the part of a name (`menu-ingest-agent` names no menu)."""
     click = next((a.strip() for a in _CLICK_PATHS if a in text), None)
     if click is not None:
         return f"menu path ({click})"
     vocabulary = set(_vocabulary(params, "screen_words"))
     if menus:
         vocabulary |= set(_vocabulary(params, "menu_words"))
-    return next((w for w in names.words(text) if w in vocabulary), None)
+    return next((w.lower() for w in _STANDALONE.findall(text) if w.lower() in vocabulary), None)
 
 
 def _page(url: str, before: str, params: Mapping[str, Any]) -> str | None:

@@ -71,6 +71,9 @@ def retry_budget(given: CheckInput) -> Iterator[Fact]:
         return
     if ratio is not None and ratio > limit_ratio:
         yield Fact((*given.path, "retry_budget_ratio"), values={**values, "ratio": ratio})
+        return
+    if ratio is not None:
+        return  # a share within the limit bounds the retries; a count beside it only adds a cap
     calls = values["calls_per_action"] or 0
     limit = max(int(given.params["max_retry_budget"]), int(calls * limit_ratio))
     yield from _bounded(given, "retry_budget_per_action", 0, limit)
