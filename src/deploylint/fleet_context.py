@@ -27,6 +27,7 @@ from deploylint.fleet.facts import (
 )
 from deploylint.loader import Limits, load_bytes
 from deploylint.messages import say
+from deploylint.plain import plain
 from deploylint.sources import Filter, Source, Unreadable, discover, read
 
 _MARKERS: Final = (b"deploylint/", b"AgentDeployment")  # a doc says one: read nothing else
@@ -150,7 +151,7 @@ def _extracted(source: Source, limits: Limits, err: TextIO) -> tuple[list[str], 
     """A doc's shared names and its facts as JSON data, read from the file."""
     facts = _facts(source, limits, err)
     names = sorted(set().union(*(shares(fact) for fact in facts)) if facts else set())
-    return names, [_record(fact) for fact in facts]
+    return names, [plain(fact) for fact in facts]
 
 
 def _remember(key: bytes, new: dict[str, Any], index: dict[str, Any]) -> None:
@@ -201,15 +202,6 @@ def _decoded(records: Any, file: str) -> list[DocFacts] | None:
         return [decode_facts(record, file) for record in records]
     except (KeyError, TypeError, ValueError):
         return None  # an entry from another shape of the records: read the doc again
-
-
-def _record(value: Any) -> Any:
-    """A fact as JSON data: what dataclasses.asdict makes, without its deep copies."""
-    if hasattr(value, "__slots__") and hasattr(value, "__dataclass_fields__"):
-        return {name: _record(getattr(value, name)) for name in value.__dataclass_fields__}
-    if isinstance(value, tuple | list):
-        return [_record(item) for item in value]
-    return value
 
 
 def _facts(source: Source, limits: Limits, err: TextIO) -> list[DocFacts]:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import sys
-from dataclasses import asdict
 from typing import Any, Final
 
 from deploylint import cache
@@ -24,6 +23,7 @@ from deploylint.codedigest import digest as code_digest
 from deploylint.findings import Finding, Severity
 from deploylint.fleet_context import decode_facts
 from deploylint.grade import DocResult, FileResult, Settings, grade_file
+from deploylint.plain import plain
 from deploylint.waivers import ActiveWaiver
 
 _KIND: Final = "result"
@@ -77,10 +77,10 @@ def _encoded(result: FileResult) -> dict[str, Any]:
                 "index": doc.index,
                 "name": doc.name,
                 "graded": doc.graded,
-                "findings": [{**asdict(f), "severity": int(f.severity)} for f in doc.findings],
+                "findings": [{**plain(f), "severity": int(f.severity)} for f in doc.findings],
                 "applied": sorted(doc.applied),
-                "facts": asdict(doc.facts) if doc.facts is not None else None,
-                "waivers": [asdict(w) for w in doc.waivers],
+                "facts": plain(doc.facts) if doc.facts is not None else None,
+                "waivers": [plain(w) for w in doc.waivers],
             }
             for doc in result.documents
         ],
