@@ -212,3 +212,42 @@ def test_hostile_names_are_inert_in_the_markdown_map(write) -> None:
     assert all(line.count(" | ") - line.count("\\|") == 3 for line in table_rows[2:])
     graph = markdown.split("```mermaid", 1)[1]
     assert '"<' not in graph and ']"' not in graph.replace('")]', "")
+
+
+CORPUS = Path(__file__).parent / "corpus" / "realistic"
+
+
+def test_the_fleet_command_maps_what_check_grades(tmp_path: Path) -> None:
+    """`fleet` reads each doc's facts only (from the per-folder index when the file is
+    unchanged); its map is the one `check` builds from grading, cold, warm and after edits."""
+    import shutil
+
+    shutil.copytree(CORPUS, tmp_path / "repo")
+    shutil.copytree(FLEET_0217, tmp_path / "repo" / "zz-fleet")
+    repo = str(tmp_path / "repo")
+
+    def both() -> tuple[list[dict], list[dict]]:
+        fleet = deploylint("fleet", repo, "--format", "json")
+        assert fleet.code == 0, fleet.stderr
+        return fleet.json(), check_json(repo)[1]["fleet"]
+
+    cold, graded = both()
+    assert len(cold) > 100 and cold == graded
+    warm, _ = both()
+    assert warm == cold
+    edited = tmp_path / "repo" / "zz-fleet" / "db-cost.yaml"
+    edited.write_text(edited.read_text().replace("orders-db/cluster", "orders-db/replica"))
+    after, graded = both()
+    assert after == graded != cold
+    assert "orders-db/replica" in {row["resource"] for row in after}
+
+
+def test_the_fleet_command_says_each_doc_it_cannot_map_on_every_run(write) -> None:
+    good = write("a.yaml", _doc("a", "perf", lock="db/perf", holder="perf", objective="x"))
+    write("b.yaml", "apiVersion: deploylint/v1\nkind: AgentDeployment\nmetadata: {name: b\n")
+    for _ in range(2):  # the second run reads the good doc's facts from the index
+        run = deploylint("fleet", str(good.parent), "--format", "json")
+        assert run.code == 2
+        assert [row["resource"] for row in run.json()] == ["orders-db/cluster"]
+        [message] = run.stderr.splitlines()
+        assert re.search(r"b\.yaml:4:1: DL001 .*not in the map", message), message

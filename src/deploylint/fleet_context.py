@@ -7,34 +7,28 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from io import StringIO
 from pathlib import Path
 from typing import Any, Final, TextIO
 
 from deploylint import cache
 from deploylint.docschema import is_deploylint_doc
 from deploylint.fleet.facts import (
-    AgentFact,
     DocFacts,
-    HolderRef,
-    LockFact,
-    Site,
-    WriteFact,
+    decode_facts,
     doc_facts,
+    encode_facts,
 )
-from deploylint.loader import Limits, load_bytes
+from deploylint.loader import Limits, LoadedDoc, load_bytes, oversized
 from deploylint.messages import say
-from deploylint.plain import plain
 from deploylint.sources import Filter, Source, Unreadable, discover, read
 
 _MARKERS: Final = (b"deploylint/", b"AgentDeployment")  # a doc says one: read nothing else
 # One cache entry per folder of context docs (and deploylint's code), as JSON: each doc's
 # stat stamp and facts. The name changes with the records' shape.
 _INDEX: Final = "fleet-index-4"  # per folder: each doc's stat and the names it shares
-_RECORDS: Final = "fleet-records-2"  # per folder: each doc's stat and facts
+_RECORDS: Final = "fleet-records-3"  # per folder: each doc's stat and facts
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +39,10 @@ class ContextDoc:
     shares: frozenset[str]  # "r:" resources, "l:" lock keys, "a:" agent ids (identities)
     stamp: tuple[int, ...] | None  # its stat when indexed
     records: tuple[Any, ...] | None = None  # its DocFacts as JSON data, when at hand
+    # Read this run and not cached, so said again each run: its docs that don't load
+    # (not in the map), or why the file couldn't be read.
+    unread: tuple[LoadedDoc, ...] = ()
+    error: str | None = None
 
 
 @dataclass(frozen=True)
@@ -100,26 +98,80 @@ def context_facts(
         say(err, f"--fleet-context: {warning}", "warning")
     for note in found.notes:
         say(err, f"--fleet-context: {note}", "note")
-    by_folder: dict[Path, list[Source]] = {}
-    for source, real in zip(found.sources, found.keys, strict=True):
-        if source.path is not None and real not in skip:
-            by_folder.setdefault(source.path.parent, []).append(source)
-    docs: list[ContextDoc] = []
-    for folder, sources in by_folder.items():
-        docs += _folder_docs(folder, sources, limits, err)
+    sources = [
+        source
+        for source, real in zip(found.sources, found.keys, strict=True)
+        if source.path is not None and real not in skip
+    ]
+    docs = _indexed(sources, limits)
+    for doc in docs:
+        if doc.error is not None:
+            say(err, f"--fleet-context: {doc.error}", "warning")
     return Context(tuple(docs), limits), [f"--fleet-context: {error}" for error in found.errors]
 
 
-def _folder_docs(
-    folder: Path, sources: list[Source], limits: Limits, err: TextIO
-) -> list[ContextDoc]:
+@dataclass(frozen=True, slots=True)
+class FleetFacts:
+    """Every doc's fleet facts under some paths (``deploylint fleet``), in file order; the
+    docs that don't load (each a LoadedDoc with its problems, named by its file); errors."""
+
+    facts: list[DocFacts]
+    unread: list[tuple[str, LoadedDoc]]
+    errors: list[str]
+
+
+def fleet_facts(
+    paths: Sequence[str], *, limits: Limits, only: Filter | None, err: TextIO
+) -> FleetFacts:
+    """The facts of every deploylint doc under ``paths``, from the same per-folder index as
+    the hook's context: nothing is graded, and a file unchanged since the last run isn't
+    read. A named file counts even if it doesn't say it is a deploylint doc."""
+    found = discover(paths, only)
+    for warning in found.warnings:
+        say(err, warning, "warning")
+    for note in found.notes:
+        say(err, note, "note")
+    docs = _indexed(list(found.sources), limits)
+    facts: list[DocFacts] = []
+    unread: list[tuple[str, LoadedDoc]] = []
+    errors = list(found.errors)
+    by_folder: dict[Path | None, list[ContextDoc]] = {}
+    for doc in docs:
+        by_folder.setdefault(doc.source.path.parent if doc.source.path else None, []).append(doc)
+    decoded: dict[Source, list[DocFacts]] = {}
+    for group in by_folder.values():  # one folder's facts entry in memory at a time
+        stored: dict[Path, dict[str, Any]] = {}
+        decoded.update((doc.source, _facts_of(doc, limits, stored)) for doc in group)
+    for doc in docs:
+        if doc.error is not None:
+            errors.append(doc.error)
+        facts += decoded[doc.source]
+        unread += [(doc.source.name, loaded) for loaded in doc.unread]
+    return FleetFacts(facts, unread, errors)
+
+
+def _indexed(sources: list[Source], limits: Limits) -> list[ContextDoc]:
+    """Each source's ContextDoc, in the order given, read folder by folder."""
+    by_folder: dict[Path | None, list[Source]] = {}
+    for source in sources:
+        by_folder.setdefault(source.path.parent if source.path else None, []).append(source)
+    docs: dict[Source, ContextDoc] = {}
+    for folder, group in by_folder.items():
+        for doc in _folder_docs(folder, group, limits):
+            docs[doc.source] = doc
+    return [docs[source] for source in sources]
+
+
+def _folder_docs(folder: Path | None, sources: list[Source], limits: Limits) -> list[ContextDoc]:
     """One folder's context docs: from the folder's index entry (each doc's stat and the
     names it shares) for each file whose stat hasn't changed (size, times, inode), read
     afresh for the rest. The folder's two entries (its index, and its docs' facts) are each
     written once, when something changed: a warm hook in a 2,000-doc repository reads one
-    small entry per folder, a first run writes two per folder, not one per doc."""
-    key = _folder_key(folder, limits)
-    stored = cache.load(_INDEX, key)
+    small entry per folder, a first run writes two per folder, not one per doc. A file
+    that doesn't load, or can't be read, is left out of both, so it is read (and said)
+    again next run. Standard input (no folder) is read each run."""
+    key = _folder_key(folder, limits) if folder is not None else None
+    stored = cache.load(_INDEX, key) if key is not None else None
     index: dict[str, Any] = stored if isinstance(stored, dict) else {}
     fresh: dict[str, Any] = {}
     new: dict[str, Any] = {}  # the facts read afresh, for the folder's facts entry
@@ -128,18 +180,27 @@ def _folder_docs(
         stamp, kept = _stamp(source), index.get(source.name)
         if kept and stamp and _well_formed(kept) and tuple(kept[0]) == stamp:
             docs.append(ContextDoc(source, frozenset(kept[1]), stamp))
-        else:
-            names, records = _extracted(source, limits, err)
-            docs.append(ContextDoc(source, frozenset(names), stamp, tuple(records)))
-            kept = [list(stamp or ()), names]
-            if stamp:
-                new[source.name] = [list(stamp), records]
-        if stamp:
             fresh[source.name] = kept
-    if new:
-        _remember(key, new, fresh)
-    if fresh != index:
-        cache.store(_INDEX, key, fresh)
+            continue
+        read_ = _extracted(source, limits)
+        docs.append(
+            ContextDoc(
+                source,
+                frozenset(read_.names),
+                stamp,
+                tuple(read_.records),
+                read_.unread,
+                read_.error,
+            )
+        )
+        if stamp and not read_.unread and read_.error is None:
+            fresh[source.name] = [list(stamp), read_.names]
+            new[source.name] = [list(stamp), read_.records]
+    if key is not None:
+        if new:
+            _remember(key, new, fresh)
+        if fresh != index:
+            cache.store(_INDEX, key, fresh)
     return docs
 
 
@@ -147,11 +208,38 @@ def _folder_key(folder: Path, limits: Limits) -> bytes:
     return json.dumps([os.path.realpath(folder), limits.max_bytes]).encode()
 
 
-def _extracted(source: Source, limits: Limits, err: TextIO) -> tuple[list[str], list[Any]]:
-    """A doc's shared names and its facts as JSON data, read from the file."""
-    facts = _facts(source, limits, err)
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """What one file says to a fleet: the names its docs share, their facts as JSON data,
+    its docs that don't load, and why it couldn't be read (None: it could)."""
+
+    names: list[str]
+    records: list[Any]
+    unread: tuple[LoadedDoc, ...] = ()
+    error: str | None = None
+
+
+def _extracted(source: Source, limits: Limits) -> _Read:
+    """A file's fleet facts, read from the file."""
+    try:
+        raw = read(source, limits.max_bytes)
+    except Unreadable as error:
+        return _Read([], [], error=str(error))
+    if isinstance(raw, int):  # over the size limit: its one doc says so
+        return _Read([], [], unread=tuple(oversized(raw, limits)))
+    if source.found and not any(marker in raw for marker in _MARKERS):
+        return _Read([], [])
+    facts: list[DocFacts] = []
+    unread: list[LoadedDoc] = []
+    for doc in load_bytes(raw, limits):
+        if not doc.gradable:
+            unread.append(doc)
+        elif is_deploylint_doc(doc.data):
+            metadata = doc.data.get("metadata")
+            name = metadata.get("name") if isinstance(metadata, dict) else None
+            facts.append(doc_facts(doc, file=source.name, name=_text(name)))
     names = sorted(set().union(*(shares(fact) for fact in facts)) if facts else set())
-    return names, [plain(fact) for fact in facts]
+    return _Read(names, [encode_facts(fact) for fact in facts], tuple(unread))
 
 
 def _remember(key: bytes, new: dict[str, Any], index: dict[str, Any]) -> None:
@@ -178,7 +266,7 @@ def _facts_of(
             records = kept[1]
     decoded = _decoded(records, doc.source.name) if records is not None else None
     if decoded is None:
-        decoded = _decoded(_extracted(doc.source, limits, StringIO())[1], doc.source.name)
+        decoded = _decoded(_extracted(doc.source, limits).records, doc.source.name)
     return decoded or []
 
 
@@ -200,63 +288,8 @@ def _stamp(source: Source) -> tuple[int, ...] | None:
 def _decoded(records: Any, file: str) -> list[DocFacts] | None:
     try:
         return [decode_facts(record, file) for record in records]
-    except (KeyError, TypeError, ValueError):
+    except (IndexError, KeyError, TypeError, ValueError):
         return None  # an entry from another shape of the records: read the doc again
-
-
-def _facts(source: Source, limits: Limits, err: TextIO) -> list[DocFacts]:
-    try:
-        raw = read(source, limits.max_bytes)
-    except Unreadable as error:
-        say(err, f"--fleet-context: {error}", "warning")
-        return []
-    if isinstance(raw, int) or not any(marker in raw for marker in _MARKERS):
-        return []
-    facts = []
-    for doc in load_bytes(raw, limits):
-        if doc.gradable and is_deploylint_doc(doc.data):
-            metadata = doc.data.get("metadata")
-            name = metadata.get("name") if isinstance(metadata, dict) else None
-            facts.append(doc_facts(doc, file=source.name, name=_text(name)))
-    return facts
-
-
-def decode_facts(record: dict[str, Any], file: str) -> DocFacts:
-    """DocFacts from its cached JSON, named by the file it is read from now."""
-
-    def site(value: dict[str, Any]) -> Site:
-        path = tuple(sys.intern(step) if isinstance(step, str) else step for step in value["path"])
-        return Site(file, value["document"], path, value["line"], value["column"])
-
-    def each(kind: type[Any], key: str) -> tuple[Any, ...]:
-        return tuple(kind(**{**_shared(item), "site": site(item["site"])}) for item in record[key])
-
-    return DocFacts(
-        file=file,
-        document=record["document"],
-        name=record["name"],
-        agents=each(AgentFact, "agents"),
-        writes=each(WriteFact, "writes"),
-        locks=each(LockFact, "locks"),
-        queues=tuple(record["queues"]),
-        holders=each(HolderRef, "holders"),
-        blast=tuple((sys.intern(agent), sys.intern(text)) for agent, text in record["blast"]),
-        rollback=record["rollback"],
-    )
-
-
-def _shared(item: dict[str, Any]) -> dict[str, Any]:
-    """A fact's fields, its text held once per process (decoded JSON makes a copy of each
-    occurrence; 10,000 cached docs' facts were ~10 MB of copies), its lists as tuples."""
-    return {k: _held(v) for k, v in item.items()}
-
-
-def _held(value: Any) -> Any:
-    if isinstance(value, str):
-        return sys.intern(value)
-    if isinstance(value, list):
-        return tuple(_held(v) for v in value)
-    return value
 
 
 def _text(value: object) -> str | None:

@@ -21,7 +21,7 @@ from typing import Any, Final
 from deploylint import cache
 from deploylint.codedigest import digest as code_digest
 from deploylint.findings import Finding, Severity
-from deploylint.fleet_context import decode_facts
+from deploylint.fleet.facts import decode_facts, encode_facts
 from deploylint.grade import DocResult, FileResult, Settings, grade_file
 from deploylint.plain import plain
 from deploylint.waivers import ActiveWaiver
@@ -62,7 +62,7 @@ def grade_cached(content: bytes, *, file: str, settings: Settings, sniff: bool) 
     if isinstance(entry, dict):
         try:
             return _decoded(entry, file)
-        except (KeyError, TypeError, ValueError, AttributeError):
+        except (IndexError, KeyError, TypeError, ValueError, AttributeError):
             pass  # another shape of entry: grade again
     result = grade_file(content, file=file, settings=settings, sniff=sniff)
     cache.store(kind, key, _encoded(result))
@@ -79,7 +79,7 @@ def _encoded(result: FileResult) -> dict[str, Any]:
                 "graded": doc.graded,
                 "findings": [{**plain(f), "severity": int(f.severity)} for f in doc.findings],
                 "applied": sorted(doc.applied),
-                "facts": plain(doc.facts) if doc.facts is not None else None,
+                "facts": encode_facts(doc.facts) if doc.facts is not None else None,
                 "waivers": [plain(w) for w in doc.waivers],
             }
             for doc in result.documents

@@ -14,7 +14,7 @@ from deploylint.collect import Graded, Selection, grade_paths, settings_for
 from deploylint.config import Config, ConfigError
 from deploylint.configure import shaping
 from deploylint.findings import Severity
-from deploylint.fleet_context import Context, context_facts
+from deploylint.fleet_context import Context, context_facts, fleet_facts
 from deploylint.gitbase import GitError, GitRef
 from deploylint.grade import FileResult, Settings, grade_file, with_fleet
 from deploylint.messages import say
@@ -180,22 +180,31 @@ def run(options: Options, *, out: TextIO, err: TextIO) -> int:
 
 
 def run_fleet(options: Options, *, out: TextIO, err: TextIO) -> int:
-    """``deploylint fleet``: the map of resources, writers and locks; 0 unless an error."""
+    """``deploylint fleet``: the map of resources, writers and locks; 0 unless an error.
+    It needs each doc's facts only, never its grade: they come from the per-folder index
+    the hook's context uses, so an unchanged file isn't read again."""
     from deploylint.fleet.map import as_markdown, as_table, fleet_map
+    from deploylint.grade import grade_doc
 
     try:
-        graded = _prepare(options, err).graded
-    except RunError as error:
+        settings = settings_for(options.config, options.today, options.selection)
+    except (ConfigError, RubricError) as error:
         say(err, str(error))
         return ExitCode.ERROR
-    rows = fleet_map(graded.facts())
+    config = options.config
+    only = Filter(config.root, config.include, config.exclude)
+    found = fleet_facts(options.paths, limits=settings.limits, only=only, err=err)
+    errors = found.errors
+    if not errors and not found.facts and not found.unread:
+        errors.append(f"no deploylint docs found in {' '.join(options.paths)}")
+    for message in errors:
+        say(err, message)
+    rows = fleet_map(found.facts)
     unread = [
-        f"{result.file}:{found.line}:{found.column}: {found.rule} {found.gap} (this doc's "
-        "agents and writes are not in the map)"
-        for result in graded.results
-        for doc in result.documents
-        if not doc.graded
-        for found in doc.findings[:1]
+        f"{file}:{found_.line}:{found_.column}: {found_.rule} {found_.gap} (this doc's agents "
+        "and writes are not in the map)"
+        for file, doc in found.unread
+        for found_ in grade_doc(doc, file=file, settings=settings).findings[:1]
     ]
     for message in unread:
         say(err, message)
@@ -205,4 +214,4 @@ def run_fleet(options: Options, *, out: TextIO, err: TextIO) -> int:
         out.write(as_markdown(rows))
     else:
         out.write(render_rich([as_table(rows)], options.render))
-    return ExitCode.ERROR if graded.errors or unread else ExitCode.CLEAN
+    return ExitCode.ERROR if errors or unread else ExitCode.CLEAN

@@ -7,8 +7,9 @@ send between worker processes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+import sys
+from dataclasses import dataclass, fields
+from typing import Any, Final
 
 from deploylint.keypath import KeyPath, format_path
 from deploylint.loader import LoadedDoc
@@ -199,3 +200,77 @@ def _holders(model: DocModel, site: Any) -> list[HolderRef]:
         HolderRef("waiver approver", n.name, site(path), n.key) for n, path in model.approvers
     ]
     return found
+
+
+# The facts as cache entries store them: each fact a list of its fields in order, its site
+# as [path, line, column] (the file and document are the doc's). Field names written out
+# per fact (dataclasses.asdict) made 10,000 docs' facts 43 MB to read back on every run.
+_KINDS: Final = (AgentFact, WriteFact, LockFact, HolderRef)
+_NAMES: Final = {kind: tuple(f.name for f in fields(kind)) for kind in _KINDS}
+_SITE_AT: Final = {kind: names.index("site") for kind, names in _NAMES.items()}
+
+
+def encode_facts(doc: DocFacts) -> list[Any]:
+    """A doc's facts as compact JSON data; ``decode_facts`` reads them back."""
+
+    def each(facts: tuple[Any, ...]) -> list[list[Any]]:
+        return [[_encoded(getattr(fact, name)) for name in _NAMES[type(fact)]] for fact in facts]
+
+    return [
+        doc.document,
+        doc.name,
+        each(doc.agents),
+        each(doc.writes),
+        each(doc.locks),
+        list(doc.queues),
+        each(doc.holders),
+        [list(pair) for pair in doc.blast],
+        doc.rollback,
+    ]
+
+
+def _encoded(value: Any) -> Any:
+    if isinstance(value, Site):
+        return [list(value.path), value.line, value.column]
+    return list(value) if isinstance(value, tuple) else value
+
+
+def decode_facts(record: list[Any], file: str) -> DocFacts:
+    """DocFacts from ``encode_facts``'s data, named by the file it is read from now. Text is
+    held once per process (decoded JSON makes a copy of each occurrence; 10,000 cached
+    docs' facts were ~10 MB of copies); lists come back as tuples. Data of another shape
+    raises TypeError or ValueError."""
+    document, name, agents, writes, locks, queues, holders, blast, rollback = record
+    if not isinstance(document, int):
+        raise TypeError("document")
+
+    def each(kind: type[Any], items: list[list[Any]]) -> tuple[Any, ...]:
+        at = _SITE_AT[kind]
+        found = []
+        for item in items:
+            values = [_held(value) for value in item]
+            path, line, column = item[at]
+            values[at] = Site(file, document, tuple(_held(step) for step in path), line, column)
+            found.append(kind(*values))
+        return tuple(found)
+
+    return DocFacts(
+        file=file,
+        document=document,
+        name=name,
+        agents=each(AgentFact, agents),
+        writes=each(WriteFact, writes),
+        locks=each(LockFact, locks),
+        queues=tuple(queues),
+        holders=each(HolderRef, holders),
+        blast=tuple((sys.intern(agent), sys.intern(text)) for agent, text in blast),
+        rollback=rollback,
+    )
+
+
+def _held(value: Any) -> Any:
+    if isinstance(value, str):
+        return sys.intern(value)
+    if isinstance(value, list):
+        return tuple(_held(item) for item in value)
+    return value
