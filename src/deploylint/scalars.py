@@ -1,0 +1,101 @@
+"""Plain scalars typed as ruamel.yaml types them (YAML 1.2, or 1.1 under a `%YAML 1.1`
+directive), without importing ruamel.yaml for the values nearly every doc holds.
+
+The resolver tables are ruamel.yaml's, generated at build time (compiled/yaml_resolvers.py).
+Values outside the fast paths below (`0x1f`, `1_000`, `.inf`, a tagged `!!int`) are built by
+ruamel.yaml's own constructors, imported when first needed, so every quirk stays its own.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any, Final
+
+from deploylint.compiled.yaml_resolvers import TABLES
+from deploylint.readings import NUMERIC_START, WORDS
+
+CORE: Final = "tag:yaml.org,2002:"
+STR, INT, FLOAT, BOOL, NULL = (CORE + name for name in ("str", "int", "float", "bool", "null"))
+TIMESTAMP, MERGE, MAP, SEQ = (CORE + name for name in ("timestamp", "merge", "map", "seq"))
+CONSTRUCTED: Final = frozenset({INT, FLOAT, BOOL, NULL})
+
+Table = dict[str, list[tuple[str, re.Pattern[str]]]]
+
+# A plain scalar whose first character is none of these is text to deploylint under either
+# version and to every other reader (readings.WORDS all start with one): most keys and words.
+SLOW_FIRST: Final = frozenset(
+    {*TABLES[(1, 2)], *TABLES[(1, 1)], *NUMERIC_START, *(word[:1] for word in WORDS)}
+)
+MISSING: Final = object()
+# YAML 1.2 words and numbers every reader types alike (tests/test_loader_sameness.py checks
+# each against ruamel.yaml and readings): the values of a doc that aren't text.
+CORE_WORDS: Final[dict[str, Any]] = {
+    **dict.fromkeys(("true", "True", "TRUE"), True),
+    **dict.fromkeys(("false", "False", "FALSE"), False),
+    **dict.fromkeys(("", "~", "null", "Null", "NULL"), None),
+}
+# An int of at most 18 digits (so never past 64 bits), such a decimal fraction, an ISO date.
+_PLAIN_NUMBER: Final = re.compile(
+    r"(-?(?:0|[1-9][0-9]{0,17}))(\.[0-9]+)?|\d{4}-\d\d-\d\d", re.ASCII
+)
+
+
+def core_value(text: str) -> Any:
+    """``text``'s YAML 1.2 value when it is a plain word or number every reader types alike
+    (so it has no second reading), else MISSING. A date stays its text."""
+    value = CORE_WORDS.get(text, MISSING)
+    if value is not MISSING:
+        return value
+    number = _PLAIN_NUMBER.fullmatch(text)
+    if number is None:
+        return MISSING
+    whole, fraction = number.groups()
+    if whole is None:
+        return text
+    return int(whole) if fraction is None else float(text)
+
+
+@cache
+def resolver_table(version: tuple[int, int]) -> Table:
+    """The implicit resolvers for a document's YAML version, compiled once per process."""
+    # The spec says to read a later 1.x as 1.2; only an explicit 1.1 changes how values read.
+    known = (1, 1) if version == (1, 1) else (1, 2)
+    return {
+        first: [(tag, _compiled(pattern, flags)) for tag, pattern, flags in entries]
+        for first, entries in TABLES[known].items()
+    }
+
+
+@cache
+def _compiled(pattern: str, flags: int) -> re.Pattern[str]:
+    return re.compile(pattern, flags)
+
+
+def resolve(table: Table, text: str) -> str:
+    """The tag of the plain scalar ``text``."""
+    for tag, regexp in table.get(text[:1], ()):
+        if regexp.match(text):
+            return tag
+    return STR
+
+
+@cache
+def _constructor() -> Any:
+    from ruamel.yaml import YAML
+
+    return YAML(typ="safe", pure=True).constructor
+
+
+def construct(tag: str, text: str) -> Any:
+    """ruamel.yaml's value for a scalar of a CONSTRUCTED tag; raises what its constructor
+    raises (ValueError, KeyError, ...) for text that isn't one."""
+    from ruamel.yaml.nodes import ScalarNode
+
+    constructor = _constructor()
+    return constructor.yaml_constructors[tag](constructor, ScalarNode(tag, text))
+
+
+def tag_name(tag: str) -> str:
+    """``!!int`` for YAML's own tags, the tag itself for any other."""
+    return "!!" + tag[len(CORE) :] if tag.startswith(CORE) else tag
