@@ -11,6 +11,7 @@ numbers with two readings), must load to the same data (types included), the sam
 from __future__ import annotations
 
 import math
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -23,8 +24,16 @@ from hypothesis import strategies as st
 
 from deploylint import loader
 from deploylint.compiled import generate_resolvers
-from deploylint.readings import unquoted
-from deploylint.scalars import CORE_WORDS, MISSING, core_value, resolve, resolver_table
+from deploylint.compiled.yaml_resolvers import TABLES
+from deploylint.readings import WORDS, unquoted
+from deploylint.scalars import (
+    CORE_WORDS,
+    MISSING,
+    SLOW_FIRST,
+    core_value,
+    resolve,
+    resolver_table,
+)
 from tests.conftest import EXAMPLES, FIXTURES, REPO, SHARED
 from tests.reference import loader as reference
 
@@ -104,6 +113,21 @@ def test_the_resolver_table_is_ruamel_yamls() -> None:
     assert committed == fresh, f"stale: run `{generate_resolvers.COMMAND}`"
 
 
+def test_the_tables_letters_begin_only_words_readings_checks() -> None:
+    """A plain scalar that starts with a letter and isn't one of readings.WORDS is text to
+    every reader: the loader's fast path for words rests on it."""
+    for table in TABLES.values():
+        for first, entries in table.items():
+            if not first.isalpha():
+                assert first in SLOW_FIRST
+                continue
+            for _, pattern, _ in entries:
+                inner = re.sub(r"\s", "", pattern).removeprefix("^(?:").removesuffix(")$")
+                words = inner.split("|")
+                assert all(re.fullmatch(r"[A-Za-z~]*", word) for word in words), pattern
+                assert set(words) <= WORDS, pattern
+
+
 @pytest.mark.parametrize("text", [*CORE_WORDS, "0", "-0", "7", "-12", "123456789012345678"])
 def test_core_values_are_ruamel_yamls_with_one_reading(text: str) -> None:
     from ruamel.yaml import YAML
@@ -136,7 +160,7 @@ def test_loading_a_doc_imports_no_ruamel_yaml() -> None:
 
 # --- generated YAML -----------------------------------------------------------------------
 
-WORDS = [
+SCALARS = [
     "a", "text", "tëxt", "yes", "No", "on", "OFF", "y", "n", "Y", "true", "False", "TRUE",
     "null", "~", "0", "-0", "00", "010", "0o17", "0x1F", "0b101", "1_000", "1e3", "1.5e3",
     ".5", "-.inf", ".NaN", "1:30", "1:30.5", "2026-01-02", "2026-1-2 3:04:05", "+1", "-1.0",
@@ -180,7 +204,7 @@ def flow(draw: Any, depth: int = 0) -> str:
     kinds = ["scalar"] * 4 + ["alias", "map", "map", "seq"] if depth < 4 else ["scalar"]
     kind = draw(st.sampled_from(kinds))
     if kind == "scalar":
-        return _scalar(draw, WORDS)
+        return _scalar(draw, SCALARS)
     if kind == "alias":
         return draw(st.sampled_from(["*a", "*b"]))
     head = draw(st.sampled_from(ANCHORS)) + draw(st.sampled_from(["", "", "", "!!map ", "!y "]))

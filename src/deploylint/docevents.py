@@ -21,6 +21,7 @@ from typing import Any, NamedTuple
 from deploylint.docbuild import DocBuilder, unicode_text
 from deploylint.docframes import Abort, Budget, Frame
 from deploylint.loaded import Limits, LoadedDoc, position, problem_doc
+from deploylint.readings import WORDS
 from deploylint.scalars import MISSING, SLOW_FIRST, core_value
 from deploylint.sites import Sites
 
@@ -101,12 +102,14 @@ def documents(get: Callable[[], Any], limits: Limits, readings: bool) -> Iterato
 
 
 def _fill(builder: DocBuilder, get: Callable[[], Any], kinds: EventKinds) -> bool:
-    """Feed one document's events to ``builder``, up to its end (False: no end came)."""
+    """Feed one document's events to ``builder``, up to its end (False: no end came).
+
+    ``nodes`` is the builder's count, kept in a local: handed over around each call to it."""
     scalar, map_start, seq_start = kinds.scalar, kinds.map_start, kinds.seq_start
     map_end, seq_end, alias, doc_end = kinds.map_end, kinds.seq_end, kinds.alias, kinds.doc_end
     stack = builder.stack
     max_nodes, max_depth = builder.limits.max_nodes, builder.limits.max_depth
-    typed_fast = builder.typed_fast
+    typed_fast, nodes = builder.typed_fast, builder.nodes
     while True:
         try:
             event = get()
@@ -119,47 +122,44 @@ def _fill(builder: DocBuilder, get: Callable[[], Any], kinds: EventKinds) -> boo
                 if not text.isascii():
                     text = unicode_text(text)
                 frame = stack[-1]
-                plain = event.implicit[0]
-                if frame.is_map and frame.key is None:
-                    # a key met once that is text to every reader
-                    if (not plain or text[:1] not in SLOW_FIRST) and text not in frame.container:
-                        size = 1 + len(text) // 256
-                        builder.nodes += size
-                        if builder.nodes > max_nodes:
+                size = 1 + len(text) // 256  # so aliases of one long string can't multiply it
+                value: Any
+                if event.implicit[0] and (text[:1] in SLOW_FIRST or text in WORDS):
+                    value = core_value(text) if typed_fast else MISSING  # plain, maybe typed
+                else:
+                    value = text  # text to every reader
+                if frame.is_map:
+                    key = frame.key
+                    if key is None:
+                        if value is text and text not in frame.container:  # a key met once
+                            nodes += size
+                            if nodes > max_nodes:
+                                raise builder.overflow()
+                            frame.size += size
+                            frame.key = text
+                            if frame.marks is not None:
+                                frame.marks[text] = event.start_mark
+                            continue
+                    elif value is not MISSING and type(key) is str:
+                        nodes += size
+                        if nodes > max_nodes:
                             raise builder.overflow()
                         frame.size += size
-                        frame.key = text
-                        if frame.sites is not None:
-                            frame.sites.marks[text] = event.start_mark
+                        frame.container[key] = value  # type: ignore[call-overload]
+                        frame.key = None
                         continue
-                else:
-                    if not plain or text[:1] not in SLOW_FIRST:
-                        value: Any = text
-                    else:
-                        value = core_value(text) if typed_fast else MISSING
-                    if value is not MISSING:
-                        container = frame.container
-                        if not frame.is_map:
-                            if frame.sites is not None:
-                                frame.sites.marks.append(event.start_mark)  # type: ignore[union-attr]
-                            size = 1 + len(text) // 256
-                            builder.nodes += size
-                            if builder.nodes > max_nodes:
-                                raise builder.overflow()
-                            frame.size += size
-                            container.append(value)  # type: ignore[union-attr]
-                            continue
-                        key = frame.key
-                        if type(key) is str:
-                            size = 1 + len(text) // 256
-                            builder.nodes += size
-                            if builder.nodes > max_nodes:
-                                raise builder.overflow()
-                            frame.size += size
-                            container[key] = value  # type: ignore[call-overload]
-                            frame.key = None
-                            continue
+                elif value is not MISSING:
+                    if frame.marks is not None:
+                        frame.marks.append(event.start_mark)  # type: ignore[union-attr]
+                    nodes += size
+                    if nodes > max_nodes:
+                        raise builder.overflow()
+                    frame.size += size
+                    frame.container.append(value)  # type: ignore[union-attr]
+                    continue
+            builder.nodes = nodes
             builder.scalar(event)
+            nodes = builder.nodes
         elif kind is map_end or kind is seq_end:
             frame = stack.pop()
             if frame.merges is None and frame.anchor is None and stack:
@@ -174,7 +174,9 @@ def _fill(builder: DocBuilder, get: Callable[[], Any], kinds: EventKinds) -> boo
                     parent.size += frame.size
                     parent.key = None
                     continue
+            builder.nodes = nodes
             builder.collection_end(frame)
+            nodes = builder.nodes
         elif kind is map_start or kind is seq_start:
             is_map = kind is map_start
             if stack and event.anchor is None and event.tag is None and len(stack) < max_depth:
@@ -184,7 +186,9 @@ def _fill(builder: DocBuilder, get: Callable[[], Any], kinds: EventKinds) -> boo
                 if parent.is_map:
                     key = parent.key
                     if key is None:  # a mapping or list as a key
+                        builder.nodes = nodes
                         builder.collection_start(event, is_map)
+                        nodes = builder.nodes
                         continue
                     if type(key) is str and parent.path is not None:
                         path = (*parent.path, key)
@@ -192,18 +196,22 @@ def _fill(builder: DocBuilder, get: Callable[[], Any], kinds: EventKinds) -> boo
                         parent.sites.below[key] = sites  # type: ignore[union-attr]
                 elif parent.path is not None:
                     item = len(parent.container)
-                    parent.sites.marks.append(event.start_mark)  # type: ignore[union-attr]
+                    parent.marks.append(event.start_mark)  # type: ignore[union-attr]
                     path = (*parent.path, item)
                     sites = Sites({} if is_map else [])
                     parent.sites.below[item] = sites  # type: ignore[union-attr]
                 stack.append(Frame(is_map, path, None, event.start_mark, sites))
-                builder.nodes += 1
-                if builder.nodes > max_nodes:
+                nodes += 1
+                if nodes > max_nodes:
                     raise builder.overflow()
                 continue
+            builder.nodes = nodes
             builder.collection_start(event, is_map)
+            nodes = builder.nodes
         elif kind is alias:
+            builder.nodes = nodes
             builder.alias(event)
+            nodes = builder.nodes
         elif kind is doc_end:
             return True
         elif event is None:

@@ -51,7 +51,10 @@ class Frame:
     """A mapping or list being built. ``path`` None: a detached subtree (a complex key, a
     dropped value), whose keys and items are not located; otherwise ``sites`` records them."""
 
-    __slots__ = ("anchor", "container", "is_map", "key", "merges", "path", "sites", "size", "start")
+    __slots__ = (
+        *("anchor", "container", "is_map", "key", "marks", "merges", "path", "sites", "size"),
+        "start",
+    )
 
     def __init__(
         self,
@@ -64,6 +67,7 @@ class Frame:
         self.container: dict[str, Any] | list[Any] = {} if is_map else []
         self.is_map, self.path, self.anchor, self.start = is_map, path, anchor, start
         self.sites = sites
+        self.marks = None if sites is None else sites.marks  # read once per key or item
         self.size = 1
         self.key: str | Key | None = None  # mappings: the key waiting for its value
         self.merges: list[tuple[Any, Any]] | None = None  # each `<<`'s value and mark

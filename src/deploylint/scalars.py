@@ -22,10 +22,13 @@ CONSTRUCTED: Final = frozenset({INT, FLOAT, BOOL, NULL})
 
 Table = dict[str, list[tuple[str, re.Pattern[str]]]]
 
-# A plain scalar whose first character is none of these is text to deploylint under either
-# version and to every other reader (readings.WORDS all start with one): most keys and words.
+# Whether a plain scalar may be typed (by deploylint's resolver, either version, or by any
+# other reader): it starts with one of these, or is one of readings.WORDS. The tables' letters
+# (t, f, n, y, o and capitals) begin only those words (tests/test_loader_sameness.py checks).
 SLOW_FIRST: Final = frozenset(
-    {*TABLES[(1, 2)], *TABLES[(1, 1)], *NUMERIC_START, *(word[:1] for word in WORDS)}
+    first
+    for first in {*TABLES[(1, 2)], *TABLES[(1, 1)], *NUMERIC_START, *(word[:1] for word in WORDS)}
+    if not first.isalpha()
 )
 MISSING: Final = object()
 # YAML 1.2 words and numbers every reader types alike (tests/test_loader_sameness.py checks
