@@ -7,7 +7,6 @@ aliases, tags, merges, duplicate and complex keys, readings (DL014) and every li
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from deploylint.docframes import DROP, MERGED, Abort, Budget, Duplicate, Frame, Key
@@ -16,21 +15,18 @@ from deploylint.findings import Position
 from deploylint.keypath import KeyPath
 from deploylint.loaded import Limits, LoadedDoc, ShapeProblem, position
 from deploylint.readings import NUMERIC_START, WORDS, duplicate, unquoted
-from deploylint.scalars import CONSTRUCTED, MERGE, STR, TIMESTAMP, construct, resolve, tag_name
+from deploylint.scalars import (
+    MERGE,
+    STR,
+    TIMESTAMP,
+    construct_value,
+    resolve,
+    tag_name,
+    typed_key,
+    unicode_text,
+)
 from deploylint.scalars import resolver_table as resolver_table
 from deploylint.sites import Sites
-
-
-def unicode_text(text: str) -> str:
-    """Text every output can write: a lone surrogate (from an escape such as "\\ud800") is not
-    text, so it is kept as its escape rather than reaching a reporter that can't encode it."""
-    if text.isascii():  # most values: no surrogate in them, nothing to encode
-        return text
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return text.encode("utf-8", "backslashreplace").decode("utf-8")
-    return text
 
 
 class DocBuilder:
@@ -85,7 +81,7 @@ class DocBuilder:
                 self.anchors[event.anchor] = (text, size)
             path = self._key(text, tag, mark, size)
             if typed and tag != MERGE:
-                self._one_reading(unquoted(text, self._typed(tag, text)), mark, path)
+                self._one_reading(unquoted(text, typed_key(tag, text)), mark, path)
             return
         path = self.child_path(mark)
         value = self._construct(tag, text, mark)
@@ -244,37 +240,12 @@ class DocBuilder:
         )
         return Abort(self.problem("DL011", where, message))
 
-    def _typed(self, tag: str, text: str) -> Any:
-        """A key's value as deploylint's resolver types it (keys are kept as their text)."""
-        if tag not in CONSTRUCTED:
-            return text
-        try:
-            return construct(tag, text)
-        except (ValueError, TypeError, AttributeError, IndexError, KeyError):
-            return text
-
     def _construct(self, tag: str, text: str, mark: Any) -> Any:
-        if tag in (STR, TIMESTAMP):
-            return text  # dates stay ISO text; the schema's "date" format checks them
-        where = position(mark)
-        if tag not in CONSTRUCTED:
-            self.problem("DL008", where, f"unsupported tag {tag_name(tag)} (read as plain text)")
-            return text
-        try:
-            value = construct(tag, text)
-        except (ValueError, TypeError, AttributeError, IndexError, KeyError):
-            # e.g. `!!int ""` (IndexError) or `!!bool maybe` (KeyError) in ruamel.yaml
-            self.problem("DL007", where, f"{text!r:.80} is not a valid {tag_name(tag)}")
-            return text
-        if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
-            # No count or amount needs more; and Python won't even print one past 4,300 digits.
-            digits = len(text)
-            message = f"a number of {digits:,} characters is too large to mean anything here"
-            self.problem("DL007", where, message)
-            return text[:40] + "..." if digits > 40 else text
-        # NaN compares false with every bound, so no ceiling could be checked against it:
-        # keep it as text and let the schema say it is not a number.
-        return text if isinstance(value, float) and math.isnan(value) else value
+        value, problem = construct_value(tag, text)
+        if problem is not None:
+            rule, message = problem
+            self.problem(rule, position(mark), message)
+        return value
 
     def _top(self, rule: str, message: str) -> ShapeProblem:
         return ShapeProblem(rule, self.start, (), message)  # never past the problem cap

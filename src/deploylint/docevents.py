@@ -18,11 +18,11 @@ import sys
 from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
 
-from deploylint.docbuild import DocBuilder, unicode_text
+from deploylint.docbuild import DocBuilder
 from deploylint.docframes import Abort, Budget, Frame
 from deploylint.loaded import Limits, LoadedDoc, position, problem_doc
 from deploylint.readings import WORDS
-from deploylint.scalars import MISSING, SLOW_FIRST, core_value
+from deploylint.scalars import MISSING, SLOW_FIRST, core_value, unicode_text
 from deploylint.sites import Sites
 
 

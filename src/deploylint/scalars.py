@@ -8,6 +8,7 @@ ruamel.yaml's own constructors, imported when first needed, so every quirk stays
 
 from __future__ import annotations
 
+import math
 import re
 from functools import cache
 from typing import Any, Final
@@ -102,3 +103,46 @@ def construct(tag: str, text: str) -> Any:
 def tag_name(tag: str) -> str:
     """``!!int`` for YAML's own tags, the tag itself for any other."""
     return "!!" + tag[len(CORE) :] if tag.startswith(CORE) else tag
+
+
+def construct_value(tag: str, text: str) -> tuple[Any, tuple[str, str] | None]:
+    """A scalar's value as deploylint grades it, and the problem (rule, message) if any."""
+    if tag in (STR, TIMESTAMP):
+        return text, None  # dates stay ISO text; the schema's "date" format checks them
+    if tag not in CONSTRUCTED:
+        return text, ("DL008", f"unsupported tag {tag_name(tag)} (read as plain text)")
+    try:
+        value = construct(tag, text)
+    except (ValueError, TypeError, AttributeError, IndexError, KeyError):
+        # e.g. `!!int ""` (IndexError) or `!!bool maybe` (KeyError) in ruamel.yaml
+        return text, ("DL007", f"{text!r:.80} is not a valid {tag_name(tag)}")
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
+        # No count or amount needs more; and Python won't even print one past 4,300 digits.
+        digits = len(text)
+        message = f"a number of {digits:,} characters is too large to mean anything here"
+        return (text[:40] + "..." if digits > 40 else text), ("DL007", message)
+    # NaN compares false with every bound, so no ceiling could be checked against it:
+    # keep it as text and let the schema say it is not a number.
+    return (text if isinstance(value, float) and math.isnan(value) else value), None
+
+
+def typed_key(tag: str, text: str) -> Any:
+    """A key's value as deploylint's resolver types it (keys are kept as their text)."""
+    if tag not in CONSTRUCTED:
+        return text
+    try:
+        return construct(tag, text)
+    except (ValueError, TypeError, AttributeError, IndexError, KeyError):
+        return text
+
+
+def unicode_text(text: str) -> str:
+    """Text every output can write: a lone surrogate (from an escape such as "\\ud800") is not
+    text, so it is kept as its escape rather than reaching a reporter that can't encode it."""
+    if text.isascii():  # most values: no surrogate in them, nothing to encode
+        return text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
