@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
 from deploylint.baseline import BaselineError, Key, keys, read_baseline, suppress, write_baseline
 from deploylint.collect import Graded, Selection, grade_paths, settings_for
@@ -97,14 +97,31 @@ def _prepare(options: Options, err: TextIO) -> Prepared:
     return Prepared(settings, graded, tuple(context))
 
 
+class Baseline(NamedTuple):
+    path: Path
+    shown: str  # as written: on the command line, or in the config
+    named: str  # where it was named, for its errors
+
+
+def _baseline(options: Options) -> Baseline | None:
+    """The baseline file the run leaves findings out by: --baseline, else the config's
+    `baseline:` unless the run records one or compares with a git ref."""
+    if options.baseline is not None:
+        return Baseline(options.baseline, str(options.baseline), "--baseline")
+    config = options.config
+    if config.baseline is None or options.write_baseline or options.diff_base:
+        return None
+    where = f"{config.where('baseline')}: baseline"
+    return Baseline(config.root / config.baseline, config.baseline, where)
+
+
 def _known(options: Options, prepared: Prepared) -> tuple[Counter[Key], Path | None, str]:
     """The findings to leave out: from the baseline file, or the same docs at --diff-base."""
-    if options.baseline is not None:
-        return (
-            read_baseline(options.baseline, options.gate),
-            options.baseline.parent,
-            f"baseline {options.baseline}",
-        )
+    baseline = _baseline(options)
+    if baseline is not None:
+        named = f"{baseline.named} {baseline.shown}"
+        known = read_baseline(baseline.path, options.gate, named=named)
+        return known, baseline.path.parent, f"baseline {baseline.shown}"
     assert options.diff_base is not None
     settings = prepared.settings
     ref = GitRef(options.diff_base, Path.cwd(), max_bytes=settings.limits.max_bytes)
@@ -149,11 +166,11 @@ def run(options: Options, *, out: TextIO, err: TextIO) -> int:
         if options.write_baseline is not None:
             written = write_baseline(options.write_baseline, results)
             say(err, f"wrote {written} finding(s) to the baseline {options.write_baseline}", None)
-        if options.baseline is not None or options.diff_base is not None:
+        if _baseline(options) is not None or options.diff_base is not None:
             known, folder, what = _known(options, prepared)
             trimmed = suppress(results, known, folder)
             results, left_out = trimmed.results, trimmed.count
-            for rule, file, key_path in trimmed.stale if options.baseline is not None else ():
+            for rule, file, key_path in trimmed.stale if folder is not None else ():
                 say(err, f"stale baseline entry {rule} {file} {key_path}", "warning")
             if left_out:
                 say(err, f"{left_out} finding(s) left out: known in the {what}", None)

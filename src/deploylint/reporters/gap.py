@@ -252,8 +252,8 @@ def load_template(
 def _readable_template(template: Path) -> Path:
     """The --template's real file (a link is rendered from its target, its partials from
     beside the target); ReportError when it must not be read."""
-    from deploylint.config import repository_root
     from deploylint.reporters.sandbox import template_refusal
+    from deploylint.repository import repository_root
 
     refusal = template_refusal(template, repository_root(Path.cwd()))
     if refusal is not None:
