@@ -21,6 +21,7 @@ from deploylint.grade import FileResult, Settings, grade_file, with_fleet
 from deploylint.messages import say
 from deploylint.report import ExitCode, Report, Shaping
 from deploylint.reporters import RenderOptions, render_rich, reporter, write_report
+from deploylint.reporters.text import summary_line
 from deploylint.rubric.load import RubricError
 from deploylint.sources import Filter, Source, discover
 
@@ -45,6 +46,7 @@ class Options:
     fleet_context: tuple[str, ...] = ()  # other docs the fleet rules see, never reported on
     gate: GitRef | None = None  # --gate-from: the baseline is read as it is at this ref
     use_cache: bool = True  # --no-cache: grade every file, read and write no results
+    report_file: Path | None = None  # --output: the report's file (its summary goes to stderr)
 
 
 class RunError(Exception):
@@ -190,10 +192,11 @@ def run(options: Options, *, out: TextIO, err: TextIO) -> int:
         rubric=settings.rubric,
         left_out=left_out,
         shaped=_shaped(options, settings),
+        baseline_written=str(options.write_baseline) if options.write_baseline else None,
     )
     write_report(reporter(options.format), report, options.render, out)
-    if options.write_baseline is not None and report.exit_code == ExitCode.FINDINGS:
-        return ExitCode.CLEAN  # recording the findings was the point (`set -e` adoption scripts)
+    if options.report_file is not None:  # a CI log shows why the job failed, in one line
+        say(err, f"{summary_line(report)} (report: {options.report_file})", None)
     return report.exit_code
 
 

@@ -203,6 +203,7 @@ def check(
         jobs=jobs,
         fleet_context=tuple(fleet_context or ()),
         use_cache=not no_cache,
+        report_file=output,
     )
     with ExitStack() as stack:
         if gate_from is not None:  # the gate's files, read from the ref, live here for the run

@@ -12,7 +12,7 @@ from typing import Final, TextIO
 
 from deploylint.escape import printable
 from deploylint.findings import Finding
-from deploylint.grade import DocResult
+from deploylint.grade import DocResult, FileResult
 from deploylint.report import Report
 from deploylint.reporters import RenderOptions
 from deploylint.verdict import gate_sentence
@@ -37,7 +37,7 @@ class TextReporter:
             write_rich(report, options, out)
             return
         width = max(MIN_WIDTH, options.width or PLAIN_WIDTH)
-        for result in report.files:
+        for result in listed(report):
             for doc in result.documents:
                 if options.quiet and not doc.findings:
                     continue
@@ -50,6 +50,12 @@ class TextReporter:
             out.write(summary_line(report) + "\n")
         if report.shaped.sentence():  # even with --quiet: a weakened gate is never silent
             out.write(printable(f"Shaped by: {report.shaped.sentence()}.") + "\n")
+
+
+def listed(report: Report) -> tuple[FileResult, ...]:
+    """The files whose findings the text report lists: none when the run wrote a baseline
+    (they are in it; the summary says how many)."""
+    return report.files if report.baseline_written is None else ()
 
 
 def header(file: str, doc: DocResult, documents: int) -> str:

@@ -15,7 +15,13 @@ from deploylint.escape import printable
 from deploylint.findings import Finding, Severity
 from deploylint.report import Report
 from deploylint.reporters import RenderOptions, console
-from deploylint.reporters.text import header, severity_label, summary_line, three_columns
+from deploylint.reporters.text import (
+    header,
+    listed,
+    severity_label,
+    summary_line,
+    three_columns,
+)
 from deploylint.verdict import Gate, run_gate
 
 WIDE: Final = 110  # below this many columns, six columns can't be read: stack each finding
@@ -27,7 +33,12 @@ SEVERITY_STYLE: Final = {
     Severity.LOW: "cyan",
     Severity.INFO: "dim",
 }
-GATE_STYLE: Final = {Gate.PASS: "bold green", Gate.FAIL: "bold red", Gate.INCOMPLETE: "bold red"}
+GATE_STYLE: Final = {
+    Gate.PASS: "bold green",
+    Gate.FAIL: "bold red",
+    Gate.INCOMPLETE: "bold red",
+    Gate.BASELINE_WRITTEN: "bold",
+}
 
 
 def cell(text: str, style: str = "") -> Text:
@@ -43,7 +54,7 @@ def write_rich(report: Report, options: RenderOptions, out: TextIO) -> None:
 
 def _renderables(report: Report, options: RenderOptions, wide: bool) -> Iterator[Any]:
     layout = _table if wide else stacked
-    for result in report.files:
+    for result in listed(report):
         for doc in result.documents:
             if options.quiet and not doc.findings:
                 continue
