@@ -19,24 +19,41 @@ def _repository(tmp_path: Path, config: str) -> Path:
     return tmp_path
 
 
-@pytest.mark.parametrize(
-    ("config", "message"),
-    [
-        # did-you-mean, as a doc's unknown keys and values have it
-        ("fail_on: high\nfailon: high\n", ".deploylint.yaml:2: unknown key `failon` (did you mean `fail_on`?)"),
-        ("fail_on: hihg\n", ".deploylint.yaml:1: `fail_on` must be one of critical, high, medium, low, info, none, not \"hihg\" (did you mean high?)"),
-        # a rule reference that matches nothing: its own line, and the closest id or area
-        ("fail_on: high\nignore:\n  - KS\n  - CP999\n", ".deploylint.yaml:4: ignore: 'CP999' matches no rule (did you mean CP009?)"),
-        ("select: [kil_switch]\n", "select: 'kil_switch' matches no rule (did you mean kill_switch?)"),
-        ("rules:\n  KS099: {severity: low}\n", ".deploylint.yaml:2: rules: unknown rule 'KS099' (did you mean KS009?)"),
-        ("rules:\n  KS09: {severity: low}\n", ".deploylint.yaml:2: `KS09` is not a rule id such as KS001"),
-        # a parameter of the wrong kind, at its line
-        ("rules:\n  KS009:\n    max_age_days: thirty\n", ".deploylint.yaml:3: rules.KS009: max_age_days: 'thirty' is not a number"),
-        ("rules:\n  KS009:\n    max_age_days: -5\n", ".deploylint.yaml:3: rules.KS009: max_age_days: -5 is negative"),
-        ("rules:\n  PM004:\n    kinds: {shell: 1}\n", ".deploylint.yaml:3: rules.PM004: kinds: {'shell': 1} is not a mapping of text"),
-        ("rules:\n  RB008:\n    routes: ['(a']\n", ".deploylint.yaml:3: rules.RB008: routes: regex '(a': not a regex"),
-    ],
-)  # fmt: skip
+LINE = ".deploylint.yaml:"
+MISFITS = [
+    # did-you-mean, as a doc's unknown keys and values have it
+    ("fail_on: high\nfailon: high\n", f"{LINE}2: unknown key `failon` (did you mean `fail_on`?)"),
+    (
+        "fail_on: hihg\n",
+        f"{LINE}1: `fail_on` must be one of critical, high, medium, low, info, none, "
+        'not "hihg" (did you mean high?)',
+    ),
+    # a rule reference that matches nothing: its own line, and the closest id or area
+    (
+        "fail_on: high\nignore:\n  - KS\n  - CP999\n",
+        f"{LINE}4: ignore: 'CP999' matches no rule (did you mean CP009?)",
+    ),
+    ("select: [kil_switch]\n", "select: 'kil_switch' matches no rule (did you mean kill_switch?)"),
+    ("rules:\n  KS099: {}\n", f"{LINE}2: rules: unknown rule 'KS099' (did you mean KS009?)"),
+    ("rules:\n  KS09: {}\n", f"{LINE}2: `KS09` is not a rule id such as KS001"),
+    # a parameter of the wrong kind, at its line
+    (
+        "rules:\n  KS009:\n    max_age_days: thirty\n",
+        f"{LINE}3: rules.KS009: max_age_days: 'thirty' is not a number",
+    ),
+    (
+        "rules:\n  KS009:\n    max_age_days: -5\n",
+        f"{LINE}3: rules.KS009: max_age_days: -5 is negative",
+    ),
+    (
+        "rules:\n  PM004:\n    kinds: {shell: 1}\n",
+        f"{LINE}3: rules.PM004: kinds: {{'shell': 1}} is not a mapping of text",
+    ),
+    ("rules:\n  RB008:\n    routes: ['(a']\n", f"{LINE}3: rules.RB008: routes: regex '(a': not a"),
+]
+
+
+@pytest.mark.parametrize(("config", "message"), MISFITS)
 def test_a_config_error_names_its_line_and_the_closest_fit(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, config: str, message: str
 ) -> None:
@@ -109,10 +126,8 @@ def test_the_config_baseline_stands_aside_when_the_run_records_or_compares(
     (repo / "doc.yaml").write_bytes(FAILING.read_bytes())
     missing = deploylint("check", "doc.yaml")
     assert missing.code == 2
-    assert (
-        missing.stderr
-        == "deploylint: error: .deploylint.yaml:1: baseline baseline.json: No such file or directory\n"
-    )
+    message = "baseline baseline.json: No such file or directory"
+    assert missing.stderr == f"deploylint: error: {LINE}1: {message}\n"
     assert deploylint("check", "doc.yaml", "--write-baseline", "baseline.json").code == 0
     assert deploylint("check", "doc.yaml").code == 0
     assert deploylint("check", "doc.yaml", "--no-config").code == 1
