@@ -19,11 +19,12 @@ from deploylint.fleet_context import context_facts
 from deploylint.gitbase import GitError, GitRef
 from deploylint.grade import FileResult, Settings, grade_file, with_fleet
 from deploylint.messages import say
+from deploylint.renames import BaseRenames, baseline_followed
 from deploylint.report import ExitCode, Report, Shaping
 from deploylint.reporters import RenderOptions, render_rich, reporter, write_report
 from deploylint.reporters.text import summary_line
 from deploylint.rubric.load import RubricError
-from deploylint.sources import Filter, Source, discover
+from deploylint.sources import Filter, discover
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,29 +124,23 @@ def _known(options: Options, prepared: Prepared) -> tuple[Counter[Key], Path | N
     if baseline is not None:
         named = f"{baseline.named} {baseline.shown}"
         known = read_baseline(baseline.path, options.gate, named=named)
-        return known, baseline.path.parent, f"baseline {baseline.shown}"
+        folder = baseline.path.parent
+        known = baseline_followed(known, folder, baseline.path, options.gate)
+        return known, folder, f"baseline {baseline.shown}"
     assert options.diff_base is not None
     settings = prepared.settings
     ref = GitRef(options.diff_base, Path.cwd(), max_bytes=settings.limits.max_bytes)
     only = Filter(options.config.root, options.config.include, options.config.exclude)
     results: list[FileResult] = []
+    at_base = BaseRenames(ref)
     for source in discover(options.paths, only).sources:
-        content = _at_base(ref, source)
+        content = at_base.content(source)
         if content is not None:
             results.append(
                 grade_file(content, file=source.name, settings=settings, sniff=source.found)
             )
     base = with_fleet(results, settings, prepared.context)
     return keys(f for r in base for f in r.findings), None, f"--diff-base {options.diff_base}"
-
-
-def _at_base(ref: GitRef, source: Source) -> bytes | int | None:
-    """What the base had where ``source`` is now: the same content at every path that leads
-    to it (a new link to a grandfathered doc is a new doc, never the old one), else None."""
-    if source.path is None:
-        return None
-    contents = {ref.read(path) for path in source.at or (source.path,)}
-    return contents.pop() if len(contents) == 1 else None
 
 
 def _shaped(options: Options, settings: Settings) -> Shaping:
