@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import FAILING, TODAY, deploylint
 
 
@@ -94,3 +96,59 @@ def test_a_rename_is_never_a_copy_or_a_link(tmp_path: Path, monkeypatch) -> None
         "check", "deploy/copy.yaml", "--diff-base", "HEAD", "-f", "json", "--today", TODAY
     )
     assert run.code == 1 and run.json()["summary"]["left_out"] == 0
+
+
+def _children(parent: int) -> set[int]:
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        if int(fields[1]) == parent:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:  # a zombie nobody reaps (a container's init may not) is dead all the same
+        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process tree in /proc")
+@pytest.mark.parametrize("signal_name", ["SIGKILL", "SIGTERM"])
+def test_workers_exit_when_their_parent_is_killed(tmp_path: Path, signal_name: str) -> None:
+    """A CI cancellation or the OOM killer kills the parent only: its workers must not live on,
+    re-parented and blocked on a pipe, as they did."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    for n in range(600):
+        (tmp_path / f"doc-{n:03}.yaml").write_bytes(FAILING.read_bytes())
+    command = [sys.executable, "-m", "deploylint", "check", str(tmp_path), "--jobs", "2"]
+    env = {**os.environ, "DEPLOYLINT_NO_CACHE": "1"}
+    parent = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
+    )
+    workers: set[int] = set()
+    try:
+        deadline = time.monotonic() + 60
+        while len(workers) < 2 and parent.poll() is None and time.monotonic() < deadline:
+            workers = _children(parent.pid)
+            time.sleep(0.002)
+        assert len(workers) == 2, "the run ended before its workers were seen"
+        os.kill(parent.pid, getattr(signal, signal_name))
+        parent.wait()
+        deadline = time.monotonic() + 20  # generous: they go at once; without the fix, never
+        while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not any(_alive(pid) for pid in workers)
+    finally:  # nothing outlives the test, whatever happened
+        parent.kill()
+        for pid in filter(_alive, workers):
+            os.kill(pid, signal.SIGKILL)

@@ -17,6 +17,7 @@ from deploylint.fleet.facts import DocFacts
 from deploylint.grade import FileResult, Settings, grade_file, with_fleet
 from deploylint.loader import Limits
 from deploylint.messages import say
+from deploylint.orphans import die_with
 from deploylint.results import grade_cached
 from deploylint.sources import Filter, Source, Unreadable, discover, read
 
@@ -174,8 +175,9 @@ def _others_running() -> int:
 _SETTINGS: list[Settings] = []  # a worker process's settings, set once by its initializer
 
 
-def _start_worker(settings: Settings) -> None:
+def _start_worker(settings: Settings, parent: int) -> None:
     _SETTINGS.append(settings)
+    die_with(parent)  # a CI cancellation or the OOM killer hits the parent only
 
 
 def _grade_in_worker(source: Source) -> FileResult | str:
@@ -199,7 +201,7 @@ def _graded(
     # fork where the platform has it: workers inherit the loaded rubric instead of unpickling it
     method = "fork" if "fork" in _start_methods() else None
     chunk = max(1, min(64, len(sources) // (workers * 8)))
-    pool = ProcessPoolExecutor(workers, get_context(method), _start_worker, (settings,))
+    pool = ProcessPoolExecutor(workers, get_context(method), _start_worker, (settings, os.getpid()))
     results = pool.map(_grade_in_worker, sources, chunksize=chunk)
 
     def drained() -> Iterator[FileResult | str]:
