@@ -152,3 +152,35 @@ def test_workers_exit_when_their_parent_is_killed(tmp_path: Path, signal_name: s
         parent.kill()
         for pid in filter(_alive, workers):
             os.kill(pid, signal.SIGKILL)
+
+
+ROWS = (
+    '{"timestamp": "2026-11-02T02:17:00Z", "agent_id": "db-cost-agent", '
+    '"resource": "orders-db/cluster", "rollback_allowed": true}\n'
+)
+
+
+def test_audit_writes_github_annotations(write) -> None:
+    rows = write("audit.jsonl", ROWS)
+    run = deploylint("audit", str(rows), "-f", "github")
+    lines = run.stdout.splitlines()
+    assert run.code == 1 and lines[-1] == (
+        "deploylint: 1 row: 5 findings (1 critical, 4 high). 5 at or above high: FAIL"
+    )
+    assert lines[0].startswith(f"::error file={rows},line=1,col=1,title=AR002 ")
+    assert lines[-2].startswith(f"::error file={rows},line=1,col=1,title=AR004 ")
+
+
+def test_audit_writes_sarif_with_the_audit_row_rules(write) -> None:
+    from tests.test_report_sarif import assert_valid
+
+    rows = write("audit.jsonl", ROWS)
+    run = deploylint("audit", str(rows), "-f", "sarif")
+    assert run.code == 1
+    log = run.json()
+    assert_valid(log)
+    [only] = log["runs"]
+    assert {rule["id"][:2] for rule in only["tool"]["driver"]["rules"]} == {"AR"}
+    regions = [r["locations"][0]["physicalLocation"]["region"] for r in only["results"]]
+    assert [r["ruleId"] for r in only["results"]] == ["AR002", "AR003", "AR003", "AR003", "AR004"]
+    assert regions[-1] == {"startLine": 1, "startColumn": 1}

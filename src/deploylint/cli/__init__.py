@@ -51,6 +51,8 @@ class ViewFormat(StrEnum):
 class RowsFormat(StrEnum):
     text = "text"
     json = "json"
+    github = "github"
+    sarif = "sarif"
 
 
 Paths = Annotated[
