@@ -27,3 +27,33 @@ def test_test_rubric_says_what_check_says_of_a_reused_shipped_id(write) -> None:
     assert checked.code == tested.code == 2 and tested.stdout == ""
     assert "rule KS001 is already defined in" in checked.stderr
     assert tested.stderr == checked.stderr
+
+
+def test_init_refuses_a_schema_that_is_not_one_line(tmp_path) -> None:
+    for schema in ("x.json\napiVersion: evil/v9", "x.json\rkind: Other", "x\u2028y", "x\x1b[2J"):
+        run = deploylint("init", "--schema", schema, "-o", str(tmp_path / "doc.yaml"))
+        assert run.code == 2 and run.stdout == "" and list(tmp_path.iterdir()) == []
+        assert run.stderr.startswith("deploylint: error: --schema: ")
+        assert run.stderr.endswith(" is not a path or URL on one line\n")
+        assert len(run.stderr.splitlines()) == 1
+
+
+def test_init_in_three_folders_shares_one_schema(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".git").mkdir()
+    for doc in ("deploy/payments/refunds.yaml", "deploy/support/replies.yaml", "infra.yaml"):
+        (tmp_path / doc).parent.mkdir(parents=True, exist_ok=True)
+        assert deploylint("init", "-o", doc).code == 0
+    assert sorted(p.name for p in tmp_path.rglob("*.json")) == ["deploylint.schema.json"]
+    first = "# yaml-language-server: $schema="
+    assert (
+        (tmp_path / "deploy/payments/refunds.yaml")
+        .read_text()
+        .startswith(f"{first}../../deploylint.schema.json\n")
+    )
+    assert (tmp_path / "infra.yaml").read_text().startswith(f"{first}deploylint.schema.json\n")
+    # a schema a team keeps elsewhere, above the doc, is the one its next docs name
+    (tmp_path / "deploy" / "deploylint.schema.json").write_text("{}")
+    assert deploylint("init", "-o", "deploy/payments/chargebacks.yaml").code == 0
+    chargebacks = (tmp_path / "deploy/payments/chargebacks.yaml").read_text()
+    assert chargebacks.startswith(f"{first}../deploylint.schema.json\n")
