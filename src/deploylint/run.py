@@ -197,7 +197,8 @@ def run(options: Options, *, out: TextIO, err: TextIO) -> int:
 
 def run_fleet(options: Options, *, out: TextIO, err: TextIO) -> int:
     """``deploylint fleet``: the map of resources, writers and locks; 0 unless an error."""
-    from deploylint.fleet.map import as_markdown, as_table, fleet_map
+    from deploylint.fleet.map import as_blocks, as_markdown, as_table, fleet_map
+    from deploylint.reporters.text import MIN_WIDTH, PLAIN_WIDTH
 
     try:
         graded = _prepare(options, err).graded
@@ -219,6 +220,8 @@ def run_fleet(options: Options, *, out: TextIO, err: TextIO) -> int:
         out.write(json.dumps([row.record() for row in rows], indent=2, ensure_ascii=False) + "\n")
     elif options.format == "markdown":
         out.write(as_markdown(rows))
-    else:
+    elif options.render.terminal:
         out.write(render_rich([as_table(rows)], options.render))
+    else:  # CI logs, a pipe: plain blocks, as check's
+        out.write(as_blocks(rows, max(MIN_WIDTH, options.render.width or PLAIN_WIDTH)))
     return ExitCode.ERROR if graded.errors or unread else ExitCode.CLEAN

@@ -77,15 +77,15 @@ def severity_label(found: Finding) -> str:
 def plain_block(found: Finding, width: int) -> Iterator[str]:
     """One finding: a heading line, then the three columns, wrapped at spaces only."""
     heading = f"  {severity_label(found)}  {printable(found.location)}  "
-    yield from _wrapped(heading, printable(f"{found.rule} {found.title}"), width, INDENT)
+    yield from wrapped(heading, printable(f"{found.rule} {found.title}"), width, INDENT)
     for label, value in three_columns(found):
-        yield from _wrapped(
+        yield from wrapped(
             f"{INDENT}{label:<{LABEL}}", printable(value), width, " " * (len(INDENT) + LABEL)
         )
     yield ""
 
 
-def _wrapped(first: str, text: str, width: int, indent: str) -> list[str]:
+def wrapped(first: str, text: str, width: int, indent: str) -> list[str]:
     # break_long_words and break_on_hyphens off: a line may run long, a token never splits
     lines = textwrap.wrap(
         text,
