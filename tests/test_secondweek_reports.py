@@ -3,6 +3,7 @@ per word, paths as the repository names them."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from tests.conftest import EXAMPLES, deploylint
@@ -46,3 +47,104 @@ def test_the_fleet_markdown_names_each_writers_doc_once(tmp_path: Path, monkeypa
     table = deploylint("fleet", "deploy", "-f", "markdown").stdout.split("```")[0]
     assert table.count("invoice-reconciler-cost.yaml") == 1
     assert table.count("orders-db/shared-lease") == 1
+
+
+def test_explain_follows_columns_and_never_splits_a_hyphenated_name() -> None:
+    wide = deploylint("explain", "WA003", env={"COLUMNS": "200"}).stdout
+    assert "svc-ops-princess" in wide  # the bad example's key holder, whole
+    narrow = deploylint("explain", "WA003", env={"COLUMNS": "50"}).stdout
+    lines = narrow.splitlines()
+    assert any("svc-ops-princess" in line for line in lines)
+    assert not any(line.rstrip().endswith("-") for line in lines if "-" in line.split()[-1:][0:1])
+    assert all(len(line) <= 50 or " " not in line.strip() for line in lines)
+    assert (
+        max(map(len, wide.splitlines()))
+        > 60
+        > max(len(line) for line in lines if " " in line.strip())
+    )
+
+
+def test_help_never_splits_a_metavar() -> None:
+    for command in ("check", "audit", "fleet", "rules", "init", "schema"):
+        for columns in ("40", "60"):
+            helptext = deploylint(command, "--help", env={"COLUMNS": columns}).stdout
+            for line in helptext.splitlines():  # a <a|b|c> choice list is never cut in two
+                assert not re.search(r"<[\w|-]*$|^[\s│]*[\w|-]*>", line), (command, line)
+    helptext = deploylint("check", "--help", env={"COLUMNS": "60"}).stdout
+    assert "-f, --format FORMAT" in helptext and "--fail-on SEVERITY" in helptext
+    said = " ".join(helptext.split())
+    assert "Output format: text, json, markdown, html, sarif, github or junit." in said
+
+
+def test_a_wrapped_title_stays_inside_its_block_on_a_narrow_terminal() -> None:
+    from tests.conftest import FAILING, TODAY, deploylint_process
+
+    terminal = {"FORCE_COLOR": "1", "NO_COLOR": "1", "COLUMNS": "60"}
+    named = FAILING.relative_to(EXAMPLES.parent).as_posix()
+    run = deploylint_process("check", named, "--today", TODAY, env=terminal, cwd=EXAMPLES.parent)
+    lines = [line.rstrip() for line in run.stdout.splitlines()]
+    [heading] = [i for i, line in enumerate(lines) if line.endswith("AU001 Audit log")]
+    assert lines[heading + 1] == "    declared, with a sink"  # in its block, not at column 0
+    summary = next(i for i, line in enumerate(lines) if line.startswith("1 file, "))
+    assert all(line.startswith(" ") for line in lines[1:summary] if line)
+
+
+def test_o_writes_what_a_redirect_writes(tmp_path: Path) -> None:
+    from tests.conftest import FAILING, TODAY
+
+    report = tmp_path / "out.txt"
+    no_columns = {"COLUMNS": ""}
+    redirected = deploylint("check", str(FAILING), "--today", TODAY, env=no_columns)
+    deploylint("check", str(FAILING), "--today", TODAY, "-o", str(report), env=no_columns)
+    assert report.read_text() == redirected.stdout
+
+
+def test_findings_mean_the_same_in_text_and_json() -> None:
+    from tests.conftest import TODAY
+
+    text = deploylint("check", str(EXAMPLES), "--today", TODAY).stdout.splitlines()[-1]
+    summary = deploylint("check", str(EXAMPLES), "--today", TODAY, "-f", "json").json()["summary"]
+    assert summary["waived"] > 0
+    count = summary["findings"]  # waived ones included
+    assert text.startswith(f"5 files, 5 documents: {count} findings (")
+    assert f", {summary['waived']} waived as accepted risk)" in text
+    parts = text.split("(", 1)[1].split(")", 1)[0].split(", ")
+    assert sum(int(part.split()[0]) for part in parts) == count  # the parts add up
+    markdown = deploylint("check", str(EXAMPLES), "--today", TODAY, "-f", "markdown").stdout
+    assert f"5 documents in 5 files: {count} findings (" in markdown
+
+
+def test_shaped_by_names_paths_as_the_repository_does(tmp_path: Path, monkeypatch) -> None:
+    import subprocess
+
+    from tests.conftest import PASSING
+    from tests.test_integrations import CUSTOM_AREA
+
+    repo = tmp_path / "repo"
+    (repo / "rubrics" / "ours").mkdir(parents=True)
+    (repo / "rubrics" / "ours" / "dr.yaml").write_text(CUSTOM_AREA)
+    (repo / ".deploylint.yaml").write_text("rubric: [rubrics/ours]\n")
+    (repo / "doc.yaml").write_bytes(PASSING.read_bytes())
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run([*git, "init", "-q", str(repo)], check=True)
+    subprocess.run([*git, "add", "."], cwd=repo, check=True)
+    subprocess.run([*git, "commit", "-qm", "base"], cwd=repo, check=True)
+    (repo / "deploy").mkdir()
+    monkeypatch.chdir(repo / "deploy")
+    shaped = deploylint("check", "../doc.yaml", "-f", "json").json()["shaped_by"]
+    assert (shaped["config"], shaped["rubrics"]) == (".deploylint.yaml", ["rubrics/ours"])
+    gated = deploylint("check", "../doc.yaml", "--gate-from", "HEAD").stdout.splitlines()[-1]
+    assert gated == (
+        "Shaped by: config .deploylint.yaml (as at HEAD); rubric rubrics/ours (as at HEAD)."
+    )
+    assert str(tmp_path) not in gated and "deploylint-gate-" not in gated
+
+
+def test_select_counts_only_rules_check_runs() -> None:
+    from tests.conftest import FAILING, TODAY
+
+    run = deploylint("check", str(FAILING), "--select", "RB,FL", "--today", TODAY, "-f", "json")
+    switched_off = run.json()["shaped_by"]["ignored_rules"]
+    assert switched_off and not [rule for rule in switched_off if rule.startswith("AR")]
+    text = deploylint("check", str(FAILING), "--select", "RB,FL", "--today", TODAY).stdout
+    assert f"Shaped by: {len(switched_off)} rule(s) switched off (AU001, " in text

@@ -17,7 +17,7 @@ def test_a_report_written_to_a_file_says_its_summary_on_stderr(tmp_path: Path) -
     run = deploylint("check", str(FAILING), "-f", "junit", "-o", str(report), "--today", TODAY)
     assert run.code == 1 and run.stdout == "" and report.read_text().startswith("<?xml")
     [line] = run.stderr.splitlines()
-    assert line.startswith("deploylint: 1 file, 1 document: 37 findings (")
+    assert line.startswith("deploylint: 1 file, 1 document: 38 findings (")
     assert line.endswith(f"at or above high: FAIL (report: {report})")
 
 

@@ -13,7 +13,6 @@ from typing import Any, Final
 from deploylint.config import Config, ConfigError
 from deploylint.findings import UNSILENCEABLE, Severity
 from deploylint.regexguard import risky, strings
-from deploylint.report import Shaping
 from deploylint.rubric.load import default_sources, load_default, load_rubric
 from deploylint.rubric.model import Rubric, Rule
 
@@ -162,35 +161,3 @@ def ignored_rules(
 
 def unwaivable_rules(rubric: Rubric, config: Config) -> frozenset[str]:
     return frozenset(_matched(rubric, _refs(config, "unwaivable"), "unwaivable"))
-
-
-def shaping(
-    config: Config,
-    rubric: Rubric,
-    ignored: frozenset[str],
-    *,
-    extra: Sequence[Path] = (),
-    replace_default: bool = False,
-) -> Shaping:
-    """What shaped a run besides the docs, for the report to say (see report.Shaping)."""
-    changed = {k: v["severity"] for k, v in config.rules.items() if "severity" in v}
-    if changed:
-        plain = rubric_for(replace(config, rules={}), extra, replace_default=replace_default)
-        severities = tuple(
-            (rule_id, plain.rules[rule_id].severity.label, Severity.parse(now).label)
-            for rule_id, now in sorted(changed.items())
-            if plain.rules[rule_id].severity != Severity.parse(now)
-        )
-    else:
-        severities = ()
-    return Shaping(
-        config=_config_name(config),
-        rubrics=tuple(str(p) for p in (*config.rubric, *extra)),
-        default_rubric=not (replace_default or config.rubric_replace_default),
-        ignored=tuple(sorted(ignored & set(rubric.rules))),
-        severities=severities,
-    )
-
-
-def _config_name(config: Config) -> str | None:
-    return config.name if config.source is not None else None

@@ -12,7 +12,6 @@ from typing import NamedTuple, TextIO
 from deploylint.baseline import BaselineError, Key, keys, read_baseline, suppress, write_baseline
 from deploylint.collect import Graded, Selection, grade_paths, settings_for
 from deploylint.config import Config, ConfigError
-from deploylint.configure import shaping
 from deploylint.findings import Severity
 from deploylint.fleet.facts import DocFacts
 from deploylint.fleet_context import context_facts
@@ -24,6 +23,7 @@ from deploylint.report import ExitCode, Report, Shaping
 from deploylint.reporters import RenderOptions, render_rich, reporter, write_report
 from deploylint.reporters.text import summary_line
 from deploylint.rubric.load import RubricError
+from deploylint.shaping import shaping
 from deploylint.sources import Filter, discover
 
 

@@ -41,7 +41,10 @@ def init(
         ),
     ] = None,
     agents: Annotated[
-        int, typer.Option(min=1, max=50, help="How many agents, when no --agent is given.")
+        int,
+        typer.Option(
+            min=1, max=50, metavar="N", help="How many agents (1 to 50), when no --agent is given."
+        ),
     ] = 1,
     schema_ref: Annotated[
         str | None,

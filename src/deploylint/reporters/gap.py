@@ -117,12 +117,10 @@ class GapReport:
 
 def summary(report: Report) -> str:
     """Docs, findings by severity and waived ones, in one sentence (no doc content)."""
-    findings = report.findings
-    waived = sum(f.waived for f in findings)
-    counts = ", ".join(f"{n} {label}" for label, n in report.by_severity().items() if n)
+    from deploylint.reporters.text import findings_phrase
+
     text = f"{_plural(report.documents, 'document')} in {_plural(len(report.files), 'file')}"
-    text += f": {_plural(len(findings) - waived, 'finding')}" + (f" ({counts})" if counts else "")
-    return text + (f", {waived} waived as accepted risk." if waived else ".")
+    return f"{text}: {findings_phrase(report)}."
 
 
 def gate(report: Report) -> str:

@@ -102,17 +102,20 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
-def summary_line(report: Report) -> str:
-    """Files, docs, findings by severity, what was left out, then the gate's verdict."""
+def findings_phrase(report: Report) -> str:
+    """Every finding, waived ones included (as JSON's `summary.findings` counts them): the
+    open ones by severity, then the waived, so the parts add up to the whole."""
     findings = report.findings
     waived = sum(f.waived for f in findings)
+    parts = [f"{n} {label}" for label, n in report.by_severity().items() if n]
+    parts += [f"{waived} waived as accepted risk"] if waived else []
+    return _plural(len(findings), "finding") + (f" ({', '.join(parts)})" if parts else "")
+
+
+def summary_line(report: Report) -> str:
+    """Files, docs, findings by severity, what was left out, then the gate's verdict."""
     files = _plural(len(report.files), "file")
-    text = f"{files}, {_plural(report.documents, 'document')}: "
-    text += _plural(len(findings) - waived, "finding")
-    counts = ", ".join(f"{n} {label}" for label, n in report.by_severity().items() if n)
-    text += f" ({counts})" if counts else ""
-    if waived:
-        text += f", {waived} waived as accepted risk"
+    text = f"{files}, {_plural(report.documents, 'document')}: {findings_phrase(report)}"
     if report.left_out:
         text += f", {report.left_out} known finding(s) left out (baseline or --diff-base)"
     if report.skipped:

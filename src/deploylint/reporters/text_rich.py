@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any, Final, TextIO
 
 from rich import box
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -107,8 +107,26 @@ def stacked(findings: tuple[Finding, ...]) -> RenderableType:
         grid.add_column(overflow="fold")
         for label, value in three_columns(found):
             grid.add_row("  " + label, cell(value))
-        blocks += [heading, grid, Text("")]
+        blocks += [Hanging(heading, 4), grid, Text("")]
     return Group(*blocks)
+
+
+class Hanging:
+    """Text whose lines after the first continue under an indent, as a finding's heading
+    does off a terminal: a rule title wrapped on a narrow terminal stays inside its block."""
+
+    def __init__(self, text: Text, indent: int) -> None:
+        self.text, self.indent = text, indent
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Text]:
+        width = options.max_width
+        first, *rest = self.text.wrap(console, width, overflow="fold") or [Text("")]
+        yield first
+        if rest:
+            remainder = self.text[len(first.plain) :]
+            remainder = remainder[len(remainder.plain) - len(remainder.plain.lstrip()) :]
+            for line in remainder.wrap(console, max(1, width - self.indent), overflow="fold"):
+                yield Text(" " * self.indent).append_text(line)
 
 
 def _summary(report: Report) -> Text:
