@@ -148,3 +148,94 @@ def test_select_counts_only_rules_check_runs() -> None:
     assert switched_off and not [rule for rule in switched_off if rule.startswith("AR")]
     text = deploylint("check", str(FAILING), "--select", "RB,FL", "--today", TODAY).stdout
     assert f"Shaped by: {len(switched_off)} rule(s) switched off (AU001, " in text
+
+
+def _template_readme() -> str:
+    return (Path(__file__).resolve().parents[1] / "templates" / "README.md").read_text()
+
+
+def test_the_template_context_is_documented() -> None:
+    """Every field a --template can read off a doc, and every name it is given, is in
+    templates/README.md."""
+    from dataclasses import fields
+
+    from deploylint.reporters.gap import DocSection, GapReport
+
+    documented = _template_readme()
+    for name in ("gap", "report", "Grade", "Verdict", "fleet_markdown", "SIGN", "md", "text"):
+        assert f"`{name}`" in documented, name
+    for record in (DocSection, GapReport):
+        for field in fields(record):
+            assert f"`{field.name}`" in documented or f"`gap.{field.name}`" in documented, field
+
+
+def test_the_documented_template_renders(tmp_path: Path) -> None:
+    from tests.conftest import FAILING, TODAY
+
+    example = _template_readme().split("```jinja\n", 1)[1].split("```", 1)[0]
+    template = tmp_path / "ours.md.j2"
+    template.write_text(example)
+    run = deploylint(
+        "check", str(FAILING), "-f", "markdown", "--template", str(template), "--today", TODAY
+    )
+    assert run.code == 1, run.stderr
+    assert "Blast radius: reporting-db-scaler can write reporting-db/cluster and move up" in (
+        run.stdout
+    )
+    assert "- **AU001** high at" in run.stdout
+
+
+def test_the_docs_blast_radius_is_said_once_and_each_finding_says_its_own() -> None:
+    """A doc with 38 findings printed the same agent summary 38 times."""
+    from tests.conftest import FAILING, TODAY
+
+    whole = "reporting-db-scaler can write reporting-db/cluster and move up to 4000 USD per action"
+    users = "affects every dashboard and export while the reporting DB is degraded"
+    text = deploylint("check", str(FAILING), "--today", TODAY, env={"COLUMNS": "1000"}).stdout
+    assert text.count(f"  blast radius  {whole} ({users})\n") == 1
+    assert text.count(users) == 1
+    report = deploylint("check", str(FAILING), "--today", TODAY, "-f", "json").json()
+    [document] = report["files"][0]["documents"]
+    assert document["blast_radius"] == f"{whole} ({users})"
+    columns = [f["blast_radius"] for f in report["findings"]]
+    assert len(columns) > 30 and not [c for c in columns if users in c or whole in c]
+    assert all("reporting-db-scaler" in c or "reporting-db/cluster" in c for c in columns)
+    for fmt, said in (
+        ("markdown", "**Blast radius:** "),
+        ("html", "<strong>Blast radius:</strong>"),
+    ):
+        rendered = deploylint("check", str(FAILING), "--today", TODAY, "-f", fmt).stdout
+        assert rendered.count(said) == 1 and rendered.count("every dashboard and export") == 1
+
+
+def test_a_finding_names_only_the_agent_and_resources_it_concerns(write) -> None:
+    from tests.conftest import FAILING, TODAY
+
+    second = (
+        "  - id: cache-warmer\n    vendor: in-house\n    objective: keep the edge cache warm\n"
+        '    tools:\n      - {name: cache.fill, scopes: ["cache:admin"]}\n'
+        "    writes:\n      - {resource: edge-cache/eu}\n"
+        "    blast_radius: {resources: [edge-cache/eu], max_usd_per_action: 0}\n"
+    )
+    text = FAILING.read_text().replace("\nbudget:", second + "\nbudget:")
+    report = deploylint("check", str(write("two.yaml", text)), "-f", "json", "--today", TODAY)
+    findings = report.json()["findings"]
+    first = [f for f in findings if f["path"].startswith("$.agents[0]")]
+    other = [f for f in findings if f["path"].startswith("$.agents[1]")]
+    assert first and other
+    assert not [f for f in first if "cache" in f["blast_radius"]]
+    assert not [f for f in other if "reporting-db" in f["blast_radius"]]
+    assert any("cache-warmer" in f["blast_radius"] for f in other)
+
+
+def test_no_money_clause_at_zero_usd() -> None:
+    from tests.conftest import TODAY
+
+    report = deploylint("check", str(FLEET_0217), "-f", "json", "--today", TODAY).json()
+    said = {d["name"]: d["blast_radius"] for f in report["files"] for d in f["documents"]}
+    assert said["db-cost"] == (  # max_usd_per_action: 0
+        "db-cost-agent can write orders-db/cluster (per action: db.consolidate 1; affects every "
+        "checkout while the DB tier is degraded)"
+    )
+    assert "900 USD per action" in said["db-perf"]
+    assert not [f for f in report["findings"] if " 0 USD" in f["blast_radius"]]

@@ -62,6 +62,7 @@ class DocSection:
     waived: int
     waivers: tuple[WaiverRow, ...]  # honoured: complete, approved by a human, unexpired
     waiver_problems: tuple[Finding, ...]  # waivers that can't be honoured (expired, ...)
+    blast_radius: str | None = None  # the doc's whole blast radius, said once (None: ungraded)
 
     @property
     def label(self) -> str:
@@ -197,6 +198,7 @@ def _section(
         waived=sum(f.waived for f in doc.findings),
         waivers=tuple(_waiver_row(w, doc.findings) for w in doc.waivers),
         waiver_problems=tuple(f for f in doc.findings if f.area == "waivers"),
+        blast_radius=doc.blast_radius,
     )
 
 

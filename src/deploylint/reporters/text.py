@@ -42,6 +42,7 @@ class TextReporter:
                 if options.quiet and not doc.findings:
                     continue
                 out.write(header(result.file, doc, len(result.documents)) + "\n")
+                out.write("".join(line + "\n" for line in doc_blast(doc, width)))
                 if not doc.findings:
                     out.write("  no findings\n")
                 for found in doc.findings:
@@ -62,6 +63,18 @@ def header(file: str, doc: DocResult, documents: int) -> str:
     """The doc's heading: its file, its name, and which document of the file."""
     text = printable(file) + (" · " + printable(doc.name) if doc.name else "")
     return text + (f" (document {doc.index} of {documents})" if documents > 1 else "")
+
+
+DOC_BLAST: Final = "  blast radius  "  # the doc's, once, above its findings
+
+
+def doc_blast(doc: DocResult, width: int) -> list[str]:
+    """The doc's whole blast radius, once, above its findings (each of which names only
+    what its own gap exposes); nothing for a doc without findings."""
+    if not doc.findings or not doc.blast_radius:
+        return []
+    text = printable(doc.blast_radius)
+    return [*wrapped(DOC_BLAST, text, width, " " * len(DOC_BLAST)), ""]
 
 
 def three_columns(found: Finding) -> tuple[tuple[str, str], ...]:

@@ -16,6 +16,7 @@ from deploylint.findings import Finding, Severity
 from deploylint.report import Report
 from deploylint.reporters import RenderOptions, console
 from deploylint.reporters.text import (
+    DOC_BLAST,
     header,
     listed,
     severity_label,
@@ -60,6 +61,10 @@ def _renderables(report: Report, options: RenderOptions, wide: bool) -> Iterator
                 continue
             heading = Text(header(result.file, doc, len(result.documents)), style="bold")
             yield heading
+            if doc.findings and doc.blast_radius:  # once per doc, above its findings
+                said = Text(DOC_BLAST, style="dim").append_text(cell(doc.blast_radius))
+                yield Hanging(said, len(DOC_BLAST))
+                yield Text("")
             yield layout(doc.findings) if doc.findings else Text("  no findings", style="green")
     if not options.quiet:
         yield _summary(report)
