@@ -81,8 +81,8 @@ FailOnOption = Annotated[
     typer.Option(
         "--fail-on",
         metavar="SEVERITY",
-        help=f"Exit 1 when an unwaived finding is at or above this severity ({one_of(SEVERITIES)}"
-        "); none never fails.",
+        help="Exit 1 when an unwaived finding is at or above this severity "
+        f"({one_of(SEVERITIES)}); none never fails.",
     ),
 ]
 Today = Annotated[
@@ -140,6 +140,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,  # ours (cli/completion.py) honours the shell named
     pretty_exceptions_enable=False,
+    # click's plain help: prose wraps at spaces and an option's metavar is never cut in two
+    # (rich's help panel folded `<text|json|markd` / `own|…>` in a narrow column)
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
