@@ -17,7 +17,6 @@ from deploylint.fleet.facts import DocFacts
 from deploylint.grade import FileResult, Settings, grade_file, with_fleet
 from deploylint.loader import Limits
 from deploylint.messages import say
-from deploylint.orphans import die_with
 from deploylint.results import grade_cached
 from deploylint.sources import Filter, Source, Unreadable, discover, read
 
@@ -176,6 +175,8 @@ _SETTINGS: list[Settings] = []  # a worker process's settings, set once by its i
 
 
 def _start_worker(settings: Settings, parent: int) -> None:
+    from deploylint.orphans import die_with  # in workers only: start-up stays lean
+
     _SETTINGS.append(settings)
     die_with(parent)  # a CI cancellation or the OOM killer hits the parent only
 
