@@ -42,9 +42,12 @@ def test_bad_input_is_a_finding_naming_file_and_line(write, name) -> None:
     assert (finding["rule"], finding["line"]) == (rule, line), finding
     assert finding["gap"]
     graded = {f["file"]: f["documents"] for f in report["files"]}
-    assert graded[str(good)] == [
+    [document] = graded[str(good)]
+    assert {k: v for k, v in document.items() if k != "blast_radius"} == (
         {"document": 1, "name": "support-replies", "graded": True, "findings": 0}
-    ]
+    )
+    assert document["blast_radius"].startswith("support-reply-agent can write tickets-db/tier1")
+    assert [d["blast_radius"] for d in graded[str(bad)]] == [None]  # not graded: none
     text = deploylint_process(
         "check", str(bad), str(good), "--today", TODAY, env={"COLUMNS": "200"}
     )

@@ -54,6 +54,15 @@ def _agent_ids(doc: dict) -> list[str]:
     return [str(a["id"]) for a in doc.get("agents") or [] if isinstance(a, dict) and "id" in a]
 
 
+def _touched(doc: dict) -> list[str]:
+    """What a finding's blast radius may name: the agents, and the resources they write or
+    reach (it names only what its own gap exposes)."""
+    agents = [a for a in doc.get("agents") or [] if isinstance(a, dict)]
+    writes = [str(w["resource"]) for a in agents for w in a.get("writes") or []]
+    reaches = [str(r) for a in agents for r in (a.get("blast_radius") or {}).get("resources", [])]
+    return _agent_ids(doc) + writes + reaches
+
+
 def _rollback_facts(doc: dict) -> list[str]:
     section = doc.get("rollback") or {}
     keys = ("rollback_key_holder", "rollback_path", "feature_flag", "human_override_queue")
@@ -68,7 +77,7 @@ def test_blast_radius_and_rollback_unit_come_from_the_doc() -> None:
         doc = docs.setdefault(
             finding["file"], load_bytes(Path(finding["file"]).read_bytes())[0].data
         )
-        assert any(agent in finding["blast_radius"] for agent in _agent_ids(doc)), finding
+        assert any(name in finding["blast_radius"] for name in _touched(doc)), finding
         rollback = finding["rollback_unit"]
         assert rollback.startswith("none") or any(f in rollback for f in _rollback_facts(doc)), (
             finding

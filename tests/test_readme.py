@@ -47,8 +47,8 @@ def test_documented_exit_codes() -> None:
 
 
 def _shortened(report: str) -> list[str]:
-    """The first doc's first finding whole, every other doc's heading and first line, ``...``
-    where something was left out, then the summary."""
+    """The first doc's blast radius and first finding whole, every other doc's heading and
+    its first finding's first line, ``...`` where something was left out, then the summary."""
     *body, summary = report.rstrip("\n").split("\n")
     sections: list[list[str]] = []
     for line in body:
@@ -58,9 +58,10 @@ def _shortened(report: str) -> list[str]:
             sections[-1].append(line)
     kept: list[str] = []
     for number, (heading, *rest) in enumerate(sections):
-        first = rest[: rest.index("")] if "" in rest else rest
-        shown = first if number == 0 else first[:1]
-        more = any(rest[len(shown) :])
+        blocks = "\n".join(rest).split("\n\n")  # the doc's blast radius, then each finding
+        said = blocks[: 2 if blocks[0].startswith("  blast radius") else 1]
+        shown = "\n\n".join(said).split("\n") if number == 0 else said[-1].split("\n")[:1]
+        more = len("\n".join(shown)) < len("\n".join(rest).strip("\n"))
         kept += [heading, *shown, *(["  ..."] if more else [])]
     return [*kept, summary]
 

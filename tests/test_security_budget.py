@@ -66,7 +66,7 @@ def test_a_regex_the_linear_engine_cannot_run_is_refused_by_name(
     config = write(".deploylint.yaml", f'rules: {{PM012: {{read_tool: "{regex}"}}}}\n')
     run = bounded("check", str(PASSING), "--config", str(config))
     assert run.code == 2 and run.problems() == []
-    assert f"{config}: rules.PM012: regex " in run.stderr and "(RE2)" in run.stderr
+    assert f"{config}:1: rules.PM012: read_tool: regex " in run.stderr and "(RE2)" in run.stderr
     area = write("ours/payments.yaml", rule(f'{{type: string, pattern: "{regex}"}}'))
     run = _check(str(PASSING), "--rubric", str(area.parent))
     assert run.code == 2 and f"{area}: rule PY001: regex " in run.stderr

@@ -89,14 +89,15 @@ def test_unreadable_docs_cannot_be_ignored(write) -> None:
 @pytest.mark.parametrize(
     ("config", "message"),
     [
-        ("fail_on: severe\n", "bad.yaml:1: $.fail_on: 'severe' is not one of"),
+        ("fail_on: severe\n", "bad.yaml:1: `fail_on` must be one of critical, high, medium"),
         ("ignore: [KX001]\n", "ignore: 'KX001' matches no rule"),
         (
             "rules:\n  KS009: {max_age: 3}\n",
-            "rules.KS009: no parameter 'max_age' (it has: max_age_days)",
+            "rules.KS009: no parameter 'max_age' (did you mean 'max_age_days'? it has: "
+            "max_age_days)",
         ),
         ("rules:\n  KS999: {severity: low}\n", "rules: unknown rule 'KS999'"),
-        ("colour: red\n", "Additional properties are not allowed ('colour' was unexpected)"),
+        ("colour: red\n", "bad.yaml:1: unknown key `colour` (known keys: fail_on, select"),
         ("a: [\n", "bad.yaml:2:1: YAML syntax error"),
     ],
 )

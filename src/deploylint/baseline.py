@@ -62,15 +62,17 @@ def write_baseline(path: Path, results: Iterable[FileResult]) -> int:
     return sum(counted.values())
 
 
-def read_baseline(path: Path, ref: GitRef | None = None) -> Counter[Key]:
-    """The baseline's counted keys; with ``ref`` (--gate-from), the file as it is there."""
+def read_baseline(path: Path, ref: GitRef | None = None, *, named: str = "") -> Counter[Key]:
+    """The baseline's counted keys; with ``ref`` (--gate-from), the file as it is there.
+    ``named``: how the run was given it (``--baseline bl.json``), for its errors."""
+    named = named or str(path)
     try:
-        data = json.loads(_raw(path, ref), parse_constant=_no_constant)
+        data = json.loads(_raw(path, ref, named), parse_constant=_no_constant)
         return Counter(dict(_entry(e) for e in data["entries"]))
     except OSError as error:
-        raise BaselineError(f"{path}: {error.strerror or error}") from None
+        raise BaselineError(f"{named}: {error.strerror or error}") from None
     except (ValueError, KeyError, TypeError, OverflowError, RecursionError) as error:
-        raise BaselineError(f"{path}: not a deploylint baseline ({error})") from None
+        raise BaselineError(f"{named}: not a deploylint baseline ({error})") from None
 
 
 MAX_COUNT: Final = 1_000_000
@@ -91,12 +93,12 @@ def _entry(entry: dict[str, object]) -> tuple[Key, int]:
     return (str(rule), str(file), str(key_path)), count
 
 
-def _raw(path: Path, ref: GitRef | None) -> bytes:
+def _raw(path: Path, ref: GitRef | None, named: str) -> bytes:
     if ref is None:
         return path.read_bytes()
     content = ref.read(path)
     if not isinstance(content, bytes):
-        raise BaselineError(f"{path}: no such baseline at --gate-from {ref.ref}")
+        raise BaselineError(f"{named}: no such baseline at --gate-from {ref.ref}")
     return content
 
 
@@ -133,5 +135,17 @@ def suppress(
         return replace(result, documents=tuple(documents))
 
     kept_results = [trimmed(result) for result in results]
-    stale = sorted(key for key, count in remaining.items() if count > 0)
+    graded = {_relative(r.file, folder) if folder else r.file for r in results}
+    stale = sorted(
+        key
+        for key, count in remaining.items()
+        if count > 0 and _gone_or_graded(key[1], graded, folder)
+    )
     return Suppressed(kept_results, left_out, stale)
+
+
+def _gone_or_graded(file: str, graded: set[str], folder: Path | None) -> bool:
+    """Whether an unmatched entry for ``file`` is stale: the file was graded this run (its
+    finding is fixed), or is gone. A file the run didn't grade (the pre-commit hook grades
+    only what is staged) may still have it."""
+    return file in graded or (folder is not None and not (folder / file).exists())

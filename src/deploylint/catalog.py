@@ -158,18 +158,28 @@ def _example_lines(example: Example) -> list[str]:
     return lines
 
 
-def explain(rubric: Rubric, rule: Rule, today: date) -> str:
-    """The full description ``deploylint explain RULE`` prints."""
+EXPLAIN_WIDTH: Final = 92  # columns, when the terminal's width isn't known
+MIN_WIDTH: Final = 40
+
+
+def explain(rubric: Rubric, rule: Rule, today: date, width: int | None = None) -> str:
+    """The full description ``deploylint explain RULE`` prints, ``width`` columns wide."""
+    columns = max(MIN_WIDTH, min(width or EXPLAIN_WIDTH, 100))
+
+    def _wrap(text: str, indent: str = "  ") -> list[str]:
+        return wrap(text, columns, indent)
+
     head = f"{rule.id} {rule.name} · {rule.area} · {rule.severity.label}"
-    lines = [f"{head} · precision {rule.precision}", rule.title, ""]
+    lines = [*_wrap(f"{head} · precision {rule.precision}", ""), *_wrap(rule.title, ""), ""]
     lines += ["Why", *_wrap(rule.why), "", "What triggers it", *_wrap(trigger(rule)), ""]
     if rule.severity_why:
         lines += [f"Why {rule.severity.label}", *_wrap(rule.severity_why), ""]
     if rule.guess:
-        lines += ["Where the doc is silent (a guess, reported at info)", *_wrap(rule.guess), ""]
+        lines += [*_wrap("Where the doc is silent (a guess, reported at info)", "")]
+        lines += [*_wrap(rule.guess), ""]
     shown = example_finding(rubric, rule, today)
     if shown is not None:
-        lines.append("The three columns (as the bad example reports them)")
+        lines += _wrap("The three columns (as the bad example reports them)", "")
         for label, value in (
             ("Gap", shown.gap),
             ("Blast radius", shown.blast_radius),
@@ -186,11 +196,18 @@ def explain(rubric: Rubric, rule: Rule, today: date) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _wrap(text: str, indent: str = "  ") -> list[str]:
+def wrap(text: str, width: int, indent: str) -> list[str]:
+    """Prose wrapped at spaces only: a hyphenated name (`svc-ops-princess`) or a route is
+    never split."""
     import textwrap
 
     return textwrap.wrap(
-        " ".join(text.split()), width=92, initial_indent=indent, subsequent_indent=indent
+        " ".join(text.split()),
+        width=width,
+        initial_indent=indent,
+        subsequent_indent=indent,
+        break_long_words=False,
+        break_on_hyphens=False,
     )
 
 

@@ -174,8 +174,11 @@ def _others_running() -> int:
 _SETTINGS: list[Settings] = []  # a worker process's settings, set once by its initializer
 
 
-def _start_worker(settings: Settings) -> None:
+def _start_worker(settings: Settings, parent: int) -> None:
+    from deploylint.orphans import die_with  # in workers only: start-up stays lean
+
     _SETTINGS.append(settings)
+    die_with(parent)  # a CI cancellation or the OOM killer hits the parent only
 
 
 def _grade_in_worker(source: Source) -> FileResult | str:
@@ -199,7 +202,7 @@ def _graded(
     # fork where the platform has it: workers inherit the loaded rubric instead of unpickling it
     method = "fork" if "fork" in _start_methods() else None
     chunk = max(1, min(64, len(sources) // (workers * 8)))
-    pool = ProcessPoolExecutor(workers, get_context(method), _start_worker, (settings,))
+    pool = ProcessPoolExecutor(workers, get_context(method), _start_worker, (settings, os.getpid()))
     results = pool.map(_grade_in_worker, sources, chunksize=chunk)
 
     def drained() -> Iterator[FileResult | str]:

@@ -15,8 +15,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Final
 
-from deploylint.keypath import format_path
+from deploylint.keypath import KeyPath
 from deploylint.loader import load_bytes
+from deploylint.repository import repository_root, shown_path
 from deploylint.resources import data_dir
 
 YAML_NAMES: Final = (".deploylint.yaml", ".deploylint.yml")
@@ -42,8 +43,10 @@ class Config:
     rubric_replace_default: bool = False
     max_file_bytes: int | None = None
     rules: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    baseline: str | None = None  # as written: relative to `root`, read at the gate's ref
     folder: Path | None = None  # --gate-from: the work-tree folder of a config read from a ref
     gate_ref: str | None = None  # --gate-from: the ref the config and rubrics were read from
+    lines: Mapping[KeyPath, int] = field(default_factory=dict, compare=False)  # YAML only
 
     @property
     def root(self) -> Path:
@@ -51,6 +54,23 @@ class Config:
         if self.folder is not None:
             return self.folder
         return self.source.parent if self.source is not None else Path.cwd()
+
+    @property
+    def name(self) -> str:
+        """The config as a person finds it: relative to the repository (and the ref it was
+        read from, under --gate-from), never a temporary copy."""
+        if self.source is None:
+            return "the command line"
+        shown = shown_path(self.root / self.source.name)
+        return f"{shown} (as at {self.gate_ref})" if self.gate_ref is not None else shown
+
+    def where(self, *path: str | int) -> str:
+        """The config's name and the line of ``path`` (or its nearest ancestor's) in it."""
+        for end in range(len(path), -1, -1):
+            line = self.lines.get(tuple(path[:end]))
+            if line is not None:
+                return f"{self.name}:{line}"
+        return self.name
 
 
 def find_config(start: Path) -> Path | None:
@@ -109,11 +129,10 @@ def _validator() -> Any:
     )
 
 
-def _raw(path: Path) -> tuple[dict[str, Any], Any]:
-    """The config's mapping, and a function from key path to 'file:line' (YAML) or 'file'."""
+def _raw(path: Path) -> tuple[dict[str, Any], dict[KeyPath, int]]:
+    """The config's mapping, and the line of each key path in it (none for TOML)."""
     if path.name == PYPROJECT or path.suffix == ".toml":
-        table = _toml(path).get("tool", {}).get("deploylint", {})
-        return table, lambda _path: f"{path}"
+        return _toml(path).get("tool", {}).get("deploylint", {}), {}
     docs = load_bytes(_read(path), readings=False)  # only deploylint reads a config
     problem = next((p for d in docs for p in d.problems), None)
     if problem is not None:
@@ -123,27 +142,22 @@ def _raw(path: Path) -> tuple[dict[str, Any], Any]:
     data = docs[0].data if len(docs) == 1 else None
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: a config is one YAML mapping")
-    return data, lambda key_path: f"{path}:{docs[0].locate(key_path).line}"
+    return data, {key: at.line for key, at in docs[0].positions.items()}
 
 
 def load_config(path: Path) -> Config:
-    """Read and validate one config file."""
+    """Read and validate one config file; a misfit is worded as a doc's is (did you mean)."""
     from jsonschema.exceptions import best_match
 
-    data, where = _raw(path)
+    from deploylint.docschema import sentence
+
+    data, lines = _raw(path)
     error = best_match(_validator().iter_errors(data))
     if error is not None:
-        key_path = tuple(error.absolute_path)
-        raise ConfigError(f"{where(key_path)}: {format_path(key_path)}: {error.message}")
-    return config_from(data, path)
-
-
-def repository_root(start: Path) -> Path:
-    """The folder holding ``.git`` at or above ``start``; else ``start`` itself."""
-    for folder in (start, *start.parents):
-        if (folder / ".git").exists():
-            return folder
-    return start
+        key_path, problem = sentence(error)
+        where = Config(source=path, lines=lines).where(*key_path)
+        raise ConfigError(f"{where}: {problem}")
+    return config_from(data, path, lines)
 
 
 def _rubric_paths(data: Mapping[str, Any], path: Path | None, root: Path) -> tuple[Path, ...]:
@@ -162,7 +176,9 @@ def _rubric_paths(data: Mapping[str, Any], path: Path | None, root: Path) -> tup
     return paths
 
 
-def config_from(data: Mapping[str, Any], path: Path | None) -> Config:
+def config_from(
+    data: Mapping[str, Any], path: Path | None, lines: Mapping[KeyPath, int] | None = None
+) -> Config:
     """A Config from validated settings; paths are relative to ``path``'s folder."""
     root = path.parent if path is not None else Path.cwd()
     return Config(
@@ -177,6 +193,8 @@ def config_from(data: Mapping[str, Any], path: Path | None) -> Config:
         rubric_replace_default=data.get("rubric_replace_default", False),
         max_file_bytes=int(data["max_file_bytes"]) if "max_file_bytes" in data else None,
         rules=data.get("rules", {}),
+        baseline=data.get("baseline"),
+        lines=lines or {},
     )
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -11,10 +13,12 @@ from typing import Any, Final
 from deploylint.config import Config, ConfigError
 from deploylint.findings import UNSILENCEABLE, Severity
 from deploylint.regexguard import risky, strings
-from deploylint.report import Shaping
 from deploylint.rubric.load import default_sources, load_default, load_rubric
 from deploylint.rubric.model import Rubric, Rule
 
+# A parameter whose default holds one of these is a regex (a list of words holds none): a
+# value given for it must compile, or every doc's grading would stop on it.
+_REGEX_SIGNS: Final = re.compile(r"[\\()\[\]^$|?*+]")
 # A doc that can't be read (or reads two ways) must never pass silently: these can't be
 # ignored, demoted or waived.
 ALWAYS: Final = UNSILENCEABLE
@@ -25,36 +29,60 @@ def matches(rule: Rule, ref: str) -> bool:
     return rule.id.startswith(ref) or rule.area == ref
 
 
-def _matched(rubric: Rubric, refs: Iterable[str], key: str, where: str) -> set[str]:
+def _matched(rubric: Rubric, refs: Iterable[tuple[str, str]], key: str) -> set[str]:
+    """The rule ids each ``(ref, where it was written)`` names; a ref naming none is an
+    error at its place, with the closest id or area."""
     chosen: set[str] = set()
-    for ref in refs:
+    for ref, where in refs:
         found = {rule.id for rule in rubric.rules.values() if matches(rule, ref)}
         if not found:
-            raise ConfigError(f"{where}: {key}: {ref!r} matches no rule (see `deploylint rules`)")
+            raise ConfigError(
+                f"{where}: {ref!r} matches no rule{_closest(rubric, ref)} (see `deploylint rules`)"
+            )
         chosen |= found
     return chosen
 
 
-def _customized(rule: Rule, settings: Mapping[str, Any], where: str) -> Rule:
-    unknown = set(settings) - {"severity"} - set(rule.params)
+def _closest(rubric: Rubric, ref: str) -> str:
+    names = {*rubric.rules, *(rule.area for rule in rubric.rules.values())}
+    close = difflib.get_close_matches(ref, sorted(names), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
+def _refs(config: Config, key: str, given: Sequence[str] = ()) -> list[tuple[str, str]]:
+    """The config's refs under ``key`` with their lines, then the command line's."""
+    written = getattr(config, key)
+    return [(ref, f"{config.where(key, i)}: {key}") for i, ref in enumerate(written)] + [
+        (ref, f"--{key}") for ref in given
+    ]
+
+
+def _customized(rule: Rule, settings: Mapping[str, Any], config: Config) -> Rule:
+    unknown = sorted(set(settings) - {"severity"} - set(rule.params))
     if unknown:
         known = ", ".join(sorted(rule.params)) or "none"
+        close = difflib.get_close_matches(unknown[0], sorted(rule.params), n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
         raise ConfigError(
-            f"{where}: rules.{rule.id}: no parameter {sorted(unknown)[0]!r} (it has: {known})"
+            f"{config.where('rules', rule.id, unknown[0])}: rules.{rule.id}: no parameter "
+            f"{unknown[0]!r} ({hint}it has: {known})"
         )
     overrides = {k: v for k, v in settings.items() if k != "severity"}
     for name, value in overrides.items():
         wrong = _param_problem(rule.params[name], value)
+        where = f"{config.where('rules', rule.id, name)}: rules.{rule.id}"
         if wrong:
-            raise ConfigError(f"{where}: rules.{rule.id}: {name}: {value!r:.80} {wrong}")
-    for text in strings(overrides):
-        reason = risky(text, must_compile=False)
-        if reason:
-            raise ConfigError(f"{where}: rules.{rule.id}: regex {text[:80]!r}: {reason}")
+            raise ConfigError(f"{where}: {name}: {value!r:.80} {wrong}")
+        regex = any(_REGEX_SIGNS.search(text) for text in strings(rule.params[name]))
+        for text in strings(value):
+            reason = risky(text, must_compile=regex)
+            if reason:
+                raise ConfigError(f"{where}: {name}: regex {text[:80]!r}: {reason}")
     if rule.id in ALWAYS and "severity" in settings:
         raise ConfigError(
-            f"{where}: rules.{rule.id}: severity: {rule.id} can't be changed (a doc that "
-            "can't be read, or reads two ways, must never pass)"
+            f"{config.where('rules', rule.id, 'severity')}: rules.{rule.id}: severity: "
+            f"{rule.id} can't be changed (a doc that can't be read, or reads two ways, must "
+            "never pass)"
         )
     params = {**rule.params, **overrides}
     severity = Severity.parse(settings["severity"]) if "severity" in settings else rule.severity
@@ -72,9 +100,17 @@ def _param_problem(default: Any, value: Any) -> str | None:
         return "is negative" if value < 0 else None
     if isinstance(default, str | list | dict) and not isinstance(value, type(default)):
         return f"is not {_kind(default)}"
-    if isinstance(default, list) and all(isinstance(item, str) for item in default):
-        return None if all(isinstance(item, str) for item in value) else "is not a list of text"
+    texts = isinstance(default, list | dict) and all(
+        isinstance(t, str) for t in strings_of(default)
+    )
+    if texts and not all(isinstance(item, str) for item in strings_of(value)):
+        return f"is not {_kind(default)} of text"
     return None
+
+
+def strings_of(value: list[Any] | dict[str, Any]) -> list[Any]:
+    """A list's items, or a mapping's values."""
+    return list(value.values()) if isinstance(value, dict) else list(value)
 
 
 def _kind(value: Any) -> str:
@@ -97,12 +133,15 @@ def rubric_for(
         else [*default_sources(), *paths]
     )
     rubric = load_rubric(sources)
-    where = str(config.source or "the command line")
     for rule_id in config.rules:
         if rule_id not in rubric.rules:
-            raise ConfigError(f"{where}: rules: unknown rule {rule_id!r} (see `deploylint rules`)")
+            close = difflib.get_close_matches(rule_id, sorted(rubric.rules), n=1)
+            hint = f" (did you mean {close[0]}?)" if close else " (see `deploylint rules`)"
+            raise ConfigError(
+                f"{config.where('rules', rule_id)}: rules: unknown rule {rule_id!r}{hint}"
+            )
     rules = {
-        rule_id: _customized(rule, config.rules[rule_id], where)
+        rule_id: _customized(rule, config.rules[rule_id], config)
         if rule_id in config.rules
         else rule
         for rule_id, rule in rubric.rules.items()
@@ -114,48 +153,11 @@ def ignored_rules(
     rubric: Rubric, config: Config, select: Sequence[str] = (), ignore: Sequence[str] = ()
 ) -> frozenset[str]:
     """Rules not to report: outside `select` (when given) or in `ignore`; never ALWAYS."""
-    where = str(config.source or "the command line")
-    wanted = [*config.select, *select]
-    chosen = _matched(rubric, wanted, "select", where) if wanted else set(rubric.rules)
-    dropped = _matched(rubric, [*config.ignore, *ignore], "ignore", where)
+    wanted = _refs(config, "select", select)
+    chosen = _matched(rubric, wanted, "select") if wanted else set(rubric.rules)
+    dropped = _matched(rubric, _refs(config, "ignore", ignore), "ignore")
     return frozenset((set(rubric.rules) - chosen) | dropped) - ALWAYS
 
 
 def unwaivable_rules(rubric: Rubric, config: Config) -> frozenset[str]:
-    return frozenset(_matched(rubric, config.unwaivable, "unwaivable", str(config.source)))
-
-
-def shaping(
-    config: Config,
-    rubric: Rubric,
-    ignored: frozenset[str],
-    *,
-    extra: Sequence[Path] = (),
-    replace_default: bool = False,
-) -> Shaping:
-    """What shaped a run besides the docs, for the report to say (see report.Shaping)."""
-    changed = {k: v["severity"] for k, v in config.rules.items() if "severity" in v}
-    if changed:
-        plain = rubric_for(replace(config, rules={}), extra, replace_default=replace_default)
-        severities = tuple(
-            (rule_id, plain.rules[rule_id].severity.label, Severity.parse(now).label)
-            for rule_id, now in sorted(changed.items())
-            if plain.rules[rule_id].severity != Severity.parse(now)
-        )
-    else:
-        severities = ()
-    return Shaping(
-        config=_config_name(config),
-        rubrics=tuple(str(p) for p in (*config.rubric, *extra)),
-        default_rubric=not (replace_default or config.rubric_replace_default),
-        ignored=tuple(sorted(ignored & set(rubric.rules))),
-        severities=severities,
-    )
-
-
-def _config_name(config: Config) -> str | None:
-    if config.source is None:
-        return None
-    if config.gate_ref is not None and config.folder is not None:
-        return f"{config.folder / config.source.name} (as at {config.gate_ref})"
-    return str(config.source)
+    return frozenset(_matched(rubric, _refs(config, "unwaivable"), "unwaivable"))

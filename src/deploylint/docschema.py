@@ -114,6 +114,22 @@ def _explain(error: Any, doc: LoadedDoc) -> Iterator[ShapeProblem]:
         yield ShapeProblem("DL007", doc.locate(path), path, _invalid(error, path))
 
 
+def sentence(error: Any) -> tuple[KeyPath, str]:
+    """One jsonschema error as a doc's problem is worded (an unknown key with its closest
+    known one, a misspelt value with its), and the key path it is about: for a config."""
+    path: KeyPath = tuple(error.absolute_path)
+    if error.validator == "additionalProperties":
+        key = next(iter(_unknown_keys(error.instance, error.schema)), "?")
+        return (*path, key), _unknown_key(key, error.schema)
+    if "propertyNames" in error.relative_schema_path:  # the key itself doesn't fit
+        return (*path, error.instance), f"`{error.instance}` is not a rule id such as KS001"
+    described = error.schema.get("description") if error.validator == "pattern" else None
+    if described:
+        wanted = described[:1].lower() + described[1:].rstrip(".")
+        return path, f"{_name(path)} must be {wanted}, not {_shown(error.instance)}"
+    return path, _invalid(error, path)
+
+
 def _unknown_keys(instance: dict[str, Any], schema: dict[str, Any]) -> list[str]:
     known = schema.get("properties", {})
     patterns = [re.compile(p) for p in schema.get("patternProperties", {})]
@@ -125,8 +141,12 @@ def _unknown_keys(instance: dict[str, Any], schema: dict[str, Any]) -> list[str]
 def _unknown_key(key: str, schema: dict[str, Any]) -> str:
     known = list(schema.get("properties", {}))
     close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-    hint = f" (did you mean `{close[0]}`?)" if close else f" (known keys: {', '.join(known)})"
-    return f"unknown key `{key}`{hint}"
+    hint = f" (did you mean `{close[0]}`?)" if close else f" (known keys: {', '.join(known)}"
+    if not close and any(
+        pattern.startswith("^x-") for pattern in schema.get("patternProperties", {})
+    ):
+        hint += f"; a key of your own starts with `x-`, as in `x-{key}`"
+    return f"unknown key `{key}`{hint}" + ("" if close else ")")
 
 
 def _name(path: KeyPath) -> str:

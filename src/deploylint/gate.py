@@ -21,7 +21,7 @@ from deploylint.config import (
     declares_deploylint,
     load_config,
 )
-from deploylint.gitbase import GitError, GitRef, extract, extract_tree
+from deploylint.gitbase import GitError, GitRef
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,3 +91,22 @@ def open_gate(
             raise GitError(f"--rubric {path}: outside the repository of --gate-from {ref_name}")
         copies.append(extract_tree(ref, named, into))
     return Gate(config, tuple(copies), ref)
+
+
+def extract(ref: GitRef, relative: str, into: Path) -> Path | None:
+    """Copy one file out of the ref to the same relative path under ``into`` (a fresh private
+    folder); None when the ref has no such file, or it is over the size limit."""
+    content = ref.read_blob(relative)
+    if not isinstance(content, bytes):
+        return None
+    target = into / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(content)
+    return target
+
+
+def extract_tree(ref: GitRef, relative: str, into: Path) -> Path:
+    """Copy a file or a folder (every file below it) out of the ref; the copy's path."""
+    for name in ref.files(relative):
+        extract(ref, name, into)
+    return into / relative

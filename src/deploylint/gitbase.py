@@ -146,6 +146,31 @@ class GitRef:
             return []
         return [os.fsdecode(name) for name in listed.stdout.split(b"\0") if name]
 
+    def renamed(self) -> dict[str, str]:
+        """Files git's rename detection pairs between the ref and the work tree: new path ->
+        old path (repository-relative). Regular files only (a link is never the doc it
+        points at), and renames only, never copies: the old path is gone."""
+        listed = git(
+            "diff", "--raw", "-z", "-M", "--no-ext-diff", "--no-textconv", self.commit, "--",
+            cwd=self.root,
+        )  # fmt: skip
+        fields = listed.stdout.split(b"\0") if listed.returncode == 0 else []
+        pairs, at = {}, 0
+        while at < len(fields) - 1:
+            head = fields[at].split()
+            named = 2 if len(head) == 5 and head[4][:1] in (b"R", b"C") else 1
+            regular = len(head) == 5 and head[0][1:4] == head[1][:3] == b"100"
+            if named == 2 and head[4][:1] == b"R" and regular:
+                pairs[os.fsdecode(fields[at + 2])] = os.fsdecode(fields[at + 1])
+            at += 1 + named
+        return pairs
+
+    def last_commit(self, relative: str) -> str | None:
+        """The newest commit at or before the ref that changed ``relative`` (None: none)."""
+        found = git("log", "-1", "--format=%H", self.commit, "--", relative, cwd=self.root)
+        commit = found.stdout.decode().strip() if found.returncode == 0 else ""
+        return commit or None
+
     def _started(self) -> subprocess.Popen[bytes]:
         if self._batch is None:
             try:
@@ -182,22 +207,3 @@ def _exactly(stream: IO[bytes], size: int) -> bytes:
         chunks.append(chunk)
         left -= len(chunk)
     return b"".join(chunks)
-
-
-def extract(ref: GitRef, relative: str, into: Path) -> Path | None:
-    """Copy one file out of the ref to the same relative path under ``into`` (a fresh private
-    folder); None when the ref has no such file, or it is over the size limit."""
-    content = ref.read_blob(relative)
-    if not isinstance(content, bytes):
-        return None
-    target = into / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(content)
-    return target
-
-
-def extract_tree(ref: GitRef, relative: str, into: Path) -> Path:
-    """Copy a file or a folder (every file below it) out of the ref; the copy's path."""
-    for name in ref.files(relative):
-        extract(ref, name, into)
-    return into / relative

@@ -48,6 +48,7 @@ class DocResult:
     applied: frozenset[str] = frozenset()  # rules that applied: met unless they have findings
     facts: DocFacts | None = None  # what the doc contributes to the fleet view
     waivers: tuple[ActiveWaiver, ...] = ()
+    blast_radius: str | None = None  # the doc's whole blast radius (None: not graded)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +102,7 @@ def grade_doc(doc: LoadedDoc, *, file: str, settings: Settings) -> DocResult:
     hits: list[Hit] = []
     applied = {rule.id for rule in rules if rule.area == "document"}
     model = build(doc.data) if doc.gradable else None
+    graded = False
     if doc.gradable:
         unknown_version = api_version_problem(doc)
         if unknown_version is not None:
@@ -111,7 +113,7 @@ def grade_doc(doc: LoadedDoc, *, file: str, settings: Settings) -> DocResult:
             # Ignored rules run too: a placeholder they report stays theirs (quiet with
             # them) rather than turning up as RV011, and a waiver naming one still matches.
             evaluation = evaluate(doc.data, rules, today=settings.today, model=model)
-            hits = evaluation.hits
+            hits, graded = evaluation.hits, True
             applied |= evaluation.applied
         if doc.data.get("waivers"):
             applied |= {rule.id for rule in rules if rule.area == "waivers"}
@@ -139,6 +141,7 @@ def grade_doc(doc: LoadedDoc, *, file: str, settings: Settings) -> DocResult:
         applied=frozenset(applied | {f.rule for f in findings}) - settings.ignored,
         facts=doc_facts(doc, file=file, name=name, model=model) if doc.gradable else None,
         waivers=tuple(active),
+        blast_radius=view.blast.text() if graded else None,
     )
 
 

@@ -84,6 +84,7 @@ class Report:
     rubric: Rubric | None = None  # the rules graded against (rule tables, area grades)
     left_out: int = 0  # findings known in the baseline or at --diff-base, not reported
     shaped: Shaping = Shaping()  # the config, rubrics and rule changes behind this report
+    baseline_written: str | None = None  # --write-baseline: recording was the point, exit 0
 
     @property
     def findings(self) -> list[Finding]:
@@ -111,4 +112,6 @@ class Report:
     def exit_code(self) -> ExitCode:
         if self.errors:
             return ExitCode.ERROR
+        if self.baseline_written is not None:  # `set -e` adoption scripts go on
+            return ExitCode.CLEAN
         return ExitCode.FINDINGS if self.failing else ExitCode.CLEAN

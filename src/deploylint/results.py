@@ -81,6 +81,7 @@ def _encoded(result: FileResult) -> dict[str, Any]:
                 "applied": sorted(doc.applied),
                 "facts": encode_facts(doc.facts) if doc.facts is not None else None,
                 "waivers": [plain(w) for w in doc.waivers],
+                "blast_radius": doc.blast_radius,
             }
             for doc in result.documents
         ],
@@ -97,10 +98,15 @@ def _decoded(entry: dict[str, Any], file: str) -> FileResult:
             applied=frozenset(str(rule) for rule in doc["applied"]),
             facts=decode_facts(doc["facts"], file) if doc["facts"] is not None else None,
             waivers=tuple(ActiveWaiver(**{**w, "path": tuple(w["path"])}) for w in doc["waivers"]),
+            blast_radius=_text_or_none(doc["blast_radius"]),
         )
         for doc in entry["documents"]
     )
     return FileResult(file, documents, skipped=int(entry["skipped"]))
+
+
+def _text_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 # Text that many findings repeat. A fresh result shares these strings (a rule's own

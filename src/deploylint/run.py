@@ -7,21 +7,23 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
 from deploylint.baseline import BaselineError, Key, keys, read_baseline, suppress, write_baseline
 from deploylint.collect import Graded, Selection, grade_paths, settings_for
 from deploylint.config import Config, ConfigError
-from deploylint.configure import shaping
 from deploylint.findings import Severity
 from deploylint.fleet_context import Context, context_facts, fleet_facts
 from deploylint.gitbase import GitError, GitRef
 from deploylint.grade import FileResult, Settings, grade_file, with_fleet
 from deploylint.messages import say
+from deploylint.renames import BaseRenames, baseline_followed
 from deploylint.report import ExitCode, Report, Shaping
 from deploylint.reporters import RenderOptions, render_rich, reporter, write_report
+from deploylint.reporters.text import summary_line
 from deploylint.rubric.load import RubricError
-from deploylint.sources import Filter, Source, discover
+from deploylint.shaping import shaping
+from deploylint.sources import Filter, discover
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +46,7 @@ class Options:
     fleet_context: tuple[str, ...] = ()  # other docs the fleet rules see, never reported on
     gate: GitRef | None = None  # --gate-from: the baseline is read as it is at this ref
     use_cache: bool = True  # --no-cache: grade every file, read and write no results
+    report_file: Path | None = None  # --output: the report's file (its summary goes to stderr)
 
 
 class RunError(Exception):
@@ -96,36 +99,47 @@ def _prepare(options: Options, err: TextIO) -> Prepared:
     return Prepared(settings, graded, context)
 
 
+class Baseline(NamedTuple):
+    path: Path
+    shown: str  # as written: on the command line, or in the config
+    named: str  # where it was named, for its errors
+
+
+def _baseline(options: Options) -> Baseline | None:
+    """The baseline file the run leaves findings out by: --baseline, else the config's
+    `baseline:` unless the run records one or compares with a git ref."""
+    if options.baseline is not None:
+        return Baseline(options.baseline, str(options.baseline), "--baseline")
+    config = options.config
+    if config.baseline is None or options.write_baseline or options.diff_base:
+        return None
+    where = f"{config.where('baseline')}: baseline"
+    return Baseline(config.root / config.baseline, config.baseline, where)
+
+
 def _known(options: Options, prepared: Prepared) -> tuple[Counter[Key], Path | None, str]:
     """The findings to leave out: from the baseline file, or the same docs at --diff-base."""
-    if options.baseline is not None:
-        return (
-            read_baseline(options.baseline, options.gate),
-            options.baseline.parent,
-            f"baseline {options.baseline}",
-        )
+    baseline = _baseline(options)
+    if baseline is not None:
+        named = f"{baseline.named} {baseline.shown}"
+        known = read_baseline(baseline.path, options.gate, named=named)
+        folder = baseline.path.parent
+        known = baseline_followed(known, folder, baseline.path, options.gate)
+        return known, folder, f"baseline {baseline.shown}"
     assert options.diff_base is not None
     settings = prepared.settings
     ref = GitRef(options.diff_base, Path.cwd(), max_bytes=settings.limits.max_bytes)
     only = Filter(options.config.root, options.config.include, options.config.exclude)
     results: list[FileResult] = []
+    at_base = BaseRenames(ref)
     for source in discover(options.paths, only).sources:
-        content = _at_base(ref, source)
+        content = at_base.content(source)
         if content is not None:
             results.append(
                 grade_file(content, file=source.name, settings=settings, sniff=source.found)
             )
     base = with_fleet(results, settings, prepared.context)
     return keys(f for r in base for f in r.findings), None, f"--diff-base {options.diff_base}"
-
-
-def _at_base(ref: GitRef, source: Source) -> bytes | int | None:
-    """What the base had where ``source`` is now: the same content at every path that leads
-    to it (a new link to a grandfathered doc is a new doc, never the old one), else None."""
-    if source.path is None:
-        return None
-    contents = {ref.read(path) for path in source.at or (source.path,)}
-    return contents.pop() if len(contents) == 1 else None
 
 
 def _shaped(options: Options, settings: Settings) -> Shaping:
@@ -148,11 +162,11 @@ def run(options: Options, *, out: TextIO, err: TextIO) -> int:
         if options.write_baseline is not None:
             written = write_baseline(options.write_baseline, results)
             say(err, f"wrote {written} finding(s) to the baseline {options.write_baseline}", None)
-        if options.baseline is not None or options.diff_base is not None:
+        if _baseline(options) is not None or options.diff_base is not None:
             known, folder, what = _known(options, prepared)
             trimmed = suppress(results, known, folder)
             results, left_out = trimmed.results, trimmed.count
-            for rule, file, key_path in trimmed.stale if options.baseline is not None else ():
+            for rule, file, key_path in trimmed.stale if folder is not None else ():
                 say(err, f"stale baseline entry {rule} {file} {key_path}", "warning")
             if left_out:
                 say(err, f"{left_out} finding(s) left out: known in the {what}", None)
@@ -172,10 +186,11 @@ def run(options: Options, *, out: TextIO, err: TextIO) -> int:
         rubric=settings.rubric,
         left_out=left_out,
         shaped=_shaped(options, settings),
+        baseline_written=str(options.write_baseline) if options.write_baseline else None,
     )
     write_report(reporter(options.format), report, options.render, out)
-    if options.write_baseline is not None and report.exit_code == ExitCode.FINDINGS:
-        return ExitCode.CLEAN  # recording the findings was the point (`set -e` adoption scripts)
+    if options.report_file is not None:  # a CI log shows why the job failed, in one line
+        say(err, f"{summary_line(report)} (report: {options.report_file})", None)
     return report.exit_code
 
 
@@ -183,8 +198,9 @@ def run_fleet(options: Options, *, out: TextIO, err: TextIO) -> int:
     """``deploylint fleet``: the map of resources, writers and locks; 0 unless an error.
     It needs each doc's facts only, never its grade: they come from the per-folder index
     the hook's context uses, so an unchanged file isn't read again."""
-    from deploylint.fleet.map import as_markdown, as_table, fleet_map
+    from deploylint.fleet.map import as_blocks, as_markdown, as_table, fleet_map
     from deploylint.grade import grade_doc
+    from deploylint.reporters.text import MIN_WIDTH, PLAIN_WIDTH
 
     try:
         settings = settings_for(options.config, options.today, options.selection)
@@ -212,6 +228,8 @@ def run_fleet(options: Options, *, out: TextIO, err: TextIO) -> int:
         out.write(json.dumps([row.record() for row in rows], indent=2, ensure_ascii=False) + "\n")
     elif options.format == "markdown":
         out.write(as_markdown(rows))
-    else:
+    elif options.render.terminal:
         out.write(render_rich([as_table(rows)], options.render))
+    else:  # CI logs, a pipe: plain blocks, as check's
+        out.write(as_blocks(rows, max(MIN_WIDTH, options.render.width or PLAIN_WIDTH)))
     return ExitCode.ERROR if errors or unread else ExitCode.CLEAN

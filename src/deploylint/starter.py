@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Final
+
+from deploylint.repository import repository_root
 
 DEFAULT_SCHEMA: Final = "deploylint.schema.json"  # `deploylint schema -o deploylint.schema.json`
 
@@ -43,11 +47,33 @@ def _local(schema: str) -> bool:
 
 
 def schema_to_write(doc: Path, schema: str) -> Path | None:
-    """Where the doc's $schema line points, beside the doc, when that file is missing."""
+    """Where the doc's $schema line points (from the doc's folder), when that file is missing."""
     if not _local(schema):
         return None
-    target = doc.parent / schema
+    target = Path(os.path.normpath(doc.parent / schema))
     return None if target.exists() else target
+
+
+def shared_schema(doc: Path) -> str:
+    """The $schema line of a doc `init -o` writes: one file for every doc of the repository,
+    the nearest deploylint.schema.json from the doc's folder up to the repository root, else
+    one at the root (outside a repository, beside the doc), as a path from the doc's folder.
+    Three docs in three folders share one schema instead of holding three copies."""
+    folder = Path(os.path.normpath(doc.absolute().parent))
+    root = repository_root(folder)
+    for above in (folder, *(p for p in folder.parents if p.is_relative_to(root))):
+        if (above / DEFAULT_SCHEMA).is_file():
+            return Path(os.path.relpath(above / DEFAULT_SCHEMA, folder)).as_posix()
+    home = root if (root / ".git").exists() else folder
+    return Path(os.path.relpath(home / DEFAULT_SCHEMA, folder)).as_posix()
+
+
+def one_line_problem(schema: str) -> str | None:
+    """Why ``schema`` can't be the doc's first line (a line break would start a line of YAML
+    of its own: `apiVersion: evil/v9`), or None."""
+    if len(schema.splitlines()) > 1 or any(unicodedata.category(c) == "Cc" for c in schema):
+        return f"--schema: {schema!r} is not a path or URL on one line"
+    return None
 
 
 def doc_schema() -> str:

@@ -31,12 +31,15 @@ class Gate(StrEnum):
     FAIL = "FAIL"
     INCOMPLETE = "INCOMPLETE"  # an error: not everything was graded, so never PASS
     NOT_GATING = "NOT GATING"  # --fail-on none
+    BASELINE_WRITTEN = "BASELINE WRITTEN"  # --write-baseline: recorded, not gated
 
 
 def run_gate(report: Report) -> Gate:
     """INCOMPLETE whenever the run had an error (exit 2), whatever was or wasn't found."""
     if report.errors:
         return Gate.INCOMPLETE
+    if report.baseline_written is not None:
+        return Gate.BASELINE_WRITTEN
     if report.fail_on is None:
         return Gate.NOT_GATING
     return Gate.FAIL if report.failing else Gate.PASS
@@ -47,6 +50,9 @@ def gate_sentence(report: Report) -> str:
     errors = len(report.errors)
     if errors:
         return f"{errors} error{'s' if errors != 1 else ''}, not everything was graded: INCOMPLETE"
+    if report.baseline_written is not None:
+        recorded = sum(not f.waived for f in report.findings)
+        return f"{recorded} recorded in {report.baseline_written}: {Gate.BASELINE_WRITTEN}"
     if report.fail_on is None:
         return "Not gating (--fail-on none)"
     return f"{len(report.failing)} at or above {report.fail_on.label}: {run_gate(report)}"

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, Literal
 
-from deploylint.config import repository_root
+from deploylint.repository import repository_root
 
 YAML_SUFFIXES: Final = (".yaml", ".yml")
 MAX_DEPTH: Final = 100  # folders below a named one; deeper is a warning, not a crash

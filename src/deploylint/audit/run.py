@@ -10,16 +10,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, TextIO
 
-from deploylint import __version__
 from deploylint.audit.check import DEFAULT_COLUMNS, AuditSpec, RowHit, check_row
 from deploylint.audit.rows import Row, read_rows
-from deploylint.escape import json_text
+from deploylint.audit.streams import stream_for
 from deploylint.findings import Finding, Position, Severity
 from deploylint.loader import Limits, load_bytes
 from deploylint.messages import say
 from deploylint.report import ExitCode
-from deploylint.reporters import RenderOptions, console
-from deploylint.reporters.json_report import FORMAT_VERSION, indented_record
+from deploylint.reporters import RenderOptions
 from deploylint.rubric.doc_model import build
 from deploylint.rubric.model import Rubric
 from deploylint.rubric.render import build_finding
@@ -116,67 +114,6 @@ def open_rows(file: str) -> IO[bytes]:
         raise AuditError(f"{file}: {error.strerror or error}") from None
 
 
-class _JsonStream:
-    """One JSON object, written as findings arrive: header, findings array, summary."""
-
-    def __init__(self, out: TextIO, file: str) -> None:
-        self.out, self.first = out, True
-        head = {
-            "format_version": FORMAT_VERSION,
-            "tool": {"name": "deploylint", "version": __version__},
-        }
-        out.write(
-            json.dumps(head, indent=2)[:-2] + f',\n  "file": {json.dumps(file)},\n  "findings": ['
-        )
-
-    def write(self, found: Finding) -> None:
-        record = json_text(indented_record(found))
-        self.out.write(("\n    " if self.first else ",\n    ") + record)
-        self.first = False
-
-    def close(self, summary: dict[str, Any]) -> None:
-        body = json.dumps(summary, indent=2).replace("\n", "\n  ")
-        self.out.write(("\n  " if not self.first else "") + f'],\n  "summary": {body}\n}}\n')
-
-
-class _TextStream:
-    """A block per finding (location, rule, the three columns), then a summary line: rich on
-    a terminal, plain blocks (no token split across lines) anywhere else."""
-
-    def __init__(self, out: TextIO, render: RenderOptions) -> None:
-        self.out, self.render = out, render
-        self.console = console(out, render) if render.terminal else None
-
-    def write(self, found: Finding) -> None:
-        if self.console is not None:
-            from deploylint.reporters.text_rich import stacked
-
-            self.console.print(stacked((found,)))
-            return
-        from deploylint.reporters.text import PLAIN_WIDTH, plain_block
-
-        width = self.render.width or PLAIN_WIDTH
-        self.out.write("".join(line + "\n" for line in plain_block(found, width)))
-
-    def close(self, summary: dict[str, Any]) -> None:
-        counts = ", ".join(f"{n} {s}" for s, n in summary["by_severity"].items() if n)
-        rows, found = summary["rows"], summary["findings"]
-        line = f"{rows} row{'' if rows == 1 else 's'}: {found} finding{'' if found == 1 else 's'}"
-        line += f" ({counts})" if counts else ""
-        gate = "FAIL" if summary["failing"] else "PASS"
-        if summary["fail_on"] != "none":
-            line += f". {summary['failing']} at or above {summary['fail_on']}: {gate}"
-        if self.console is None:
-            self.out.write(line + "\n")
-            return
-        from rich.text import Text
-
-        styled = Text(line)
-        if line.endswith(gate):
-            styled.stylize("bold red" if gate == "FAIL" else "bold green", len(line) - len(gate))
-        self.console.print(styled)
-
-
 def run_audit(options: AuditOptions, rubric: Rubric, *, out: TextIO, err: TextIO) -> int:
     """Check every row; return 1 when a finding is at or above --fail-on, 2 on an error."""
     try:
@@ -185,11 +122,7 @@ def run_audit(options: AuditOptions, rubric: Rubric, *, out: TextIO, err: TextIO
     except AuditError as error:
         say(err, str(error))
         return ExitCode.ERROR
-    writer = (
-        _JsonStream(out, options.file)
-        if options.format == "json"
-        else _TextStream(out, options.render)
-    )
+    writer = stream_for(options.format, out, options.file, options.render, rubric)
     counts: Counter[Severity] = Counter()
     rows = Counter[str]()
 

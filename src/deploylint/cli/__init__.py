@@ -28,18 +28,30 @@ if TYPE_CHECKING:
     from deploylint.config import Config
     from deploylint.rubric.model import Rubric
 
-EXIT_CODES: Final = (
-    "Exit codes: 0 = nothing at or above --fail-on (waived findings never count); "
-    "1 = at least one finding at or above --fail-on; "
-    "2 = usage, configuration or internal error, or a path that could not be read."
+EXIT_CODES: Final = (  # \b: help keeps these lines as written (one code a line)
+    "\b\nExit codes:\n"
+    "0 = nothing at or above --fail-on (waived findings never count)\n"
+    "1 = at least one finding at or above --fail-on\n"
+    "2 = usage, configuration or internal error, or a path that could not be read"
 )
+
+
+def one_of(choices: Any) -> str:
+    """Choices as help text: `a, b or c`. A narrow help column splits a `<a|b|c>` metavar
+    mid-word (`<text|json|markd` / `own|…`); the options show FORMAT or SEVERITY instead."""
+    names = [str(getattr(choice, "value", choice)) for choice in choices]
+    return ", ".join(names[:-1]) + " or " + names[-1]
+
+
+SEVERITIES: Final = (*(s.label for s in sorted(Severity, reverse=True)), "none")
+
 
 if TYPE_CHECKING:  # typer needs enums for choices; to mypy they are the strings they carry
     Format = str
     FailOn = str
 else:
     Format = StrEnum("Format", [(name, name) for name in REPORTERS])
-    FailOn = StrEnum("FailOn", [s.label for s in sorted(Severity, reverse=True)] + ["none"])
+    FailOn = StrEnum("FailOn", list(SEVERITIES))
 
 
 class ViewFormat(StrEnum):
@@ -51,6 +63,8 @@ class ViewFormat(StrEnum):
 class RowsFormat(StrEnum):
     text = "text"
     json = "json"
+    github = "github"
+    sarif = "sarif"
 
 
 Paths = Annotated[
@@ -66,7 +80,9 @@ FailOnOption = Annotated[
     FailOn,
     typer.Option(
         "--fail-on",
-        help="Exit 1 when an unwaived finding is at or above this severity; none never fails.",
+        metavar="SEVERITY",
+        help="Exit 1 when an unwaived finding is at or above this severity "
+        f"({one_of(SEVERITIES)}); none never fails.",
     ),
 ]
 Today = Annotated[
@@ -124,6 +140,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,  # ours (cli/completion.py) honours the shell named
     pretty_exceptions_enable=False,
+    # click's plain help: prose wraps at spaces and an option's metavar is never cut in two
+    # (rich's help panel folded `<text|json|markd` / `own|…>` in a narrow column)
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -176,11 +195,12 @@ def grading_day(today: datetime | None) -> date:
 
 def render_options(chosen: str, *, quiet: bool = False, to_file: bool = False) -> RenderOptions:
     """Terminal, colour and width as rich detects them (NO_COLOR, FORCE_COLOR, a pipe)."""
-    if chosen != "text" or to_file:
-        return RenderOptions(quiet=quiet, width=120 if to_file else None)
+    columns = os.environ.get("COLUMNS", "")
+    plain = RenderOptions(quiet=quiet, width=int(columns) if columns.isdigit() else None)
+    if chosen != "text" or to_file:  # -o out.txt is as wide as > out.txt
+        return plain
     if plainly_not_a_terminal():  # CI logs, pre-commit, a pipe: no need to import rich
-        columns = os.environ.get("COLUMNS")
-        return RenderOptions(quiet=quiet, width=int(columns) if columns else None)
+        return plain
     from rich.console import Console
 
     console = Console(file=sys.stdout)

@@ -16,6 +16,7 @@ from deploylint.cli import (
     app,
     choice_value,
     command_rubric,
+    one_of,
     render_options,
     severity_threshold,
     write_output,
@@ -42,7 +43,10 @@ def audit(
         ),
     ] = None,
     output_format: Annotated[
-        RowsFormat, typer.Option("--format", "-f", help="Output format.")
+        RowsFormat,
+        typer.Option(
+            "--format", "-f", metavar="FORMAT", help=f"Output format: {one_of(RowsFormat)}."
+        ),
     ] = RowsFormat.text,
     fail_on: FailOnOption = "high",
     config: ConfigOption = None,

@@ -41,15 +41,31 @@ def init(
         ),
     ] = None,
     agents: Annotated[
-        int, typer.Option(min=1, max=50, help="How many agents, when no --agent is given.")
+        int,
+        typer.Option(
+            min=1, max=50, metavar="N", help="How many agents (1 to 50), when no --agent is given."
+        ),
     ] = 1,
     schema_ref: Annotated[
-        str, typer.Option("--schema", help="The $schema path or URL editors validate against.")
-    ] = "deploylint.schema.json",
+        str | None,
+        typer.Option(
+            "--schema",
+            help="The $schema path or URL editors validate against. Default: "
+            "deploylint.schema.json; with -o, the repository's one shared schema file (the "
+            "nearest above the doc, else written at the repository's root).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Write a commented starter doc; `check` on it lists what remains to fill in."""
-    from deploylint.starter import starter_doc
+    from deploylint.starter import DEFAULT_SCHEMA, one_line_problem, shared_schema, starter_doc
 
+    problem = one_line_problem(schema_ref) if schema_ref is not None else None
+    if problem is not None:
+        say(sys.stderr, problem)
+        raise typer.Exit(2)
+    if schema_ref is None:
+        schema_ref = shared_schema(output) if output is not None else DEFAULT_SCHEMA
     ids = agent or [
         f"{name}-agent" if agents == 1 else f"{name}-agent-{n}" for n in range(1, agents + 1)
     ]
@@ -57,13 +73,13 @@ def init(
     code = write_output(output, text_writer(text), replace=False)
     if output is not None and code == 0:
         say(sys.stderr, f"wrote {output}; `deploylint check {output}` lists what to fill in", None)
-        code = _schema_beside(output, schema_ref)
+        code = _schema_for(output, schema_ref)
     raise typer.Exit(code)
 
 
-def _schema_beside(doc: Path, schema_ref: str) -> int:
-    """Write the JSON Schema the doc's first line names beside it, when it isn't there yet,
-    so editors validate the new doc at once."""
+def _schema_for(doc: Path, schema_ref: str) -> int:
+    """Write the JSON Schema the doc's first line names, when it isn't there yet, so editors
+    validate the new doc at once."""
     from deploylint.starter import doc_schema, schema_to_write
 
     target = schema_to_write(doc, schema_ref)
@@ -71,7 +87,8 @@ def _schema_beside(doc: Path, schema_ref: str) -> int:
         return 0
     code = write_output(target, text_writer(doc_schema()), replace=False)
     if code == 0:
-        say(sys.stderr, f"wrote {target}: the JSON Schema the doc's first line names", None)
+        say(sys.stderr, f"wrote {target}: the JSON Schema the doc's first line names (the next "
+            "`init -o` in this repository points at it too)", None)  # fmt: skip
     return code
 
 
@@ -114,7 +131,17 @@ def _rubric_to_test(paths: list[Path]) -> Rubric:
     try:
         return rubric_for(command_config(None, True), tuple(paths), replace_default=False)
     except RubricError as error:
-        if "already defined" not in str(error):
-            say(sys.stderr, str(error))
-            raise typer.Exit(2) from None
-    return command_rubric(None, True, paths, only=True)
+        clash = error
+    if "already defined" in str(clash):
+        alone = command_rubric(None, True, paths, only=True)
+        if _redefines_the_shipped(alone):
+            return alone
+    say(sys.stderr, str(clash))  # a custom rule reusing a shipped id too: as `check` says it
+    raise typer.Exit(2)
+
+
+def _redefines_the_shipped(rubric: Rubric) -> bool:
+    """Whether ``rubric`` holds every shipped rule: a copy of `rubrics/default`."""
+    from deploylint.rubric.load import load_default
+
+    return set(load_default().rules) <= set(rubric.rules)

@@ -13,6 +13,7 @@ import typer
 
 from deploylint.cli import (
     EXIT_CODES,
+    SEVERITIES,
     ConfigOption,
     FailOn,
     Format,
@@ -27,12 +28,13 @@ from deploylint.cli import (
     command_config,
     default_format,
     grading_day,
+    one_of,
     render_options,
     severity_threshold,
     write_output,
 )
 from deploylint.messages import say
-from deploylint.reporters import ReportError
+from deploylint.reporters import REPORTERS, ReportError
 
 if TYPE_CHECKING:
     from deploylint.run import Options
@@ -46,7 +48,9 @@ def check(
         typer.Option(
             "--format",
             "-f",
-            help="Output format. Default: text (github inside GitHub Actions).",
+            metavar="FORMAT",
+            help=f"Output format: {one_of(REPORTERS)}. Default: text (github inside GitHub "
+            "Actions).",
             show_default=False,
         ),
     ] = None,
@@ -54,8 +58,9 @@ def check(
         FailOn | None,
         typer.Option(
             "--fail-on",
-            help="Exit 1 when an unwaived finding is at or above this severity; none never "
-            "fails. Default: the config's fail_on, else high.",
+            metavar="SEVERITY",
+            help="Exit 1 when an unwaived finding is at or above this severity "
+            f"({one_of(SEVERITIES)}); none never fails. Default: the config's fail_on, else high.",
             show_default=False,
         ),
     ] = None,
@@ -127,6 +132,7 @@ def check(
             "--jobs",
             "-j",
             min=1,
+            metavar="N",
             help="Worker processes. Default: from 200 files, one per free core (at most one "
             "per 100 files, and 8).",
             show_default=False,
@@ -203,6 +209,7 @@ def check(
         jobs=jobs,
         fleet_context=tuple(fleet_context or ()),
         use_cache=not no_cache,
+        report_file=output,
     )
     with ExitStack() as stack:
         if gate_from is not None:  # the gate's files, read from the ref, live here for the run

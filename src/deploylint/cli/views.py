@@ -23,6 +23,7 @@ from deploylint.cli import (
     command_config,
     command_rubric,
     grading_day,
+    one_of,
     render_options,
     text_writer,
     write_output,
@@ -36,7 +37,10 @@ from deploylint.messages import say
 def fleet(
     paths: Paths = None,
     output_format: Annotated[
-        ViewFormat, typer.Option("--format", "-f", help="Output format.")
+        ViewFormat,
+        typer.Option(
+            "--format", "-f", metavar="FORMAT", help=f"Output format: {one_of(ViewFormat)}."
+        ),
     ] = ViewFormat.text,
     config: ConfigOption = None,
     no_config: NoConfigOption = False,
@@ -63,7 +67,10 @@ def fleet(
 @app.command()
 def rules(
     output_format: Annotated[
-        ViewFormat, typer.Option("--format", "-f", help="Output format.")
+        ViewFormat,
+        typer.Option(
+            "--format", "-f", metavar="FORMAT", help=f"Output format: {one_of(ViewFormat)}."
+        ),
     ] = ViewFormat.text,
     config: ConfigOption = None,
     no_config: NoConfigOption = False,
@@ -100,7 +107,9 @@ def explain(
     except UnknownRule as error:
         say(sys.stderr, str(error))
         raise typer.Exit(2) from None
-    write_output(None, text_writer(explain(rubric, rule, grading_day(today))), chosen="text")
+    width = render_options("text").width  # the terminal's, or COLUMNS
+    text = explain(rubric, rule, grading_day(today), width)
+    write_output(None, text_writer(text), chosen="text")
 
 
 class SchemaKind(StrEnum):
@@ -118,7 +127,9 @@ _SCHEMA_FILES: Final = {
 
 @app.command()
 def schema(
-    kind: Annotated[SchemaKind, typer.Argument(help="Which schema.")] = SchemaKind.doc,
+    kind: Annotated[
+        SchemaKind, typer.Argument(metavar="KIND", help=f"Which schema: {one_of(SchemaKind)}.")
+    ] = SchemaKind.doc,
     output: OutputOption = None,
 ) -> None:
     """Print a JSON Schema: the deployment doc (for editors), the config, or a rubric file."""

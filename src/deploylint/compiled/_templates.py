@@ -65,7 +65,7 @@ def _9cd216039faf5eb0(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _a03a7e829e8f2732(environment):
+def _381763978a4d4614(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -78,8 +78,7 @@ def _a03a7e829e8f2732(environment):
         pass
         yield 'nothing halts '
         yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'who'))
-        yield ': '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
+        yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'scope'))
 
     blocks = {}
     debug_info = '1=13'
@@ -208,7 +207,7 @@ def _27786a2b11887614(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _63a660a132e542df(environment):
+def _9c70306c108d2934(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -221,8 +220,8 @@ def _63a660a132e542df(environment):
         pass
         yield 'until someone is paged and responds, '
         yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'who'))
-        yield ' can keep acting: '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
+        yield ' can keep acting'
+        yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'scope'))
 
     blocks = {}
     debug_info = '1=13'
@@ -306,7 +305,7 @@ def _16443c5f60533eda(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _f2bb1fecee9e8c7d(environment):
+def _c94a3292d84ef438(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -319,8 +318,7 @@ def _f2bb1fecee9e8c7d(environment):
         pass
         yield "if the switch doesn't work, nothing halts "
         yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'who'))
-        yield ': '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
+        yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'scope'))
 
     blocks = {}
     debug_info = '1=13'
@@ -371,7 +369,7 @@ def _a9f53d74734b0d67(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _dc311afbdb0b033d(environment):
+def _db03c4d9373c8f50(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -384,8 +382,7 @@ def _dc311afbdb0b033d(environment):
         pass
         yield 'in production nobody knows whether the switch halts '
         yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'who'))
-        yield ': '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
+        yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'scope'))
 
     blocks = {}
     debug_info = '1=13'
@@ -409,7 +406,7 @@ def _ee13d026522e2ee3(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _e598dd03078f9c1b(environment):
+def _2267a7744451796f(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -422,8 +419,8 @@ def _e598dd03078f9c1b(environment):
         pass
         yield 'under load, in-flight work from '
         yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'who'))
-        yield ' may keep landing: '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
+        yield ' may keep landing'
+        yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'scope'))
 
     blocks = {}
     debug_info = '1=13'
@@ -574,7 +571,7 @@ def _73d77d9a7416d965(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _c1868a9f6086cfd0(environment):
+def _c14368dd72bcd8b5(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -587,8 +584,8 @@ def _c1868a9f6086cfd0(environment):
         pass
         yield 'actions already started by '
         yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'who'))
-        yield ' run to completion: '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
+        yield ' run to completion'
+        yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'scope'))
 
     blocks = {}
     debug_info = '1=13'
@@ -897,7 +894,7 @@ def _9c7f1d25bd3b02e2(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _65680c94cc9c8544(environment):
+def _fc7c2cbd4d2e3f92(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -910,8 +907,8 @@ def _65680c94cc9c8544(environment):
         pass
         yield 'nothing caps what '
         yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'who'))
-        yield ' can spend in one runaway run: '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
+        yield ' can spend in one runaway run'
+        yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'scope'))
 
     blocks = {}
     debug_info = '1=13'
@@ -2370,7 +2367,7 @@ def _fc8837695f8a2389(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _b10c8ddc17579822(environment):
+def _cc28302a88f05926(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -2385,8 +2382,8 @@ def _b10c8ddc17579822(environment):
         yield str((undefined(name='tool') if l_0_tool is missing else l_0_tool))
         yield ' calls from '
         yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'who'))
-        yield ' are unbounded: '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
+        yield ' are unbounded'
+        yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'scope'))
 
     blocks = {}
     debug_info = '1=13'
@@ -2668,7 +2665,7 @@ def _479c96ea9cc40121(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _ef59fec517759df8(environment):
+def _d5c6073f93e2cac4(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -2681,8 +2678,8 @@ def _ef59fec517759df8(environment):
         pass
         yield "one model's reading of a rate limit can multiply the calls made by "
         yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'who'))
-        yield ' (~30x in the 429 story): '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
+        yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'scope'))
+        yield ', ~30x in the 429 story'
 
     blocks = {}
     debug_info = '1=13'
@@ -2831,7 +2828,7 @@ def _e12cc40015867e3a(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _63eee949a5aa8ba6(environment):
+def _c0d8390735a4e520(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -2856,8 +2853,7 @@ def _63eee949a5aa8ba6(environment):
         yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'who'))
         yield ' to '
         yield str((t_1((undefined(name='targets') if l_0_targets is missing else l_0_targets)) if (undefined(name='targets') if l_0_targets is missing else l_0_targets) else 'their tools'))
-        yield ' while those are failing: '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
+        yield ' while those are failing'
 
     blocks = {}
     debug_info = '1=19'
@@ -2890,7 +2886,7 @@ def _1f5acf28948b21ca(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _9e553f6bd582c7cd(environment):
+def _cacb7d80c2401f01(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -2915,8 +2911,7 @@ def _9e553f6bd582c7cd(environment):
         yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'who'))
         yield ' arrive at '
         yield str((t_1((undefined(name='targets') if l_0_targets is missing else l_0_targets)) if (undefined(name='targets') if l_0_targets is missing else l_0_targets) else 'their tools'))
-        yield ' in bursts: '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
+        yield ' in bursts'
 
     blocks = {}
     debug_info = '1=19'
@@ -2957,7 +2952,7 @@ def _7ccf5260f8e64020(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _1573bedf7418b683(environment):
+def _b7bdf9e09b3fdd8f(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -2970,8 +2965,8 @@ def _1573bedf7418b683(environment):
         pass
         yield 'retries from '
         yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'who'))
-        yield ' can land inside the rate-limit window, where they are sure to fail: '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
+        yield ' can land inside the rate-limit window, where they are sure to fail'
+        yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'scope'))
 
     blocks = {}
     debug_info = '1=13'
@@ -3133,7 +3128,7 @@ def _f0bca2283546ef21(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _eda076b362a4cd28(environment):
+def _c260314a4ba3ac2d(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -3146,8 +3141,8 @@ def _eda076b362a4cd28(environment):
         pass
         yield 'one refused call from '
         yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'who'))
-        yield ' can become dozens against the same limit: '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
+        yield ' can become dozens against the same limit'
+        yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'scope'))
 
     blocks = {}
     debug_info = '1=13'
@@ -3171,7 +3166,7 @@ def _0df2932394ca2817(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _d942c8e1683012f5(environment):
+def _5964c05b8904f1e4(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -3184,8 +3179,7 @@ def _d942c8e1683012f5(environment):
         pass
         yield 'the model can answer a failure with more calls from '
         yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'who'))
-        yield ': '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
+        yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'scope'))
 
     blocks = {}
     debug_info = '1=13'
@@ -3223,7 +3217,7 @@ def _da90742a57d083e3(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _4834da164add826b(environment):
+def _4cea56daed1a8709(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -3236,8 +3230,8 @@ def _4834da164add826b(environment):
         pass
         yield 'with no fallback, the next move of '
         yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'who'))
-        yield " is the model's guess: "
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
+        yield " is the model's guess"
+        yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'scope'))
 
     blocks = {}
     debug_info = '1=13'
@@ -3278,7 +3272,7 @@ def _6927c3a9419de515(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _ce56881b2d6f411b(environment):
+def _491950d5d3f4f4d4(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -3297,8 +3291,7 @@ def _ce56881b2d6f411b(environment):
         pass
         yield 'a halt mid-action leaves '
         yield str(t_1(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'writes')))
-        yield ' with no record of which writes landed: '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
+        yield ' with no record of which writes landed'
 
     blocks = {}
     debug_info = '1=19'
@@ -3363,7 +3356,7 @@ def _cdfa7e1b3b98cb42(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _e9e95a2db07adbfa(environment):
+def _61d98845475c2a67(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -3382,8 +3375,7 @@ def _e9e95a2db07adbfa(environment):
         pass
         yield 'a halt leaves '
         yield str((t_1(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'writes')) if environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'writes') else 'whatever the workers write'))
-        yield ' half-done, with no record of which writes landed: '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
+        yield ' half-done, with no record of which writes landed'
 
     blocks = {}
     debug_info = '1=19'
@@ -3508,7 +3500,7 @@ def _9653ea4d5ab9b38a(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _648184b54049da58(environment):
+def _33abcde469345bf4(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -3546,8 +3538,7 @@ def _648184b54049da58(environment):
         yield str((undefined(name='c') if l_0_c is missing else l_0_c))
         yield ' was writing ('
         yield str((t_1(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'writes')) if environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'writes') else 'no resources listed'))
-        yield ') half-done: '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
+        yield ') half-done'
 
     blocks = {}
     debug_info = '1=32'
@@ -3623,7 +3614,7 @@ def _39be122644af6f86(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _d517a085bdbb1a53(environment):
+def _5ad9e9956622f0a4(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -3642,8 +3633,7 @@ def _d517a085bdbb1a53(environment):
         pass
         yield 'writes to '
         yield str((t_1(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'writes')) if environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'writes') else 'the resources it touches'))
-        yield ' between snapshots can be repeated or skipped: '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
+        yield ' between snapshots can be repeated or skipped'
 
     blocks = {}
     debug_info = '1=19'
@@ -3709,7 +3699,7 @@ def _337747728c1663be(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _851eff23c0f253f7(environment):
+def _36236ebfb756aaf8(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -3728,8 +3718,6 @@ def _851eff23c0f253f7(environment):
         pass
         yield 'every replay can repeat writes to '
         yield str((t_1(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'writes')) if environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'writes') else 'the resources it touches'))
-        yield ': '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
 
     blocks = {}
     debug_info = '1=19'
@@ -3777,7 +3765,7 @@ def _7666010ee2d3b3e2(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _f1d4a776bf241288(environment):
+def _3848f7ffbf02ce68(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -3790,8 +3778,8 @@ def _f1d4a776bf241288(environment):
         pass
         yield 'a replay can perform operations of '
         yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'who'))
-        yield ' a second time, for real: '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
+        yield ' a second time, for real'
+        yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'scope'))
 
     blocks = {}
     debug_info = '1=13'
@@ -3855,7 +3843,7 @@ def _479d51a8547f0517(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _144030b8ccd316d5(environment):
+def _5d0150fb24ae7f4c(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -3874,8 +3862,7 @@ def _144030b8ccd316d5(environment):
         pass
         yield 'if the WAL is slowed or switched off, writes to '
         yield str((t_1(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'writes')) if environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'writes') else 'the resources it touches'))
-        yield ' go unlogged: '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
+        yield ' go unlogged'
 
     blocks = {}
     debug_info = '1=19'
@@ -3954,7 +3941,7 @@ def _41b23360074ed507(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _5da3ee3efaf772bd(environment):
+def _78feb34d823913f3(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -3973,8 +3960,6 @@ def _5da3ee3efaf772bd(environment):
         pass
         yield 'a halt loses an unknown amount of progress on '
         yield str((t_1(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'writes')) if environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'writes') else 'the resources it touches'))
-        yield ': '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
 
     blocks = {}
     debug_info = '1=19'
@@ -4048,7 +4033,7 @@ def _7cff08504b59bfe6(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _f55716d9caa14b8d(environment):
+def _3a383299fa08c978(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -4067,8 +4052,7 @@ def _f55716d9caa14b8d(environment):
         pass
         yield 'writes to '
         yield str((t_1(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'writes')) if environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'writes') else 'the resources it touches'))
-        yield ' since the last checkpoint can be repeated or lost: '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
+        yield ' since the last checkpoint can be repeated or lost'
 
     blocks = {}
     debug_info = '1=19'
@@ -4177,7 +4161,7 @@ def _7d1944cf5b4a10d7(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _a224eb01fc7cd745(environment):
+def _9a46ceda57edc6cb(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -4190,8 +4174,8 @@ def _a224eb01fc7cd745(environment):
         pass
         yield 'work by '
         yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'who'))
-        yield ' stays halted or half-done for as long as recovery happens to take: '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
+        yield ' stays halted or half-done for as long as recovery happens to take'
+        yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'scope'))
 
     blocks = {}
     debug_info = '1=13'
@@ -4258,7 +4242,7 @@ def _cee60efa86669df4(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _7b38c6efef9cbee7(environment):
+def _6a42385b53360f00(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -4271,8 +4255,8 @@ def _7b38c6efef9cbee7(environment):
         pass
         yield 'a retried operation of '
         yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'who'))
-        yield ' can happen twice: '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
+        yield ' can happen twice'
+        yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'scope'))
 
     blocks = {}
     debug_info = '1=13'
@@ -4341,7 +4325,7 @@ def _2ab7b295055a3774(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _6aa788fd0126705a(environment):
+def _1d551d3257d5db47(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -4354,8 +4338,8 @@ def _6aa788fd0126705a(environment):
         pass
         yield 'damage done by '
         yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'who'))
-        yield ' stays done: '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
+        yield ' stays done'
+        yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'scope'))
 
     blocks = {}
     debug_info = '1=13'
@@ -4422,7 +4406,7 @@ def _06898a15b05608f7(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _0bbc66272766e401(environment):
+def _91294287e4dc87ec(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -4435,8 +4419,8 @@ def _0bbc66272766e401(environment):
         pass
         yield 'rolling back takes the whole service with it, so it is pulled late, while '
         yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'who'))
-        yield ' can keep acting: '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
+        yield ' can keep acting'
+        yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'scope'))
 
     blocks = {}
     debug_info = '1=13'
@@ -4550,7 +4534,7 @@ def _e597301ff65037ec(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _6160c7af56dbaa43(environment):
+def _95345a9833a7b2e5(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -4562,8 +4546,8 @@ def _6160c7af56dbaa43(environment):
         l_0_blast = resolve('blast')
         pass
         yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'who'))
-        yield ' can keep acting for as long as a redeploy takes: '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
+        yield ' can keep acting for as long as a redeploy takes'
+        yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'scope'))
 
     blocks = {}
     debug_info = '1=12'
@@ -4670,7 +4654,7 @@ def _02acfe1af8b84dda(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _8b848ac286ab736c(environment):
+def _6b436bbbb5176e1a(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -4682,8 +4666,8 @@ def _8b848ac286ab736c(environment):
         l_0_blast = resolve('blast')
         pass
         yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'who'))
-        yield ' can keep acting while someone hunts for the way back: '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
+        yield ' can keep acting while someone hunts for the way back'
+        yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'scope'))
 
     blocks = {}
     debug_info = '1=12'
@@ -4727,7 +4711,7 @@ def _c359be4f4f3cccfa(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _d0b95217e295c1e0(environment):
+def _c4b9774db4e95ab7(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -4739,8 +4723,8 @@ def _d0b95217e295c1e0(environment):
         l_0_blast = resolve('blast')
         pass
         yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'who'))
-        yield ' can keep acting while someone looks for the button: '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
+        yield ' can keep acting while someone looks for the button'
+        yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'scope'))
 
     blocks = {}
     debug_info = '1=12'
@@ -4842,7 +4826,7 @@ def _3fd98a7ad952d5d0(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _67f7c7d0983cdae6(environment):
+def _c25127a2006efd04(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -4855,8 +4839,8 @@ def _67f7c7d0983cdae6(environment):
         pass
         yield 'no human queue decides whether what '
         yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'who'))
-        yield ' did is undone, or redone: '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
+        yield ' did is undone, or redone'
+        yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'scope'))
 
     blocks = {}
     debug_info = '1=13'
@@ -4981,7 +4965,7 @@ def _4f7f9d1eeb16b9cd(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _0de5c30731661df3(environment):
+def _f45f8272c6b9bcc6(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -4994,8 +4978,7 @@ def _0de5c30731661df3(environment):
         pass
         yield 'no human is named to overrule '
         yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'who'))
-        yield ': '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
+        yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'scope'))
 
     blocks = {}
     debug_info = '1=13'
@@ -5056,7 +5039,7 @@ def _426ab8e972b34152(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _df46dcb2ab7ca4d4(environment):
+def _2e6dda1e92a00848(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -5069,8 +5052,7 @@ def _df46dcb2ab7ca4d4(environment):
         pass
         yield 'no human can be paged to overrule '
         yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'who'))
-        yield ': '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
+        yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'scope'))
 
     blocks = {}
     debug_info = '1=13'
@@ -5094,7 +5076,7 @@ def _af4df89326c69e6e(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _b96651d27fb394cb(environment):
+def _caac8b2fb7d03672(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -5107,8 +5089,8 @@ def _b96651d27fb394cb(environment):
         pass
         yield 'each rollback adds damage of its own to what '
         yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'who'))
-        yield ' can do: '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
+        yield ' can do'
+        yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'scope'))
 
     blocks = {}
     debug_info = '1=13'
@@ -5276,7 +5258,7 @@ def _cf6ac54d7a74b137(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _b9468b6f9ef3ae97(environment):
+def _08243738ff3ba0d6(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -5289,8 +5271,7 @@ def _b9468b6f9ef3ae97(environment):
         pass
         yield 'anything that can reach the agents can pose as a peer and steer '
         yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'who'))
-        yield ': '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
+        yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'scope'))
 
     blocks = {}
     debug_info = '1=13'
@@ -5364,7 +5345,7 @@ def _f9deef67f46080c8(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _426093cf5339bde9(environment):
+def _88746db33eca962b(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -5384,8 +5365,7 @@ def _426093cf5339bde9(environment):
             yield 'any process'
         yield ' can act as '
         yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'who'))
-        yield ': '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
+        yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'scope'))
 
     blocks = {}
     debug_info = '1=13'
@@ -5459,7 +5439,7 @@ def _977213991d13aa74(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _6f7fd1d52b490269(environment):
+def _8c8a5c72fe7b8f69(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -5471,8 +5451,8 @@ def _6f7fd1d52b490269(environment):
         l_0_blast = resolve('blast')
         pass
         yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'who'))
-        yield ' may keep talking to peers that moved, or that were never meant to be there: '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
+        yield ' may keep talking to peers that moved, or that were never meant to be there'
+        yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'scope'))
 
     blocks = {}
     debug_info = '1=12'
@@ -5543,7 +5523,7 @@ def _3a2ce0fadb5cf618(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _68b10a9651793256(environment):
+def _46a19d2d9f814204(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -5555,8 +5535,8 @@ def _68b10a9651793256(environment):
         l_0_blast = resolve('blast')
         pass
         yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'who'))
-        yield ' can act on peers that drifted, moved or were never meant to be there: '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
+        yield ' can act on peers that drifted, moved or were never meant to be there'
+        yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'scope'))
 
     blocks = {}
     debug_info = '1=12'
@@ -5597,7 +5577,7 @@ def _de183598f5b6110f(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _b1e2ff94df674464(environment):
+def _4281291cbc7f49b9(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -5610,8 +5590,8 @@ def _b1e2ff94df674464(environment):
         pass
         yield 'any caller that reaches them can have '
         yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'who'))
-        yield ' act: '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
+        yield ' act'
+        yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'scope'))
 
     blocks = {}
     debug_info = '1=13'
@@ -5685,7 +5665,7 @@ def _68f440f1ee63fbe9(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _4e8e1c56fe2f4440(environment):
+def _d1edeca6b31563db(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -5698,8 +5678,7 @@ def _4e8e1c56fe2f4440(environment):
         pass
         yield 'any peer, or anything on the network, can drive '
         yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'who'))
-        yield ': '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
+        yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'scope'))
 
     blocks = {}
     debug_info = '1=13'
@@ -5723,7 +5702,7 @@ def _1017f16269904c6a(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _46db6325009e3c86(environment):
+def _3a610d088d4b34dc(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -5736,8 +5715,8 @@ def _46db6325009e3c86(environment):
         pass
         yield 'calls between '
         yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'who'))
-        yield ' fail while a list lags; nothing is granted: '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
+        yield ' fail while a list lags; nothing is granted'
+        yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'scope'))
 
     blocks = {}
     debug_info = '1=13'
@@ -5796,7 +5775,7 @@ def _df0e4156a5e6b8de(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _d03ee88b39183a1c(environment):
+def _a2d94a5b53795ee6(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -5809,8 +5788,8 @@ def _d03ee88b39183a1c(environment):
         pass
         yield 'every write by '
         yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'who'))
-        yield ' is unserialized: '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
+        yield ' is unserialized'
+        yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'scope'))
 
     blocks = {}
     debug_info = '1=13'
@@ -5897,7 +5876,7 @@ def _a5cd31d91994424e(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _05094ecca9fa799d(environment):
+def _094ae3a9e006bed7(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -5909,7 +5888,6 @@ def _05094ecca9fa799d(environment):
         l_0_others = resolve('others')
         l_0_resource = resolve('resource')
         l_0_agent = resolve('agent')
-        l_0_blast = resolve('blast')
         try:
             t_1 = environment.filters['and_list']
         except KeyError:
@@ -5922,11 +5900,10 @@ def _05094ecca9fa799d(environment):
         yield str((undefined(name='resource') if l_0_resource is missing else l_0_resource))
         yield ' at the same moment as '
         yield str(environment.getattr((undefined(name='agent') if l_0_agent is missing else l_0_agent), 'id'))
-        yield ', each for its own objective (the 02:17 shape): '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
+        yield ', each for its own objective (the 02:17 shape)'
 
     blocks = {}
-    debug_info = '1=21'
+    debug_info = '1=20'
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
@@ -6047,7 +6024,7 @@ def _6b4b5ff839f3dc10(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _31d00e695aed2e32(environment):
+def _3f25246a4087c37a(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -6062,8 +6039,7 @@ def _31d00e695aed2e32(environment):
         yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'who'))
         yield ' can write '
         yield str((undefined(name='resource') if l_0_resource is missing else l_0_resource))
-        yield ' unserialized: '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
+        yield ' unserialized'
 
     blocks = {}
     debug_info = '1=13'
@@ -6142,7 +6118,7 @@ def _f06489e591febd80(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _92f7e0ac4b46d8a7(environment):
+def _b1557f8c738b2e62(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -6152,15 +6128,13 @@ def _92f7e0ac4b46d8a7(environment):
         cond_expr_undefined = Undefined
         if 0: yield None
         l_0_node = resolve('node')
-        l_0_blast = resolve('blast')
         pass
         yield 'writes to '
         yield str((environment.call(context, environment.getattr((undefined(name='node') if l_0_node is missing else l_0_node), 'get'), 'resource') or 'the resource'))
-        yield ' are unserialized: '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
+        yield ' are unserialized'
 
     blocks = {}
-    debug_info = '1=14'
+    debug_info = '1=13'
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
@@ -6400,7 +6374,7 @@ def _183b028401008c2b(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _3b1fe926aae87f72(environment):
+def _14dfca45603490f1(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -6411,7 +6385,6 @@ def _3b1fe926aae87f72(environment):
         if 0: yield None
         l_0_writers = resolve('writers')
         l_0_resource = resolve('resource')
-        l_0_blast = resolve('blast')
         try:
             t_1 = environment.filters['and_list']
         except KeyError:
@@ -6423,11 +6396,9 @@ def _3b1fe926aae87f72(environment):
         yield str(t_1((undefined(name='writers') if l_0_writers is missing else l_0_writers)))
         yield ' undoing each other on '
         yield str((undefined(name='resource') if l_0_resource is missing else l_0_resource))
-        yield ': '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
 
     blocks = {}
-    debug_info = '1=21'
+    debug_info = '1=20'
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
@@ -6521,7 +6492,7 @@ def _55a388621d2e278e(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _54539f63e38ff792(environment):
+def _1a87d90cc9f687ea(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -6532,7 +6503,6 @@ def _54539f63e38ff792(environment):
         if 0: yield None
         l_0_agent = resolve('agent')
         l_0_resources = resolve('resources')
-        l_0_blast = resolve('blast')
         try:
             t_1 = environment.filters['and_list']
         except KeyError:
@@ -6544,11 +6514,10 @@ def _54539f63e38ff792(environment):
         yield str(environment.getattr((undefined(name='agent') if l_0_agent is missing else l_0_agent), 'id'))
         yield ' let go of '
         yield str(t_1((undefined(name='resources') if l_0_resources is missing else l_0_resources)))
-        yield ' in an incident: '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
+        yield ' in an incident'
 
     blocks = {}
-    debug_info = '1=21'
+    debug_info = '1=20'
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
@@ -6594,7 +6563,7 @@ def _b3f50adb8af20885(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _e7b023990d0160f4(environment):
+def _2a2beb106c713fda(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -6605,7 +6574,6 @@ def _e7b023990d0160f4(environment):
         if 0: yield None
         l_0_tools = resolve('tools')
         l_0_resources = resolve('resources')
-        l_0_blast = resolve('blast')
         try:
             t_1 = environment.filters['and_list']
         except KeyError:
@@ -6620,11 +6588,9 @@ def _e7b023990d0160f4(environment):
             pass
             yield ', which the blast radius puts at '
             yield str(t_1((undefined(name='resources') if l_0_resources is missing else l_0_resources)))
-        yield ': '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
 
     blocks = {}
-    debug_info = '1=21'
+    debug_info = '1=20'
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
@@ -6687,7 +6653,7 @@ def _d959599bdbc24e04(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _ae5790a2e82a5a2e(environment):
+def _04ee1e6e4832d6f0(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -6700,8 +6666,8 @@ def _ae5790a2e82a5a2e(environment):
         pass
         yield 'nothing records what '
         yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'who'))
-        yield ' did, or to what: '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
+        yield ' did, or to what'
+        yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'scope'))
 
     blocks = {}
     debug_info = '1=13'
@@ -6783,7 +6749,7 @@ def _5a749487c01d3a79(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _efa26eb83aeddf0c(environment):
+def _3328e38597d9f697(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -6796,8 +6762,8 @@ def _efa26eb83aeddf0c(environment):
         pass
         yield 'damage done by '
         yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'who'))
-        yield " can't be attributed from the rows: "
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
+        yield " can't be attributed from the rows"
+        yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'scope'))
 
     blocks = {}
     debug_info = '1=13'
@@ -6849,7 +6815,7 @@ def _44fdda1f099b3e44(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _d7239e4066011c12(environment):
+def _c2e19b01c82eff93(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -6862,8 +6828,8 @@ def _d7239e4066011c12(environment):
         pass
         yield 'a rollback of work by '
         yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'who'))
-        yield " can't be told from an ordinary write: "
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
+        yield " can't be told from an ordinary write"
+        yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'scope'))
 
     blocks = {}
     debug_info = '1=13'
@@ -6936,7 +6902,7 @@ def _46ddfa1d35132e83(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _ac6c6e94622119f6(environment):
+def _069c42febd29833e(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -6949,8 +6915,8 @@ def _ac6c6e94622119f6(environment):
         pass
         yield 'an unserialized write by '
         yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'who'))
-        yield ' leaves a row that looks legitimate: '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
+        yield ' leaves a row that looks legitimate'
+        yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'scope'))
 
     blocks = {}
     debug_info = '1=13'
@@ -6993,7 +6959,7 @@ def _ca7c601742c0b440(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _0edb895dd7893306(environment):
+def _c0aba0c2fecb3568(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -7006,8 +6972,8 @@ def _0edb895dd7893306(environment):
         pass
         yield 'an unlocked write by '
         yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'who'))
-        yield ' leaves no trace at all: '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
+        yield ' leaves no trace at all'
+        yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'scope'))
 
     blocks = {}
     debug_info = '1=13'
@@ -7081,7 +7047,7 @@ def _649dbfd2380afa72(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _b1a40f0c31b06bf2(environment):
+def _ff1875e10028ac14(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -7094,8 +7060,8 @@ def _b1a40f0c31b06bf2(environment):
         pass
         yield "a row can't show who revoked the second key over "
         yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'who'))
-        yield ', a human on call or a script: '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
+        yield ', a human on call or a script'
+        yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'scope'))
 
     blocks = {}
     debug_info = '1=13'
@@ -7154,7 +7120,7 @@ def _bcd13fea2f060e86(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _f3e20e412d1f8f4b(environment):
+def _bdb5cc1d400b1ace(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -7165,7 +7131,6 @@ def _f3e20e412d1f8f4b(environment):
         if 0: yield None
         l_0_writers = resolve('writers')
         l_0_sink = resolve('sink')
-        l_0_blast = resolve('blast')
         try:
             t_1 = environment.filters['and_list']
         except KeyError:
@@ -7176,11 +7141,10 @@ def _f3e20e412d1f8f4b(environment):
         yield str(t_1((undefined(name='writers') if l_0_writers is missing else l_0_writers)))
         yield ' can also reach '
         yield str((undefined(name='sink') if l_0_sink is missing else l_0_sink))
-        yield ', the rows that record all of it: '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
+        yield ', the rows that record all of it'
 
     blocks = {}
-    debug_info = '1=20'
+    debug_info = '1=19'
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
@@ -7228,7 +7192,7 @@ def _32b6c5650fdcd106(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _bec9225824301dbc(environment):
+def _0020b85fdf3ca09f(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -7241,8 +7205,8 @@ def _bec9225824301dbc(environment):
         pass
         yield 'nothing bounds what '
         yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'who'))
-        yield ' can call: '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
+        yield ' can call'
+        yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'scope'))
 
     blocks = {}
     debug_info = '1=13'
@@ -7432,7 +7396,7 @@ def _db65dbb5e108d4d7(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _3a5adde2c073d035(environment):
+def _cfa87317810b847c(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -7456,8 +7420,8 @@ def _3a5adde2c073d035(environment):
         else:
             pass
             yield 'whatever the network can reach'
-        yield ', past everything the doc declares: '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
+        yield ', past everything the doc declares'
+        yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'scope'))
 
     blocks = {}
     debug_info = '1=15'
@@ -7567,7 +7531,7 @@ def _4b9526f2de09c65d(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _b9409afe7f9ad077(environment):
+def _4599715890e264b9(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -7583,6 +7547,7 @@ def _b9409afe7f9ad077(environment):
         yield str((undefined(name='action_name') if l_0_action_name is missing else l_0_action_name))
         yield ' lands with no human in the path: '
         yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
+        yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'money'))
 
     blocks = {}
     debug_info = '1=14'
@@ -7703,7 +7668,7 @@ def _ede8daefe9cf685c(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _849a6f9080687070(environment):
+def _95f9e244c2523333(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -7718,8 +7683,9 @@ def _849a6f9080687070(environment):
         yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'who'))
         yield ' can '
         yield str(('move money and ' if environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'max_usd') else ''))
-        yield 'act unchecked: '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
+        yield 'act unchecked'
+        yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'scope'))
+        yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'money'))
 
     blocks = {}
     debug_info = '1=13'
@@ -7752,7 +7718,7 @@ def _cace2de680fffc57(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _4688dda3eab3050c(environment):
+def _4683d3ee4ff54a4a(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -7765,8 +7731,8 @@ def _4688dda3eab3050c(environment):
         pass
         yield 'on the failure path, nothing stands between '
         yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'who'))
-        yield ' and the action: '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
+        yield ' and the action'
+        yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'scope'))
 
     blocks = {}
     debug_info = '1=13'
@@ -7823,7 +7789,7 @@ def _422227fa505f1438(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _5c5404818da4f216(environment):
+def _8902bb5e8ea723d7(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -7834,13 +7800,14 @@ def _5c5404818da4f216(environment):
         if 0: yield None
         l_0_blast = resolve('blast')
         pass
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
-        yield ', times every helper '
+        yield 'whatever '
         yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'who'))
-        yield ' can start'
+        yield ' can do'
+        yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'scope'))
+        yield ', times every helper it can start'
 
     blocks = {}
-    debug_info = '1=12'
+    debug_info = '1=13'
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
@@ -7982,7 +7949,7 @@ def _29bd85afc56e04d7(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _86d06cfb3fb8feda(environment):
+def _6bd892410135264e(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -8002,13 +7969,11 @@ def _86d06cfb3fb8feda(environment):
         yield 'every helper can do what '
         yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'who'))
         yield ' can'
-        if environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'tools'):
+        yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'scope'))
+        if (environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'tools') and environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'touches')):
             pass
-            yield ' (tools: '
+            yield ', with '
             yield str(t_1(context.eval_ctx, environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'tools'), ', '))
-            yield ')'
-        yield ': '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
 
     blocks = {}
     debug_info = '1=19'
@@ -8068,7 +8033,7 @@ def _065453b9acfefccc(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _d5eb488344389503(environment):
+def _e41dbd1d37007335(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -8095,8 +8060,7 @@ def _d5eb488344389503(environment):
         else:
             pass
             yield 'act'
-        yield ': '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
+        yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'scope'))
 
     blocks = {}
     debug_info = '1=19'
@@ -8193,7 +8157,7 @@ def _c33c88f9b20d18a3(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _e287f8be85882ba8(environment):
+def _b260b90be63fc551(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -8206,8 +8170,8 @@ def _e287f8be85882ba8(environment):
         pass
         yield 'helpers reach beyond '
         yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'who'))
-        yield "'s own grant: "
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
+        yield "'s own grant"
+        yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'scope'))
 
     blocks = {}
     debug_info = '1=13'
@@ -8257,7 +8221,7 @@ def _5eba80d0e23b2ca6(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _8cd92eec4c126df5(environment):
+def _ef35da8b8888f512(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -8270,8 +8234,8 @@ def _8cd92eec4c126df5(environment):
         pass
         yield 'nobody is accountable for what '
         yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'who'))
-        yield ' can do: '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
+        yield ' can do'
+        yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'scope'))
 
     blocks = {}
     debug_info = '1=13'
@@ -8321,7 +8285,7 @@ def _d20422fd86f1941b(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _18f3d37a09a168d7(environment):
+def _b99b3f33d09d1265(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -8334,8 +8298,7 @@ def _18f3d37a09a168d7(environment):
         pass
         yield 'nobody can be asked what the doc means about '
         yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'who'))
-        yield ': '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
+        yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'scope'))
 
     blocks = {}
     debug_info = '1=13'
@@ -8393,7 +8356,7 @@ def _3c090e22dc65b855(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _feeac218774a2cc6(environment):
+def _ae4099441da60391(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -8406,8 +8369,8 @@ def _feeac218774a2cc6(environment):
         pass
         yield 'nobody outside the team has weighed what '
         yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'who'))
-        yield ' can do: '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
+        yield ' can do'
+        yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'scope'))
 
     blocks = {}
     debug_info = '1=13'
@@ -8433,7 +8396,7 @@ def _a1690adc49fa7863(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _003f8dfa440b4f8a(environment):
+def _03e30a37a9de908c(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -8446,8 +8409,8 @@ def _003f8dfa440b4f8a(environment):
         pass
         yield 'the review of what '
         yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'who'))
-        yield ' can do is narrower than it looks: '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
+        yield ' can do is narrower than it looks'
+        yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'scope'))
 
     blocks = {}
     debug_info = '1=13'
@@ -8471,7 +8434,7 @@ def _9e0057898c678694(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _b57fb6723b798f7a(environment):
+def _3f4600d6beed1e72(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -8484,8 +8447,8 @@ def _b57fb6723b798f7a(environment):
         pass
         yield 'a review of unknown date vouches for what '
         yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'who'))
-        yield ' can do: '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
+        yield ' can do'
+        yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'scope'))
 
     blocks = {}
     debug_info = '1=13'
@@ -8530,7 +8493,7 @@ def _4b7108d1ae00a330(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _2a3f95709dc1e457(environment):
+def _8cdba4544f3e7645(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -8543,8 +8506,8 @@ def _2a3f95709dc1e457(environment):
         pass
         yield 'the review predates what '
         yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'who'))
-        yield ' can do today: '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
+        yield ' can do today'
+        yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'scope'))
 
     blocks = {}
     debug_info = '1=13'
@@ -8719,7 +8682,7 @@ def _eff33efd40444c67(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _c1032d3e0286d506(environment):
+def _ddb6a3fa5305789e(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -8732,8 +8695,7 @@ def _c1032d3e0286d506(environment):
         pass
         yield 'only what the doc says elsewhere about '
         yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'who'))
-        yield ': '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
+        yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'scope'))
 
     blocks = {}
     debug_info = '1=13'
@@ -8886,7 +8848,7 @@ def _f7898893cf5c6dd2(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _9dda1267dcf3ef02(environment):
+def _fa609ec596c97da8(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -8899,8 +8861,7 @@ def _9dda1267dcf3ef02(environment):
         pass
         yield 'an unknown amount per action, through '
         yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'who'))
-        yield ': '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
+        yield str(environment.getattr((undefined(name='blast') if l_0_blast is missing else l_0_blast), 'scope'))
 
     blocks = {}
     debug_info = '1=13'
@@ -9326,7 +9287,7 @@ def _55cb027a7dc564c0(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _821df88b3e3e1acc(environment):
+def _659e94c3e7118917(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -9338,7 +9299,6 @@ def _821df88b3e3e1acc(environment):
         l_0_agent = resolve('agent')
         l_0_others = resolve('others')
         l_0_resource = resolve('resource')
-        l_0_blast = resolve('blast')
         try:
             t_1 = environment.filters['and_list']
         except KeyError:
@@ -9351,11 +9311,9 @@ def _821df88b3e3e1acc(environment):
         yield str(t_1((undefined(name='others') if l_0_others is missing else l_0_others)))
         yield ' on '
         yield str((undefined(name='resource') if l_0_resource is missing else l_0_resource))
-        yield '; '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
 
     blocks = {}
-    debug_info = '1=21'
+    debug_info = '1=20'
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
@@ -9451,7 +9409,7 @@ def _9da1cd5c9197c937(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _466d121cccb7b1b9(environment):
+def _ad630d02df2ef682(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -9462,7 +9420,6 @@ def _466d121cccb7b1b9(environment):
         if 0: yield None
         l_0_writers = resolve('writers')
         l_0_resource = resolve('resource')
-        l_0_blast = resolve('blast')
         try:
             t_1 = environment.filters['and_list']
         except KeyError:
@@ -9473,11 +9430,10 @@ def _466d121cccb7b1b9(environment):
         yield str((t_1((undefined(name='writers') if l_0_writers is missing else l_0_writers)) or 'no declared writer'))
         yield ' can write '
         yield str((undefined(name='resource') if l_0_resource is missing else l_0_resource))
-        yield ' concurrently; '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
+        yield ' concurrently'
 
     blocks = {}
-    debug_info = '1=20'
+    debug_info = '1=19'
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
@@ -9518,7 +9474,7 @@ def _0bf31a2c2f83b863(environment):
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
-def _0d8120cdd4c22db0(environment):
+def _531d7ca7484ecb47(environment):
     name = None
 
     def root(context, missing=missing, environment=environment):
@@ -9530,7 +9486,6 @@ def _0d8120cdd4c22db0(environment):
         l_0_agent = resolve('agent')
         l_0_others = resolve('others')
         l_0_resource = resolve('resource')
-        l_0_blast = resolve('blast')
         try:
             t_1 = environment.filters['and_list']
         except KeyError:
@@ -9543,11 +9498,9 @@ def _0d8120cdd4c22db0(environment):
         yield str(t_1((undefined(name='others') if l_0_others is missing else l_0_others)))
         yield ' just did to '
         yield str((undefined(name='resource') if l_0_resource is missing else l_0_resource))
-        yield '; '
-        yield str((undefined(name='blast') if l_0_blast is missing else l_0_blast))
 
     blocks = {}
-    debug_info = '1=21'
+    debug_info = '1=20'
     return {'name': name, 'blocks': blocks, 'root': root, 'debug_info': debug_info, '__file__': '<template>'}
 
 
@@ -10081,35 +10034,35 @@ def _121d22747c640402(environment):
 TEMPLATES = {
     "ec61bdcea966683d46357c2f63a5d8d44beb9e8ac3b8782e57b197f9704e3a5f": _ec61bdcea966683d,
     "9cd216039faf5eb07e38f672efbcc955a57d31f0658eb8ec69bee0416c187cff": _9cd216039faf5eb0,
-    "a03a7e829e8f2732bbe591b201fbc73d9b073322858dcf5eb277d8adb04be8a4": _a03a7e829e8f2732,
+    "381763978a4d4614712e52f38649f768f97fa9fcfdb2c73ea05d17e955a19769": _381763978a4d4614,
     "2878481805ecc8fff3af6545d33f5a64d4ba30069504be196e5568ea28cb95b2": _2878481805ecc8ff,
     "c8dcf9030fef46c0588313a576a99907b711bacffd0a0abb810d5015793e5085": _c8dcf9030fef46c0,
     "49fd663aa1691d19a4e904686aeddb38a63564e6de6027ccfb96fa8ac5b13870": _49fd663aa1691d19,
     "31dfd490d337bd64a00484d05b9a088715be53fd4b97a438ba7776960affcac8": _31dfd490d337bd64,
     "3467326d2b8f18036934947c3d0bfb5c8f51d569d118a63d3cf5b402163a836a": _3467326d2b8f1803,
     "27786a2b11887614ed77996e77a08f1832f5511331bc6065ef95b4ab5cf66b21": _27786a2b11887614,
-    "63a660a132e542df053f7cc54b664ab3767c12a7c7cb9cfdf9a96451375717fd": _63a660a132e542df,
+    "9c70306c108d2934fa088b924a321aebc77e2822bc2cb44ab18f782ace76ef87": _9c70306c108d2934,
     "b69a9daa4398a1b5c9be43c6159d2b3ac6cb32fb22096c607ed6e9e174373935": _b69a9daa4398a1b5,
     "7ba9a73f1922001491f24fdbe81b8e23f8895d6519d7e8534eacd3d0f2fb09b6": _7ba9a73f19220014,
     "8f2ace769a4eae2ff7730935cd45b556c66513d2f0f282109b901b9d724f5f64": _8f2ace769a4eae2f,
     "16443c5f60533eda0382688febfba3c8b09e3d51d2041c2f5a1142f8836bdc76": _16443c5f60533eda,
-    "f2bb1fecee9e8c7dc7d2dc7e8f778c1d0670e082290a7534a7c8424992d90aba": _f2bb1fecee9e8c7d,
+    "c94a3292d84ef438b238cea55f7ba6c8cabc5e296858e8687bcbdd4897420169": _c94a3292d84ef438,
     "a9f53d74734b0d673c15611a2231d748dc0b61da2d56472f02f69f0a1b38f06e": _a9f53d74734b0d67,
-    "dc311afbdb0b033dd813bc5f513b839e3fea19d5cc9adc8757922f4f3a6c5e3a": _dc311afbdb0b033d,
+    "db03c4d9373c8f50aaa0af75ff7cb5b93707d78eb8ebf3aa8ec570498f36571f": _db03c4d9373c8f50,
     "ee13d026522e2ee3979bb3e418763b6f7ffe1490d8865ee1058f311dd6696031": _ee13d026522e2ee3,
-    "e598dd03078f9c1bbc4f7bf5c542ecd51748df58162c0532addda7f00eb8e5cd": _e598dd03078f9c1b,
+    "2267a7744451796f1a637aea12cb17026fd5d52d099cd74b3cdf3b06e63335de": _2267a7744451796f,
     "01556d432c42586e0819e11008d2324ed6785ecf207a3800777eeed8cb5b08a2": _01556d432c42586e,
     "b564a8ce2a6e5b5d44f006eedf15f9011e4d319dae133a787eaf83525942b64a": _b564a8ce2a6e5b5d,
     "bd8afe698d53744f09020357d17ba8a8dcbd00643195045267ccfc4f318ac142": _bd8afe698d53744f,
     "73d77d9a7416d965cf3d2bdfc8b4d4534bef85bf8df22cdbc3f7e33418d3ce3d": _73d77d9a7416d965,
-    "c1868a9f6086cfd09b01619cda12088f31825925b50799c433ed12ff6e188c0b": _c1868a9f6086cfd0,
+    "c14368dd72bcd8b551fa884d248bac759009105ea2af8607c5cfdf7699750b39": _c14368dd72bcd8b5,
     "4a1ce0d720c6a88a04445ada4f1bbaa683df54dc3b2c7fbc4995a75cf957f013": _4a1ce0d720c6a88a,
     "5117601ef9d6d03639df82e47492e109ccfb07ebdaa68d04573c0f46a0338893": _5117601ef9d6d036,
     "b355cb6da6948894670e6bcc8b4aa99b0f1765049141d6c26bef937926f531bc": _b355cb6da6948894,
     "0cccf8246b8c5f08fd792b012c1457c5721ca8b2ca976061d1f2715024a66265": _0cccf8246b8c5f08,
     "4f72ba3ba256d0d1fcfbaf12d984f59b367bdbc753c51624b17dab3bf1417dca": _4f72ba3ba256d0d1,
     "9c7f1d25bd3b02e2bea52c051606515ba45702aa5e896f7cfc1765a93d00f313": _9c7f1d25bd3b02e2,
-    "65680c94cc9c8544be032ae3f1f59e54806ef228e184826c8c79d3657ff64881": _65680c94cc9c8544,
+    "fc7c2cbd4d2e3f9211f02aef23fbc4532d703df209df420fa195fb19b35d9e18": _fc7c2cbd4d2e3f92,
     "eac4b6d5e0d95a575ed5a03a4a0f100570ba1eb170e9484fa2bdf06c8724356a": _eac4b6d5e0d95a57,
     "b0bdaf48c3154c257b8d6e39d881f0053a2604308ee6e60c1340700f61bf48df": _b0bdaf48c3154c25,
     "b6b8d419b331e349fda0765821028027f0ce1591c8d72eee83241f9d8b02e657": _b6b8d419b331e349,
@@ -10148,7 +10101,7 @@ TEMPLATES = {
     "a057a4a5e648b6e75efe55df24377f1437f45f713a65e0739830567b50d65646": _a057a4a5e648b6e7,
     "253338ff4e5a10001a7e9487481fc6c1bdb4d41e0a683b0d03d80e6908526a54": _253338ff4e5a1000,
     "fc8837695f8a23893278777ae6ad941fec54500c4ae6c42f69f1551eb94f5f36": _fc8837695f8a2389,
-    "b10c8ddc1757982295b90604fe40e9e909af5e836c02d2654ef811142dde0e6e": _b10c8ddc17579822,
+    "cc28302a88f059261a4e117f4c272666291af0d95cbd9ca1e08476ac7e42378c": _cc28302a88f05926,
     "20b70b99b33d23633d402e163e29b88dbb53f0b6e9f9e3e11dbcd82541d17ab7": _20b70b99b33d2363,
     "f1a46c492407f8be2c686c1b3119fa2c39b8e61f0826f166fe7788fb88ebd452": _f1a46c492407f8be,
     "6a1cfb86486d61e839569d8755acbb82e3d7039a722502890261f12d0a7629ef": _6a1cfb86486d61e8,
@@ -10159,244 +10112,244 @@ TEMPLATES = {
     "d627adc211577c81e9a02de4b756aebfab03ffba0ffdf8af80ac354507a58f98": _d627adc211577c81,
     "7b6d49b679a52e5f58a9417d24a567835d07b46f77fb47d185b5b1791054fff4": _7b6d49b679a52e5f,
     "479c96ea9cc4012174e98e7bf82e32e3e0f01c5bed7cb8b9742e7f268d3f93dd": _479c96ea9cc40121,
-    "ef59fec517759df888e9ba666ff2fdf8560a234972913ff2ad491a900e027e8f": _ef59fec517759df8,
+    "d5c6073f93e2cac4dc06202351726ebd5e27a7006933a5f6b1aab23048fc28ba": _d5c6073f93e2cac4,
     "ddd7696980d7537d5244ccbb51f65f9bd25444d884c588a05e52c1ca1980c8ec": _ddd7696980d7537d,
     "455551970f1d0e37c526141633c0e8b49b5e3a5405cd07c4bd0631d25b65138a": _455551970f1d0e37,
     "c25b1380d9349907430d54b6ac60855a12544859175be8f2ee86d3f530d31378": _c25b1380d9349907,
     "0a79026a47b90c8be0b51c4ca6261cbb4deada17560dc3f49e72c70c50bade08": _0a79026a47b90c8b,
     "e12cc40015867e3a97ced8efabe2e70e6a51ad9622eade45aad0f7e12005bed9": _e12cc40015867e3a,
-    "63eee949a5aa8ba6a7fda863fced8d9bc19fa2f32719cb5140aa40fe4b9bf7e4": _63eee949a5aa8ba6,
+    "c0d8390735a4e5208779400cc64c58404baef1302f6c0807af60d97caa69f57c": _c0d8390735a4e520,
     "1f5acf28948b21cafb7d531aab72afa6043bd95ead50d85a961c91fbc5f494ff": _1f5acf28948b21ca,
-    "9e553f6bd582c7cd700c19f453c3fd587f98aca131e9e3e7e3bc487050507547": _9e553f6bd582c7cd,
+    "cacb7d80c2401f01125a7ded9eb25597fd516ac37b0a7126088407b2ae218440": _cacb7d80c2401f01,
     "93c452ee60883a528b7801c10599692ee9ad0e51868453382e3bb5a099f6ef42": _93c452ee60883a52,
     "7ccf5260f8e64020cbcd79703f482acfb31f6fd180e852a06967613dcad8b0f1": _7ccf5260f8e64020,
-    "1573bedf7418b683ef3dd28c032078a86802c55ff2ec2e073ee34ea2da5302a6": _1573bedf7418b683,
+    "b7bdf9e09b3fdd8f5a3617099b4735c376aac007717aa72bcccc5a5b005d4158": _b7bdf9e09b3fdd8f,
     "bfc8d2778dbe59230d67d22e2ee7e16352fd0e8728a64fceb8a400aafc9252fc": _bfc8d2778dbe5923,
     "68223c73d16ebca39ec1c0131c0dda585a650cbc53ba6d0c5f4e8c1645a06b3b": _68223c73d16ebca3,
     "24dc41af248b897f58349c50f465c95584676433290d5cfbe307dbe9ec4517af": _24dc41af248b897f,
     "da0e14bbf3b42852dbf6a9a931f08d13c1458362014822dab13bf00e051a5329": _da0e14bbf3b42852,
     "f0bca2283546ef2123838376e41b3adbb220c7c66ce04db77bced8b140b5cf84": _f0bca2283546ef21,
-    "eda076b362a4cd283437705604520959ecaaa3b8d59907cac40609f7d96e1e65": _eda076b362a4cd28,
+    "c260314a4ba3ac2daa1ba104dd3d187731413486e42f24eb8d6f5b0d21d1b2c7": _c260314a4ba3ac2d,
     "0df2932394ca2817801d0ff0c75ef99ab062e67066910e4d2623514f3f5e6abc": _0df2932394ca2817,
-    "d942c8e1683012f5b54b782e7983f0d620c7a3863b7564fb62a7aa8785d542a2": _d942c8e1683012f5,
+    "5964c05b8904f1e48c3ae9d3f1625e1d226e6f7c3f4a1a21b01802460bc60b4b": _5964c05b8904f1e4,
     "da90742a57d083e317f742d731f395d541725cf31f3b05365ffa03168c0d0c41": _da90742a57d083e3,
-    "4834da164add826b81321fce59afcdefa8d4c8efe31e12ef0a07f68e826420b7": _4834da164add826b,
+    "4cea56daed1a8709e95548856e2ad11b00134cd5198bff7155db6a0935a02681": _4cea56daed1a8709,
     "33cd25bf8dc634639a5b867eafecb8dfd45c543831269732a9e132c07291e043": _33cd25bf8dc63463,
     "6927c3a9419de5157da8452fb8c6889dd6448fe28adec8a8ac83ad0aba1147aa": _6927c3a9419de515,
-    "ce56881b2d6f411bdbaaa5c8271d3320b761cac3f2d66f649f84fb9c0ad2ffe9": _ce56881b2d6f411b,
+    "491950d5d3f4f4d46ac94a6b2eadbd34dae2af141845845bd7afcd5f56c8f95a": _491950d5d3f4f4d4,
     "baba7c2cc760857bb75dc1b53a99ec0688a1a201d2d64808655e25868438f5e6": _baba7c2cc760857b,
     "cdfa7e1b3b98cb42dc737bae0535e5768fb54b7e0d963fc64236c53dee156fd5": _cdfa7e1b3b98cb42,
-    "e9e95a2db07adbfa38bf8ad0289081829d071fc728c4e47cd7976fd0621dc294": _e9e95a2db07adbfa,
+    "61d98845475c2a67af284156d39510f827c64b3c23f80ca7186f084fd8291eac": _61d98845475c2a67,
     "50ae7181ddf9e8e4ebf07be7503346cb6d549bc2caec3ec64742cb7291a4bbe6": _50ae7181ddf9e8e4,
     "c77de8d193eecaca4ee039df4d00fc8465e2db156c70452c6778be8288cdc643": _c77de8d193eecaca,
     "9653ea4d5ab9b38a40c60900bd836b240b0feee888b27894bff79d9282aafe0b": _9653ea4d5ab9b38a,
-    "648184b54049da580f8a724262ef16352b7f53efb62c35cafdb80a33b925d7ef": _648184b54049da58,
+    "33abcde469345bf44413e7609d202a05df8c468e811999bdd05ba090fc22adfb": _33abcde469345bf4,
     "39d3f711eae6cf6b3528e4a724589f3ca42b9f68b7e20a1ab24d12e1da89fc77": _39d3f711eae6cf6b,
     "39be122644af6f863e1108ed9ac82298ed1a48cf0fe3fb349f801a5ebf3f99c3": _39be122644af6f86,
-    "d517a085bdbb1a532f5bda0709dfc1455bdf6d3d65099d8a6e74d561c5fff55d": _d517a085bdbb1a53,
+    "5ad9e9956622f0a46e794d36090dc36cd4751ad5f7de69a032096045659b5f6d": _5ad9e9956622f0a4,
     "ecc821b5fe0b1070f0aeecd2839d751b1bfa0fde89c02cf5f69ccc205b4b7e3f": _ecc821b5fe0b1070,
     "48a94c95e6ba4dec2d8f8bfea35b323c8701633deff70781da8180f5b6d000b1": _48a94c95e6ba4dec,
     "337747728c1663bebd3dfe85d6e41317d4681df20823db274ca7df8c20ddffd3": _337747728c1663be,
-    "851eff23c0f253f7dd3d3781ec8ff1e2f3c3f187569a1b0658c7724f193702c5": _851eff23c0f253f7,
+    "36236ebfb756aaf81115390676eed93a56461b6aa757fa7ab419c8b2331cf33c": _36236ebfb756aaf8,
     "d852cf0246403053d9899d476709981fcde537e7aab5f802e9130c038d30f5ea": _d852cf0246403053,
     "7666010ee2d3b3e2868d6f22bead761ac222c6a8458e965a307a61891f70f629": _7666010ee2d3b3e2,
-    "f1d4a776bf24128890ec026b6fee302665100ea45363d7fdb414f78528bddeec": _f1d4a776bf241288,
+    "3848f7ffbf02ce689ef3a9464f25d26b0f85e0326a5017b5b0c18a58cdc8018e": _3848f7ffbf02ce68,
     "54d8709fdee2c7ffcbf85ca90de1e30b9e02a49ee4eea1cef2edbee206efbfeb": _54d8709fdee2c7ff,
     "8e0553ef634a1e3451acc51b856b97a2d776005d1a025aa450f4f1957f2901df": _8e0553ef634a1e34,
     "479d51a8547f0517ec084c54847cfdb1eeccff570f426899cfd28ffab0e5b672": _479d51a8547f0517,
-    "144030b8ccd316d567bdd1e5b46071dd66b4d3ea91178a026f845341d531479a": _144030b8ccd316d5,
+    "5d0150fb24ae7f4cd4e03f9b73aff2f0831d99032f02af09d5b8c53455707d60": _5d0150fb24ae7f4c,
     "6b29f2eafacb3cd5b52b7513981534f5e03a6f8e5ab83f31147901cb6633be90": _6b29f2eafacb3cd5,
     "41b23360074ed507dd633a1a7a048954f0f724bbe0a7036ea4340517e54d4e53": _41b23360074ed507,
-    "5da3ee3efaf772bdb72299b3837fd61b80871c2b1ba9e48244aaa8b99637f895": _5da3ee3efaf772bd,
+    "78feb34d823913f3356cff769c952dc4e37f1ff9f80bc85dedd3d6b1b50d305c": _78feb34d823913f3,
     "884ecd19be5dbc0fec7af63cbc03228a7589683a967ac946f1eabc76bb677ed1": _884ecd19be5dbc0f,
     "7cff08504b59bfe69bd5586b49dba66fd7773904b28ce116f58b31b6448938cb": _7cff08504b59bfe6,
-    "f55716d9caa14b8df511bd06114e8db422817a128e9cf4f39113d1ddfad1d0fa": _f55716d9caa14b8d,
+    "3a383299fa08c97802e33fece608c224843328b33fe388d8d2fbba04204f491a": _3a383299fa08c978,
     "52858b0efe9602f644b54fc5312aaccf1d8d5053ba06ba00bd95b173bcc16047": _52858b0efe9602f6,
     "844733494191ffd67cd9538f371cca4d8d3effefb3d94bc16b40e2230ce03868": _844733494191ffd6,
     "7d1944cf5b4a10d7cc0712a4606923f302a2efd219971a6dc856255a83cc3dc1": _7d1944cf5b4a10d7,
-    "a224eb01fc7cd745c471be2918eda8fb1e375a77abc1b31be76b91f60b8260e7": _a224eb01fc7cd745,
+    "9a46ceda57edc6cb5ae89525da455da959d8200eab4c5b9d9a3dbd7cafb4fee0": _9a46ceda57edc6cb,
     "da1896d24576bf63198881ab0ffc50c887566aca269d3b105c935b557996082f": _da1896d24576bf63,
     "cee60efa86669df4630e147bdd13741ea09e2a02232f28720ea9eaf83ee20960": _cee60efa86669df4,
-    "7b38c6efef9cbee71abc5de1ce14949afb7daa9bacf33dd68661a59e446bc91d": _7b38c6efef9cbee7,
+    "6a42385b53360f005eeca5ff0b4e9401546ae172a81d1ee186e6a76aeee9022b": _6a42385b53360f00,
     "21aa81ec3ba24804acd5680ecb7b691318248cb4e7cf44e10d77ee4dff6aef10": _21aa81ec3ba24804,
     "f6defb48c2461762eb55c92bf98e8c90c556365df6fd86dbf6fa1e2375a304ea": _f6defb48c2461762,
     "2ab7b295055a3774ba8fd8005b16b8162fa9f52c2d3714bbb63301b2fa80ab62": _2ab7b295055a3774,
-    "6aa788fd0126705a665ded9449c8c8c10f2508b4ee7438495cc3a198797c19ff": _6aa788fd0126705a,
+    "1d551d3257d5db4765d2cdb944acd5dd2b3a9cee5d90ab596dfe4f6514972b31": _1d551d3257d5db47,
     "23cd775993747b50ec0e9747e8ee9b9099444fbcc701cc8a88546d0d26ea3880": _23cd775993747b50,
     "235ddcbe2a17a973e0f24ffe6f666a2feffb123f4043c6e4c206131e971bb16c": _235ddcbe2a17a973,
     "06898a15b05608f7935e5d2c810b9e84ebf75d811e2c6220a538394506a2665c": _06898a15b05608f7,
-    "0bbc66272766e40148262ac8ab68e681841c0a97157d6db4268ee9eb84894713": _0bbc66272766e401,
+    "91294287e4dc87ec7259fb2a2b7cc3c7829ab03cb70c8dfea7a2e298175187d9": _91294287e4dc87ec,
     "7ee685c0007db55c2e5911f5fe250664e56713651bd2c823599e5c0748026933": _7ee685c0007db55c,
     "4f57d72787d0e8a222c82dd6fe67c24151426635556a340849751639a056e56a": _4f57d72787d0e8a2,
     "61b46dc43b0bdfdc3c9b790685c3dde3dfc58fb82149d2046d35617877355b21": _61b46dc43b0bdfdc,
     "45997f6d8bf2a7bcb771bf0f74f400862c155e165532bd834548ea9b7d9d45ad": _45997f6d8bf2a7bc,
     "e597301ff65037ec8bdb47bb61e22625f2068e2ac90588e348c42989e8846510": _e597301ff65037ec,
-    "6160c7af56dbaa4368bc6c4ce719a0dd67223a07860bf4d75329ecf45c043222": _6160c7af56dbaa43,
+    "95345a9833a7b2e50f0dd613d371c37abef6160e877d2f8dd413ca60c0b3fc9d": _95345a9833a7b2e5,
     "2e64a8702f629c3163887c9fb84d7b508372dfe2fff9e288b5a687c285c4dfcb": _2e64a8702f629c31,
     "b063a488374e16348ef7a07e071e8e2490fcfee05327e46aeda42dbadfc6f460": _b063a488374e1634,
     "5ef683dba865d558b03c13a3678eceeff4ea6dd5d1707e8f09411289f0ae84b4": _5ef683dba865d558,
     "02acfe1af8b84dda896d41dfb70a1ad37838a73358b49ae17685a7d312fd597e": _02acfe1af8b84dda,
-    "8b848ac286ab736cf0f51462f2a96047837bd363b1e200bf89d7d6c99e4c50d5": _8b848ac286ab736c,
+    "6b436bbbb5176e1a3f03e0a6757b4735e10568dbdfa44d6a0dc84eace49b4f8b": _6b436bbbb5176e1a,
     "c359be4f4f3cccfa74ce067f84765c57310d36103ca279d9aa054896890e5839": _c359be4f4f3cccfa,
-    "d0b95217e295c1e03d93749717df2bf0eff3dff597eb8c5e91a67a180e3f0956": _d0b95217e295c1e0,
+    "c4b9774db4e95ab751bdaf1769c72890daae14e26053f099ac6d6d38153e3b09": _c4b9774db4e95ab7,
     "e7374d2dbedffdd173607a74cb8413df252001c0a5dc17c493104cdfeaec4829": _e7374d2dbedffdd1,
     "35a1c5e20cbc3645614f609c7205d2d6a33be4b24f39b2268511a154babbb535": _35a1c5e20cbc3645,
     "b1f9655375421d97a08b0d4ab2e019ceb0ac01b807a68185c3aaf539cc8a4102": _b1f9655375421d97,
     "3fd98a7ad952d5d034a965b0eb500a75628c47d1f6645ae6179209b1321a3163": _3fd98a7ad952d5d0,
-    "67f7c7d0983cdae6ad3842a0b6bdbe5cda0282cba7eb1bdfd5fc1d042061e121": _67f7c7d0983cdae6,
+    "c25127a2006efd04719bfca0bb941d5081a9b3d04df8dd5ee9097d1b671085fc": _c25127a2006efd04,
     "55c451fd8ba2488ceafa3c07ab2e7a6b0d601136e5097afee8d9eb4f9c1e64b4": _55c451fd8ba2488c,
     "90b7aa5042a99b0da59359f03ab3e6ff0be4633fdc7661729a880c268df73099": _90b7aa5042a99b0d,
     "c8692fea8fac2bfdcd34a60d099dd6e7af3db7d3000e6b32e80409e15878eaac": _c8692fea8fac2bfd,
     "5c5f461b6a97c8553c4b1ce50ee3046697728631e0605dc975cf73a72643ee6b": _5c5f461b6a97c855,
     "4f7f9d1eeb16b9cde42ff073478736e9bac2401a096188fee36593a1425f908c": _4f7f9d1eeb16b9cd,
-    "0de5c30731661df3a49c6db4efd610baf8289fd1d17d78e7b079f10203ca3440": _0de5c30731661df3,
+    "f45f8272c6b9bcc6f3158959e6ce743adeaf06d7a99f4738980ee6caa12e6368": _f45f8272c6b9bcc6,
     "426ab8e972b3415235459666515c092a8fd35de811dac9fea891c954283637a4": _426ab8e972b34152,
-    "df46dcb2ab7ca4d4191cf53dd91d9940b1eb6d4fb9e1f5e84f66550875c56358": _df46dcb2ab7ca4d4,
+    "2e6dda1e92a008483b699dd119cfc74646743efa6a5e3e42f7b5c8a542520e87": _2e6dda1e92a00848,
     "af4df89326c69e6e9362af21a47f0f3825a11aadd49bfed81d7dcccc9359fa28": _af4df89326c69e6e,
-    "b96651d27fb394cbdefa8ac5d983b9f316e57ba4970c409865e6754499ee6b37": _b96651d27fb394cb,
+    "caac8b2fb7d03672a964aa9cb7e0bba8d3518a8dc55423113c4001a39763a6a6": _caac8b2fb7d03672,
     "6339e64e80162415404299c38c43157bf87afdb725f0e5581aab2644271bb4d9": _6339e64e80162415,
     "b7bcae10b3295b1b056ecdfec5bf8d5b73e105759db7f8246e455c26029c74a7": _b7bcae10b3295b1b,
     "47e882559931758f54bf93d3d35d5bc538a1f1e2aedddc191e1932f595346ecd": _47e882559931758f,
     "3c7220cb3ada94624836a0fa1d20ee7ac6dea53e93e9b2441e653e7329f76935": _3c7220cb3ada9462,
     "11d2339072d109dd72be49eadd1a38adac21745f102569972c03bf0549f43096": _11d2339072d109dd,
     "cf6ac54d7a74b137dccd7b5f1d27b4c7c722aa1dc1f450c303f67b3fdb518b77": _cf6ac54d7a74b137,
-    "b9468b6f9ef3ae97ef4fe37c7453f340162c28088a096a7cc36acea9b4cc1088": _b9468b6f9ef3ae97,
+    "08243738ff3ba0d6f99a5cd18565f8036a9711a48405fbdbbfe74ef98b99ccb7": _08243738ff3ba0d6,
     "87ba83b3d99eae14ea5f69c0b9a344cbf6f4a48ceefdd243d8cd2dd234fc890d": _87ba83b3d99eae14,
     "cde294ddf42292fcdf0563711ad237eb697937ee7f2fb4548d1edfce319edcdf": _cde294ddf42292fc,
     "f9deef67f46080c8c646be87eaab78555df4e954ab0bdce07fafd25a71bae645": _f9deef67f46080c8,
-    "426093cf5339bde95289928b4526397fbb25e4dc523ecba20a5ccfe07b6dda8d": _426093cf5339bde9,
+    "88746db33eca962b4fe756fb71f1ff50f0ca3f4b2b89f7dc0a090115f0df2ec0": _88746db33eca962b,
     "d5c7b8b002f1f41dab57cacbb174e03d4b4626acce756a41a9077bb44fd4cb68": _d5c7b8b002f1f41d,
     "8da1755f643bee9c6c415958f9038d653ca4ed0e73f5b223b2ad96e0045538ec": _8da1755f643bee9c,
     "977213991d13aa74ebe494d14bb01811dbe41bc8ef083b94f3122f8648bb729c": _977213991d13aa74,
-    "6f7fd1d52b490269db0532dc460b5ff824b98ed77f0483b43a94aec6ddec9bff": _6f7fd1d52b490269,
+    "8c8a5c72fe7b8f6987b2e1293d5a0514e7fc88e406abcb93f23f6d74e1aac104": _8c8a5c72fe7b8f69,
     "7219aac4436976eefe9cbeb7e24e110fc680d309675421034c2720cc915dbe86": _7219aac4436976ee,
     "3a2ce0fadb5cf6183489471a85dd604e66e7819765e745f309c07e9b922ee832": _3a2ce0fadb5cf618,
-    "68b10a96517932562a6de57068d26130d74c8be434c4425aafdb3dd6616ba5b0": _68b10a9651793256,
+    "46a19d2d9f814204dd6fd8b9d54bcdcb7ea4ee1a67d0c1efefb722521c1c15f2": _46a19d2d9f814204,
     "b050c250d4fc7400326ebd5f7fc72f36f319d7537550205ae4665d018545ad63": _b050c250d4fc7400,
     "de183598f5b6110f16660dbc6337a9162dbde70e840ddb1b526b4b59ec8afb43": _de183598f5b6110f,
-    "b1e2ff94df674464351bf425bf3973b47665fc1ca50f2d9a37414848c68f37c3": _b1e2ff94df674464,
+    "4281291cbc7f49b90d8a8957ee5d878fd3902c2dd8c68507b3a742b3aefcc5b0": _4281291cbc7f49b9,
     "d26aeeaef4bcf77f4f7b3955b2cb6ac45a8763602e26e78361161822409ac3c3": _d26aeeaef4bcf77f,
     "4c1a3730678985dcdacd0aa06972266760ecbf5247501a30631a54e944282591": _4c1a3730678985dc,
     "68f440f1ee63fbe9232b08f5907d58d7ff788f1d7ba30839798c082546bb6a6f": _68f440f1ee63fbe9,
-    "4e8e1c56fe2f4440ac62c93bf8781e313d4042355b7ea1d0483bad2c3974fe4b": _4e8e1c56fe2f4440,
+    "d1edeca6b31563db24f3fe61afe39fbcb10b299ea30e260db07cd7af9b23e269": _d1edeca6b31563db,
     "1017f16269904c6a78232e2a235b9840b2c18e434c70a3ecd211be5b290b326c": _1017f16269904c6a,
-    "46db6325009e3c86c0173e5dce1fe564a1c98263c7b4416f16cf591c974e17c4": _46db6325009e3c86,
+    "3a610d088d4b34dca6687e602634699f603976298b88a77ff862ddeb7b65d3db": _3a610d088d4b34dc,
     "b44ca68cbe17cfdd68f20d30b9804ad3b8fed542c1d347dc18b7c758c3fad981": _b44ca68cbe17cfdd,
     "df0e4156a5e6b8de706720b1ed5662bf2fd6948e5d68971e106aa2196f10c12b": _df0e4156a5e6b8de,
-    "d03ee88b39183a1c39e8a3304d8f1995f12d71c6a59ff3bb0cec654ba9a93d12": _d03ee88b39183a1c,
+    "a2d94a5b53795ee684811499316d885f68e9f63c6f23371f8cb1c7122d30e9d2": _a2d94a5b53795ee6,
     "e002e2ec28920081039308b4559ea5832a72e32de89b6a2c4c5b8156ce3b00bb": _e002e2ec28920081,
     "a5cd31d91994424eb62537533a5b80a60ddffa766d4d75eec0233262f6b1f014": _a5cd31d91994424e,
-    "05094ecca9fa799df380d83bf5a26a109b0b03a1d0493fa5baea799f3c484889": _05094ecca9fa799d,
+    "094ae3a9e006bed7ec6e98e73cc6dcb445ac9351411b581f43083025c79a15b5": _094ae3a9e006bed7,
     "15a53a39417de3acddaaea56dccf8ed4ec287dc2a70be7bb16c8cef22699791b": _15a53a39417de3ac,
     "a42007d7cb971b8c80c9c8d011551f58a882b941eb1b8c27f9dd5782009e418d": _a42007d7cb971b8c,
     "6b4b5ff839f3dc10fee24f496c7e799a3ceb3bbddc53d99e1600f93a5b09bc26": _6b4b5ff839f3dc10,
-    "31d00e695aed2e32d03fa8f61c4bfe324ed8f7a45d283dc908ed091643dc0537": _31d00e695aed2e32,
+    "3f25246a4087c37a5e1b0575f07dd16119a84b3aab140cb414e4cc029a158925": _3f25246a4087c37a,
     "96eef05b8febaaba504739d1b1459feb54c47e1bd88d5c4c3f7a1ba32e5522f8": _96eef05b8febaaba,
     "015ecda6e7114e5d368d681c3eddc5ab26b972eaa62636bcb4e99e89d6faf885": _015ecda6e7114e5d,
     "f06489e591febd80719406268a06f1299071e60dcac18361a37584061289e634": _f06489e591febd80,
-    "92f7e0ac4b46d8a7146ca78a417c83d82f3bf1cfedd18d4c4fd5595dae1756f0": _92f7e0ac4b46d8a7,
+    "b1557f8c738b2e62a4c688f96ee3ab992e8ac4c7cb7ac616e690fb34dc5afdad": _b1557f8c738b2e62,
     "7926c065646f062c6563a537cac0108299d24ab100ad45fdf2791ce4414ca4ed": _7926c065646f062c,
     "209c91f436c6a4dda3ed8eb54268027d9a8daed5aeed92dda0be5f3c3d73c555": _209c91f436c6a4dd,
     "ad02dcf2c7c2914eb12872405b792e9de0a727d526c67cb583e0c6f594bb01d6": _ad02dcf2c7c2914e,
     "2c7453891a73dc2c0f73390b765f8259a5bf945fbf3628055f5c695825763145": _2c7453891a73dc2c,
     "d6ab2df265d8418d0ba8a99f4cc4be6699de082a241520b5b1627fe437c48c89": _d6ab2df265d8418d,
     "183b028401008c2bbf9d0ab11a2e640552c28f01af81c04ea82fb7cbc926a08b": _183b028401008c2b,
-    "3b1fe926aae87f724f8a81d19cb66b990de16486109e3ba9c64dd7b7612acaa3": _3b1fe926aae87f72,
+    "14dfca45603490f1aa472a162030014731a3c514e47c0955739dbbda09df75f9": _14dfca45603490f1,
     "5df16351cca0d8010b1fdb4650990503b9977458563616bfa558761d3199611f": _5df16351cca0d801,
     "e804ed69da26dbf9d25b7d699118821938aa547d0e6ed90f937c8c6a00951262": _e804ed69da26dbf9,
     "55a388621d2e278e51b16b391caf7448acfba7fa50d05d23fab50f0174e0a9a4": _55a388621d2e278e,
-    "54539f63e38ff792e1a3e702ed0cc08cdb8951a611ba653f6edd3cf0a09588e0": _54539f63e38ff792,
+    "1a87d90cc9f687ea45c9a43e3131aa5ae0322d626593abbdfafa75d1576ba507": _1a87d90cc9f687ea,
     "b3f50adb8af208851018e22059f007258807b17ca04ea1b4a16fa51a6134af21": _b3f50adb8af20885,
-    "e7b023990d0160f455cf55d89cda44b71098df42372cdc1d8ce443e9c973c077": _e7b023990d0160f4,
+    "2a2beb106c713fdab94854b9c2a0a46144949565fec842ff631162d70d271cf7": _2a2beb106c713fda,
     "df76a65a6a2f80c99165882acc21d8a89061701e72e261849872b5fa26e7d746": _df76a65a6a2f80c9,
     "d959599bdbc24e04687ff5740e1ee0c884ee4788a70d99b770523446ab2d4cc7": _d959599bdbc24e04,
-    "ae5790a2e82a5a2e21153dffefe1aac2f981c3ec5bba6914779250c757a6fc03": _ae5790a2e82a5a2e,
+    "04ee1e6e4832d6f011e462e71e78fc12e4e0e859c6350205ff1fd0c9a029b135": _04ee1e6e4832d6f0,
     "3be2b155e54ce4cc2e8f52287baad6f4e579ec5978e4d971f8645616c4f9cb90": _3be2b155e54ce4cc,
     "8b51d76371ff8891c7199614f77262d4ccea31bd9315628b80c95abd82186f6d": _8b51d76371ff8891,
     "5a749487c01d3a79c3c60d5ead4692fa4fe70ee377b7ff345dc29d053d0e7b1f": _5a749487c01d3a79,
-    "efa26eb83aeddf0ca10f5d7136d0317c6ba9fe68403a0293c7a208c959a3604e": _efa26eb83aeddf0c,
+    "3328e38597d9f697fc75d393ce26e9a5ac7d34c85d6798b053d6c939ecdfa359": _3328e38597d9f697,
     "44b97a1685a8a2ec6d98bc1ba553d3fd6651715482fb6ed85d7853587c3c44b6": _44b97a1685a8a2ec,
     "44fdda1f099b3e4461234be39d8e0371aa19e6393f58ae48eaf9270e5bde1a0a": _44fdda1f099b3e44,
-    "d7239e4066011c12c0763186f4c4d6af20e7cb6ea3454e00c2e3c38831cd62ed": _d7239e4066011c12,
+    "c2e19b01c82eff93a06a105c85c8e533ef901bc1d829d11717fe863bc51d3abb": _c2e19b01c82eff93,
     "7d6c1a2bac14d4eb62043c6e0a2b862ae4ca7159116f34d6742ad8100784921f": _7d6c1a2bac14d4eb,
     "384a5dc89d09b17611449af115097d85b85b2db5582fe86ff50da7b217a84d9b": _384a5dc89d09b176,
     "46ddfa1d35132e83930db04f6101364def4e884046615346556bdddf31c29d47": _46ddfa1d35132e83,
-    "ac6c6e94622119f62d557f97e950004ffff9dc96a1aa3d27097f3bca10597b5d": _ac6c6e94622119f6,
+    "069c42febd29833ede1941ba6b3eae14a82338cc1f8f86c0fc830d102e49d96f": _069c42febd29833e,
     "5038158d2aaebc9a011f8950c17af79364f75cac03c9a26d65e649ab7a8b1fac": _5038158d2aaebc9a,
     "ca7c601742c0b4401d958aa294b811bb13eeabe7512e82da72e5ee8217d93cd5": _ca7c601742c0b440,
-    "0edb895dd7893306701b5f5c4e48565e7e18167965314226b8459908a58f062b": _0edb895dd7893306,
+    "c0aba0c2fecb3568753191b2a67aca92f6c736dd0ad94c9b6cc7b3f6528ee1c1": _c0aba0c2fecb3568,
     "5cad2ca764a70c63fc5d76468a3ae94132c2142c70c5fdd9c9772ecbcdcee6df": _5cad2ca764a70c63,
     "8724f1ceff16433e1046fd41b99c2eee09cc4f9337d0edde7d9dac1247c044ee": _8724f1ceff16433e,
     "649dbfd2380afa72b2197e2c03af4e981e52864463c8f861be2220c73240f298": _649dbfd2380afa72,
-    "b1a40f0c31b06bf25d815d91f5a1ad6844be7bdfc53ad0d43f2e6cb6e3efd0a4": _b1a40f0c31b06bf2,
+    "ff1875e10028ac141b3b1ee416360859983f17948ca9ab8b33f7cea0bfe681f6": _ff1875e10028ac14,
     "5b0f5ff25d622d275ba03efb41da6f101249f4ada137cc101cad17092fb1d17c": _5b0f5ff25d622d27,
     "bcd13fea2f060e86498763807e341ab2f513dc078bdb80807cc8db0950e7a743": _bcd13fea2f060e86,
-    "f3e20e412d1f8f4b7896f0629f4ab917392f41a6d4feda2e399189f01203f310": _f3e20e412d1f8f4b,
+    "bdb5cc1d400b1ace675379c4af2220cfa9f69ce7a01cbadfd8f97d8a022efb30": _bdb5cc1d400b1ace,
     "6b55df45a9a027fc79a18cfb03209da6824731ccfda864c55d08aeaf5d04563d": _6b55df45a9a027fc,
     "32b6c5650fdcd106e47c99b43c31e6e4912587ec2540a5c0e004a20e48eb997d": _32b6c5650fdcd106,
-    "bec9225824301dbc7150ff6481ee9bb928a4a32ba3cc883caa56c5237dca5534": _bec9225824301dbc,
+    "0020b85fdf3ca09fac401125d6cdeb65b0d9ee79594ea9bbfc693381f86e29ee": _0020b85fdf3ca09f,
     "72d27d9dfaf2f9ce41f89eee0d9c41649aa1c06285cd2c41a4326942076ce4fd": _72d27d9dfaf2f9ce,
     "7ca60e4a6c54e656863e5466bc7f0efd7dff7225a6461130532a1e1f149ace6c": _7ca60e4a6c54e656,
     "5f15e9c5d811a03ad020ae6cdd5ac63069cf460f95014300f75c8b31f2c45c12": _5f15e9c5d811a03a,
     "b5a76e9f5a978283a3457eff7926d6118c19a6581b96734ee6d575120754032b": _b5a76e9f5a978283,
     "c5cf9dd2db77495e080828c52828fda624e060673fa52ce8e756dfe34b2dce30": _c5cf9dd2db77495e,
     "db65dbb5e108d4d758099749320d67f3d082c8ea5acad5b3b4aa16346652c2b6": _db65dbb5e108d4d7,
-    "3a5adde2c073d035d521375e7f4289bcdbe611f56de6318c9818e96f1c968f4f": _3a5adde2c073d035,
+    "cfa87317810b847cea9999d252d58cf1d78e5a39d404765f1671c57fdf35587a": _cfa87317810b847c,
     "03fd39eb69a2fe3abcc879b353e39d9b26e1a6af05001f2facb4799ffa151f43": _03fd39eb69a2fe3a,
     "7d4177e03c7abbc8143336867c88ddd0e3729c3cf266c2d603f7747428ead88b": _7d4177e03c7abbc8,
     "4b9526f2de09c65d3835c69df3910664fcf2c06b50de2e0f244f3dad9e0a62b4": _4b9526f2de09c65d,
-    "b9409afe7f9ad0777c57934fef487b7f396c44f82c7c2715234ada2b83384b37": _b9409afe7f9ad077,
+    "4599715890e264b93b7c900f2d4c3870b06bd3012dedf998635c6399bb2f26ac": _4599715890e264b9,
     "d5a77b2233c702e1b662d8ebed3f265aaf29c85956bc05dd5d753938034cb1a3": _d5a77b2233c702e1,
     "e5d79449747e5a2288f83b30a28f90e398cb1c4d17b44036625484be55bfc56f": _e5d79449747e5a22,
     "ede8daefe9cf685c63cd9f295a9630f96d3eeab1b0c9332a234cf4b01562fa15": _ede8daefe9cf685c,
-    "849a6f90806870705a7e27e6124c2d5e5fc91f033430513d25c270583db9751d": _849a6f9080687070,
+    "95f9e244c25233332c401677c83baa1a31e6f2fb9e079033790f72eb04fbd01f": _95f9e244c2523333,
     "cace2de680fffc575be17e1e0b6f7a989d6153b415ae926ba2198d2df624a05c": _cace2de680fffc57,
-    "4688dda3eab3050c723551fa37e1fb240ba49dae1c03fb25ac5fc3f7112df5a0": _4688dda3eab3050c,
+    "4683d3ee4ff54a4aad6eccc5dcb84d564994031beae8b712306b520fe36e7325": _4683d3ee4ff54a4a,
     "34bb9160aee1e21531b4f687e748fd3c5a867bcdce085e90a973744f25fe6086": _34bb9160aee1e215,
     "422227fa505f14381fdc7a803bbfdb804dd21fc91978c0c54e11bfd3d2fff61d": _422227fa505f1438,
-    "5c5404818da4f216827b0897fa83c9978956c72e4f59d2b461234f7bb6c85a91": _5c5404818da4f216,
+    "8902bb5e8ea723d76e7922b0641bd81e9ae25f5dd8e7d412b960be022d421669": _8902bb5e8ea723d7,
     "a27dbc6ee020648989178ef9a3eb4d1abed9d6b9f09713b7612974f913ef494f": _a27dbc6ee0206489,
     "709460fcdde93ce892f3636d762c39d3fd262a9d15600acefe0a840f2f239319": _709460fcdde93ce8,
     "00d3a26ac8296d54163938a5d05df0767fcd06148437c6623756bac533cfad45": _00d3a26ac8296d54,
     "3ff89fe6f0dbbcf0620ca904d04158eb14c601a91d27ebfcc3fa227eb0abe64d": _3ff89fe6f0dbbcf0,
     "29bd85afc56e04d7d3976299e1042a6b61b5997cab3e31b46b5bb5dc4221a70d": _29bd85afc56e04d7,
-    "86d06cfb3fb8feda3343359ecde53dd99e1e26906fd87021ee7f82a2ff5898fa": _86d06cfb3fb8feda,
+    "6bd892410135264e32379b0fcc4e493135c4d820f7f46af737a155c7362b0c86": _6bd892410135264e,
     "0b1de830f4db80bd8becee95ada716e193afc7cd4578a25ddd97c824ba12dc8a": _0b1de830f4db80bd,
     "e2dda84049998e12d0eaa95a91b40acbf36d45cb00f30b0c8d1bbb6c698d9c8a": _e2dda84049998e12,
     "065453b9acfefccc9c58506640c223459bfdb895de52f8833237726576e5802f": _065453b9acfefccc,
-    "d5eb48834438950339ee1e75e25d592c95a27f6d739f40debe4767eeaed90ce3": _d5eb488344389503,
+    "e41dbd1d370073353e588c1fb0534e294336ecbd6c2bfd8824fccfa10a64985b": _e41dbd1d37007335,
     "544b6525dfbf01f281d4ecc63a1d94476935c79004808d39185c93efd83fe8ee": _544b6525dfbf01f2,
     "02f692b5d057eb837393fe34554ed437b03e74a42c598598df68e95bd7a11e72": _02f692b5d057eb83,
     "c33c88f9b20d18a3b22d940858eab9b84452a6614bc18ffee878db4108f9b415": _c33c88f9b20d18a3,
-    "e287f8be85882ba880ee226ca5f9031eae861565fabf40aa2bc202094675b8c1": _e287f8be85882ba8,
+    "b260b90be63fc551f21ba25c9b2125effb488afb5ddded091652891b7c3beab5": _b260b90be63fc551,
     "279e402e179024aa35a4d54aebe0e79c9123fab2e7866871d6cc504a2e0959f4": _279e402e179024aa,
     "5eba80d0e23b2ca6051287dfed63c6b6361b8aed8ce7c6e820f9f4740eab96df": _5eba80d0e23b2ca6,
-    "8cd92eec4c126df53935bc6ff152570bc6848fcfed590fc0eec3be23eb205dbf": _8cd92eec4c126df5,
+    "ef35da8b8888f512e3b58199c04b6e482c2c4021a01f1e1a6476dbfa1e65cf04": _ef35da8b8888f512,
     "fea1d5d8ae560df58bfaed9d80cb7b35ed4d843050dc50b258db96f9ab6e7eca": _fea1d5d8ae560df5,
     "d20422fd86f1941bcfe8859557a25a90d3f31b2383d3a9631cc062a6ddd33641": _d20422fd86f1941b,
-    "18f3d37a09a168d7835c2753f1345ff5cf9828b1eaa56cc6b4156e78e059ed18": _18f3d37a09a168d7,
+    "b99b3f33d09d126557fa44cccfff46b69e51de74e422268365e84f30d6d9e17d": _b99b3f33d09d1265,
     "dc43e928259c04d009465c15cd4eb87144ff692ab0a5e03547193981e496fbff": _dc43e928259c04d0,
     "3c090e22dc65b855ff21de0b3fa6d8461ef59646952a0c2d5337f2b72a13d638": _3c090e22dc65b855,
-    "feeac218774a2cc6acb7ee7ae5623e3fd34e07fcf3433bf89d2a2178c96055e1": _feeac218774a2cc6,
+    "ae4099441da60391e319ade6afe814c824f9ad348239f057ad9d1577b81d5f64": _ae4099441da60391,
     "a1690adc49fa786360a201c640a57a15c29f0f349d8d298849704b00391e525a": _a1690adc49fa7863,
-    "003f8dfa440b4f8a0c2c5ba43ec995a4ea2aa3852e8070ba6c7a0ca292d85119": _003f8dfa440b4f8a,
+    "03e30a37a9de908cb8bacbf383fe6ed25c1aefc5ae4b42112f624c7ddc3e785e": _03e30a37a9de908c,
     "9e0057898c6786947ceeac4511c02f9f3fc84c5307be7a6f1f5eb6493a4808e0": _9e0057898c678694,
-    "b57fb6723b798f7a66b3298174c8aad70a0684dab3742c9b2da5ac8519ee37b2": _b57fb6723b798f7a,
+    "3f4600d6beed1e720685eb99e335f510b4b6343ce1482fa619545a66c7e3221a": _3f4600d6beed1e72,
     "4b7108d1ae00a3300e7c9630312493b21a52dc864231732a32378980a6efce49": _4b7108d1ae00a330,
-    "2a3f95709dc1e4571fca4d659872d3d09b7ff50e092149cd5fba7f2f37240748": _2a3f95709dc1e457,
+    "8cdba4544f3e7645e6802be2728db9543fa49c7ea1d9213696528e5797104076": _8cdba4544f3e7645,
     "5fda6f1528ea38628a6c0bbaf17c199a3b3895ada9e7259702ad372e571d92f8": _5fda6f1528ea3862,
     "81018d9847c40d1aea18ff1ae0b43d84dca07016d5f9a41e91380ecb4e9e6b4a": _81018d9847c40d1a,
     "f8d4a66ded21a0935783293a3f81c512f9ba495cc4e8adc2215a361a0c53b508": _f8d4a66ded21a093,
     "bd680705e223a181a752c8a58bf4a5ff5b90869a796a4be4fd226ce85d69b2c4": _bd680705e223a181,
     "0af0ee7fce170739f187b37d29bf292e9b54bdfd76dd0aa3bcff6be0ce9f2897": _0af0ee7fce170739,
     "eff33efd40444c6709211f6e441ad289ecf1cf62728dbe2d3c642b09c78fad00": _eff33efd40444c67,
-    "c1032d3e0286d5064319c32f07932dcf8ee39327baf36da293f3fb74b202996a": _c1032d3e0286d506,
+    "ddb6a3fa5305789e88f0ed8bf4a45b23e28bfc0cc9ce79c4911e5cd6b8e4a513": _ddb6a3fa5305789e,
     "9e3eed184abbc2e3b7976fa423d5e99b74d7b7543ec287b925deb9056f0def1e": _9e3eed184abbc2e3,
     "cf2fd945870b6d5a9d5408a307425781d02712eb82d842cfb5b474884d69da3d": _cf2fd945870b6d5a,
     "effcf46cb6f785c9612eb70707e08255ef18f9a1f7dbdb91ba984ebc7b16c48e": _effcf46cb6f785c9,
     "b99d3ae784d819f3a7c014f5d5fdb65c78a6e7497525cdfaebbb969b394f9169": _b99d3ae784d819f3,
     "f7898893cf5c6dd2cce54db71dcbbd1bcfd0ddcdf0cec0348e091399ecde0590": _f7898893cf5c6dd2,
-    "9dda1267dcf3ef0262a18a6db74196378003478cc85d5f4b4760ead556e36917": _9dda1267dcf3ef02,
+    "fa609ec596c97da8fb48f8db76babb74ec246dbcad95d28c68a9cc89f9c5387b": _fa609ec596c97da8,
     "0f6e86ac361d54c15b63da09e6acba41b914f794d6e0ce52c370495407603028": _0f6e86ac361d54c1,
     "e1b146e70fcab6987d98e6905f37f25c5e5d07fe5424d41126b0240c35fdcd3a": _e1b146e70fcab698,
     "dced5e2baeb83a6784ce9308ad42295e2ed512307a8823c23f133f864b12bba3": _dced5e2baeb83a67,
@@ -10416,13 +10369,13 @@ TEMPLATES = {
     "1b1dc4224d9f4c2c2ddf9dcdf16635003e67c386a008f2c69f2cd85f110602e3": _1b1dc4224d9f4c2c,
     "8de049f2a118211ec8639666d8f4c793bee9f4b202f3753232ab9498068cc468": _8de049f2a118211e,
     "55cb027a7dc564c0ca9d34a59a72030e1488aefd8e959717af3b4ce575440bd7": _55cb027a7dc564c0,
-    "821df88b3e3e1acc026da730ff970aed6e31dbd31949a3fd8de9cfb31a60717c": _821df88b3e3e1acc,
+    "659e94c3e7118917677cca4dec6b7a15f11a8f07901a15e481ea0b48c07d2763": _659e94c3e7118917,
     "b0294d1501c098bd7411f33a7fc7bb81c38ce052c27b00e26417751128dc0b9f": _b0294d1501c098bd,
     "5081994276d5133db4be1c9a701364f4c9cd4e33d89a71b76bcb98c757e7f9b4": _5081994276d5133d,
     "9da1cd5c9197c9375b71872b21f2f97ca700d0802275d53da2e590b43eefe2ec": _9da1cd5c9197c937,
-    "466d121cccb7b1b91db386462a318bff28dc1b36f43b50ceaf024c33e523592a": _466d121cccb7b1b9,
+    "ad630d02df2ef682d11602090be59fec5eee35e8a354d3cdb702bf92ec19dca3": _ad630d02df2ef682,
     "0bf31a2c2f83b863a15d7c9511acc05e36794fa70d142ba1c78b2190ee5d94cc": _0bf31a2c2f83b863,
-    "0d8120cdd4c22db0d1cfadc8b9ee08948133c58e697ac5056e052deb071461af": _0d8120cdd4c22db0,
+    "531d7ca7484ecb4702c5d556aebf4e290fa46cff738dd07e3ed409ebc03f7e07": _531d7ca7484ecb47,
     "9d59244faac4547ed62bbfc3bd51f6935390cc76eeef4d9f93572a17e24d6710": _9d59244faac4547e,
     "967d01c4aecdff236999677a5af4432f0fdfcadc5e4597e66a500503da62d180": _967d01c4aecdff23,
     "518c72b50db0e72a04e1bde4361f4205d11a9eb0c1146c4bf76163257ae730e9": _518c72b50db0e72a,

@@ -8,7 +8,8 @@ from typing import Any
 
 from deploylint.escape import markdown, mermaid
 from deploylint.fleet.analysis import Fleet, disputed, shared_lock
-from deploylint.fleet.facts import DocFacts
+from deploylint.fleet.facts import DocFacts, Site
+from deploylint.rubric.facts import and_list
 
 SERIALIZED, SINGLE_WRITER, COLLISION, CONFLICT = (
     "serialized",
@@ -24,6 +25,7 @@ class Writer:
     doc: str
     lock: str | None
     location: str
+    doc_name: str = ""  # the doc's own name, for views that give its file:line beside it
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +34,8 @@ class Lock:
     holder: str | None
     mechanism: str | None
     doc: str
+    doc_name: str = ""
+    key_id: str | None = None  # the key's identity: one lock, however many docs declare it
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,23 +78,68 @@ def fleet_map(docs: Sequence[DocFacts]) -> list[ResourceRow]:
         writes, locks = fleet.writes.get(key, []), fleet.locks.get(key, [])
         resource = fleet.resource_name(key)
         writers = tuple(
-            Writer(w.agent, fleet.label(w.site), w.lock, f"{w.site.file}:{w.site.line}")
+            Writer(w.agent, fleet.label(w.site), w.lock, w.site.location, _named(fleet, w.site))
             for w in writes
         )
-        declared = tuple(Lock(k.key, k.holder, k.mechanism, fleet.label(k.site)) for k in locks)
+        declared = tuple(
+            Lock(k.key, k.holder, k.mechanism, fleet.label(k.site), _named(fleet, k.site), k.key_id)
+            for k in locks
+        )
         status = _status({w.agent_key for w in writes}, shared_lock(writes, locks))
         rows.append(ResourceRow(resource, writers, declared, status))
     return rows
+
+
+def _named(fleet: Fleet, site: Site) -> str:
+    doc = fleet.by_doc[(site.file, site.document)]
+    return doc.name or doc.file
+
+
+def writer_text(writer: Writer) -> str:
+    """A writer once: its agent, its doc's name and where (never the doc's file twice)."""
+    return f"{writer.agent} ({writer.doc_name}, {writer.location})"
+
+
+def lock_texts(row: ResourceRow) -> list[str]:
+    """Each lock once, however many docs declare it: its key, then who holds it where."""
+    held: dict[str | None, dict[str, list[str]]] = {}
+    keys: dict[str | None, str] = {}
+    for lock in row.locks:
+        keys.setdefault(lock.key_id, lock.key or "?")
+        docs = held.setdefault(lock.key_id, {}).setdefault(lock.holder or "no holder", [])
+        docs += [lock.doc_name] if lock.doc_name not in docs else []
+    return [
+        f"{keys[key]} ({'; '.join(f'{_holder(h)} in {and_list(d)}' for h, d in holders.items())})"
+        for key, holders in held.items()
+    ]
+
+
+def _holder(holder: str) -> str:
+    return holder if holder == "no holder" else f"held by {holder}"
+
+
+def as_blocks(rows: Sequence[ResourceRow], width: int) -> str:
+    """Off a terminal: a block per resource, wrapped only at spaces (no path is split)."""
+    from deploylint.escape import printable
+    from deploylint.reporters.text import wrapped
+
+    lines: list[str] = []
+    for row in rows:
+        lines.append(printable(f"{row.resource} · {row.status}"))
+        items = [("writer", writer_text(w)) for w in row.writers] or [("writer", "none")]
+        items += [("lock", text) for text in lock_texts(row)] or [("lock", "none")]
+        for label, text in items:
+            lines += wrapped(f"  {label:<8}", printable(text), width, " " * 10)
+        lines.append("")
+    return "".join(line + "\n" for line in lines)
 
 
 def as_markdown(rows: Sequence[ResourceRow]) -> str:
     """A table and a Mermaid graph (agents -> resources, edges labelled by lock)."""
     lines = ["| resource | writers | locks (holder) | status |", "|---|---|---|---|"]
     for row in rows:
-        writers = "<br>".join(markdown(f"{w.agent} ({w.doc})") for w in row.writers)
-        locks = "<br>".join(
-            markdown(f"{k.key or '?'} ({k.holder or 'no holder'})") for k in row.locks
-        )
+        writers = "<br>".join(markdown(writer_text(w)) for w in row.writers)
+        locks = "<br>".join(markdown(text) for text in lock_texts(row))
         resource = markdown(row.resource)
         lines.append(f"| {resource} | {writers or 'none'} | {locks or 'none'} | {row.status} |")
     return "\n".join([*lines, "", *_mermaid(rows)]) + "\n"
@@ -121,8 +170,8 @@ def as_table(rows: Sequence[ResourceRow]) -> Any:
     for title in ("Resource", "Writers", "Locks (holder)", "Status"):
         table.add_column(title, overflow="fold")
     for row in rows:
-        writers = [f"{w.agent} ({w.doc}, {w.location})" for w in row.writers]
-        locks = [f"{k.key or '?'} ({k.holder or 'no holder'})" for k in row.locks]
+        writers = [writer_text(w) for w in row.writers]
+        locks = lock_texts(row)
         style = "bold red" if row.status in (COLLISION, CONFLICT) else "green"
         cells = ([row.resource], writers or ["none"], locks or ["none"])
         lines = (Text("\n").join(Text(printable(item)) for item in cell) for cell in cells)

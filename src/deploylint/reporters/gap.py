@@ -62,6 +62,7 @@ class DocSection:
     waived: int
     waivers: tuple[WaiverRow, ...]  # honoured: complete, approved by a human, unexpired
     waiver_problems: tuple[Finding, ...]  # waivers that can't be honoured (expired, ...)
+    blast_radius: str | None = None  # the doc's whole blast radius, said once (None: ungraded)
 
     @property
     def label(self) -> str:
@@ -117,12 +118,10 @@ class GapReport:
 
 def summary(report: Report) -> str:
     """Docs, findings by severity and waived ones, in one sentence (no doc content)."""
-    findings = report.findings
-    waived = sum(f.waived for f in findings)
-    counts = ", ".join(f"{n} {label}" for label, n in report.by_severity().items() if n)
+    from deploylint.reporters.text import findings_phrase
+
     text = f"{_plural(report.documents, 'document')} in {_plural(len(report.files), 'file')}"
-    text += f": {_plural(len(findings) - waived, 'finding')}" + (f" ({counts})" if counts else "")
-    return text + (f", {waived} waived as accepted risk." if waived else ".")
+    return f"{text}: {findings_phrase(report)}."
 
 
 def gate(report: Report) -> str:
@@ -199,6 +198,7 @@ def _section(
         waived=sum(f.waived for f in doc.findings),
         waivers=tuple(_waiver_row(w, doc.findings) for w in doc.waivers),
         waiver_problems=tuple(f for f in doc.findings if f.area == "waivers"),
+        blast_radius=doc.blast_radius,
     )
 
 
@@ -252,8 +252,8 @@ def load_template(
 def _readable_template(template: Path) -> Path:
     """The --template's real file (a link is rendered from its target, its partials from
     beside the target); ReportError when it must not be read."""
-    from deploylint.config import repository_root
     from deploylint.reporters.sandbox import template_refusal
+    from deploylint.repository import repository_root
 
     refusal = template_refusal(template, repository_root(Path.cwd()))
     if refusal is not None:

@@ -54,6 +54,7 @@ def report_record(report: Report, *, with_findings: bool = True) -> dict[str, An
                         "name": d.name,
                         "graded": d.graded,
                         "findings": len(d.findings),
+                        "blast_radius": d.blast_radius,
                     }
                     for d in result.documents
                 ],

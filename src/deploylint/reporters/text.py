@@ -12,7 +12,7 @@ from typing import Final, TextIO
 
 from deploylint.escape import printable
 from deploylint.findings import Finding
-from deploylint.grade import DocResult
+from deploylint.grade import DocResult, FileResult
 from deploylint.report import Report
 from deploylint.reporters import RenderOptions
 from deploylint.verdict import gate_sentence
@@ -37,11 +37,12 @@ class TextReporter:
             write_rich(report, options, out)
             return
         width = max(MIN_WIDTH, options.width or PLAIN_WIDTH)
-        for result in report.files:
+        for result in listed(report):
             for doc in result.documents:
                 if options.quiet and not doc.findings:
                     continue
                 out.write(header(result.file, doc, len(result.documents)) + "\n")
+                out.write("".join(line + "\n" for line in doc_blast(doc, width)))
                 if not doc.findings:
                     out.write("  no findings\n")
                 for found in doc.findings:
@@ -52,10 +53,28 @@ class TextReporter:
             out.write(printable(f"Shaped by: {report.shaped.sentence()}.") + "\n")
 
 
+def listed(report: Report) -> tuple[FileResult, ...]:
+    """The files whose findings the text report lists: none when the run wrote a baseline
+    (they are in it; the summary says how many)."""
+    return report.files if report.baseline_written is None else ()
+
+
 def header(file: str, doc: DocResult, documents: int) -> str:
     """The doc's heading: its file, its name, and which document of the file."""
     text = printable(file) + (" · " + printable(doc.name) if doc.name else "")
     return text + (f" (document {doc.index} of {documents})" if documents > 1 else "")
+
+
+DOC_BLAST: Final = "  blast radius  "  # the doc's, once, above its findings
+
+
+def doc_blast(doc: DocResult, width: int) -> list[str]:
+    """The doc's whole blast radius, once, above its findings (each of which names only
+    what its own gap exposes); nothing for a doc without findings."""
+    if not doc.findings or not doc.blast_radius:
+        return []
+    text = printable(doc.blast_radius)
+    return [*wrapped(DOC_BLAST, text, width, " " * len(DOC_BLAST)), ""]
 
 
 def three_columns(found: Finding) -> tuple[tuple[str, str], ...]:
@@ -71,15 +90,15 @@ def severity_label(found: Finding) -> str:
 def plain_block(found: Finding, width: int) -> Iterator[str]:
     """One finding: a heading line, then the three columns, wrapped at spaces only."""
     heading = f"  {severity_label(found)}  {printable(found.location)}  "
-    yield from _wrapped(heading, printable(f"{found.rule} {found.title}"), width, INDENT)
+    yield from wrapped(heading, printable(f"{found.rule} {found.title}"), width, INDENT)
     for label, value in three_columns(found):
-        yield from _wrapped(
+        yield from wrapped(
             f"{INDENT}{label:<{LABEL}}", printable(value), width, " " * (len(INDENT) + LABEL)
         )
     yield ""
 
 
-def _wrapped(first: str, text: str, width: int, indent: str) -> list[str]:
+def wrapped(first: str, text: str, width: int, indent: str) -> list[str]:
     # break_long_words and break_on_hyphens off: a line may run long, a token never splits
     lines = textwrap.wrap(
         text,
@@ -96,17 +115,20 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
-def summary_line(report: Report) -> str:
-    """Files, docs, findings by severity, what was left out, then the gate's verdict."""
+def findings_phrase(report: Report) -> str:
+    """Every finding, waived ones included (as JSON's `summary.findings` counts them): the
+    open ones by severity, then the waived, so the parts add up to the whole."""
     findings = report.findings
     waived = sum(f.waived for f in findings)
+    parts = [f"{n} {label}" for label, n in report.by_severity().items() if n]
+    parts += [f"{waived} waived as accepted risk"] if waived else []
+    return _plural(len(findings), "finding") + (f" ({', '.join(parts)})" if parts else "")
+
+
+def summary_line(report: Report) -> str:
+    """Files, docs, findings by severity, what was left out, then the gate's verdict."""
     files = _plural(len(report.files), "file")
-    text = f"{files}, {_plural(report.documents, 'document')}: "
-    text += _plural(len(findings) - waived, "finding")
-    counts = ", ".join(f"{n} {label}" for label, n in report.by_severity().items() if n)
-    text += f" ({counts})" if counts else ""
-    if waived:
-        text += f", {waived} waived as accepted risk"
+    text = f"{files}, {_plural(report.documents, 'document')}: {findings_phrase(report)}"
     if report.left_out:
         text += f", {report.left_out} known finding(s) left out (baseline or --diff-base)"
     if report.skipped:

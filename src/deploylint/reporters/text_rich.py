@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any, Final, TextIO
 
 from rich import box
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -15,7 +15,14 @@ from deploylint.escape import printable
 from deploylint.findings import Finding, Severity
 from deploylint.report import Report
 from deploylint.reporters import RenderOptions, console
-from deploylint.reporters.text import header, severity_label, summary_line, three_columns
+from deploylint.reporters.text import (
+    DOC_BLAST,
+    header,
+    listed,
+    severity_label,
+    summary_line,
+    three_columns,
+)
 from deploylint.verdict import Gate, run_gate
 
 WIDE: Final = 110  # below this many columns, six columns can't be read: stack each finding
@@ -27,7 +34,12 @@ SEVERITY_STYLE: Final = {
     Severity.LOW: "cyan",
     Severity.INFO: "dim",
 }
-GATE_STYLE: Final = {Gate.PASS: "bold green", Gate.FAIL: "bold red", Gate.INCOMPLETE: "bold red"}
+GATE_STYLE: Final = {
+    Gate.PASS: "bold green",
+    Gate.FAIL: "bold red",
+    Gate.INCOMPLETE: "bold red",
+    Gate.BASELINE_WRITTEN: "bold",
+}
 
 
 def cell(text: str, style: str = "") -> Text:
@@ -43,12 +55,16 @@ def write_rich(report: Report, options: RenderOptions, out: TextIO) -> None:
 
 def _renderables(report: Report, options: RenderOptions, wide: bool) -> Iterator[Any]:
     layout = _table if wide else stacked
-    for result in report.files:
+    for result in listed(report):
         for doc in result.documents:
             if options.quiet and not doc.findings:
                 continue
             heading = Text(header(result.file, doc, len(result.documents)), style="bold")
             yield heading
+            if doc.findings and doc.blast_radius:  # once per doc, above its findings
+                said = Text(DOC_BLAST, style="dim").append_text(cell(doc.blast_radius))
+                yield Hanging(said, len(DOC_BLAST))
+                yield Text("")
             yield layout(doc.findings) if doc.findings else Text("  no findings", style="green")
     if not options.quiet:
         yield _summary(report)
@@ -96,8 +112,26 @@ def stacked(findings: tuple[Finding, ...]) -> RenderableType:
         grid.add_column(overflow="fold")
         for label, value in three_columns(found):
             grid.add_row("  " + label, cell(value))
-        blocks += [heading, grid, Text("")]
+        blocks += [Hanging(heading, 4), grid, Text("")]
     return Group(*blocks)
+
+
+class Hanging:
+    """Text whose lines after the first continue under an indent, as a finding's heading
+    does off a terminal: a rule title wrapped on a narrow terminal stays inside its block."""
+
+    def __init__(self, text: Text, indent: int) -> None:
+        self.text, self.indent = text, indent
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Text]:
+        width = options.max_width
+        first, *rest = self.text.wrap(console, width, overflow="fold") or [Text("")]
+        yield first
+        if rest:
+            remainder = self.text[len(first.plain) :]
+            remainder = remainder[len(remainder.plain) - len(remainder.plain.lstrip()) :]
+            for line in remainder.wrap(console, max(1, width - self.indent), overflow="fold"):
+                yield Text(" " * self.indent).append_text(line)
 
 
 def _summary(report: Report) -> Text:

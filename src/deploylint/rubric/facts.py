@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, Final
 
 from deploylint.rubric.doc_model import Agent, DocModel
 from deploylint.rubric.identity import declared
@@ -35,14 +35,22 @@ def _unique(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(values))
 
 
+NAMED: Final = 4  # resources a finding's blast radius names before "and N more"
+
+
 @dataclass(frozen=True, slots=True)
 class BlastRadius:
-    """What the agents concerned can damage, and how much, per the doc."""
+    """What the agents concerned can damage, and how much, per the doc.
+
+    Said two ways: ``text()`` is the doc's whole blast radius (what its agents can write and
+    reach, the money at risk, the effects per action, who is affected), printed once per
+    doc; ``str()`` (``{{ blast }}`` in a rule's template) names only the agents and the
+    resources they touch, for a finding, which says what *its* gap exposes."""
 
     agents: tuple[str, ...]
     writes: tuple[str, ...]
     reaches: tuple[str, ...]
-    max_usd: str | None
+    max_usd: str | None  # None: no money at risk declared, or 0
     side_effects: tuple[str, ...]
     tools: tuple[str, ...]
     users: str | None
@@ -59,10 +67,37 @@ class BlastRadius:
             return f"{len(self.agents)} agents ({', '.join(self.agents[:3])}, ...)"
         return and_list(self.agents)
 
+    @property
+    def touches(self) -> str:
+        """What the agents write and reach, in a few words: `can write a and reach b`."""
+        verbs = [f"write {_some(self.writes)}"] if self.writes else []
+        verbs += [f"reach {_some(self.reaches)}"] if self.reaches else []
+        return f"can {and_list(verbs)}" if verbs else ""
+
+    @property
+    def scope(self) -> str:
+        """A note after a sentence that names the agents: ` (writes a; reaches b)`, else the
+        tools they hold, else nothing."""
+        parts = [f"writes {_some(self.writes)}"] if self.writes else []
+        parts += [f"reaches {_some(self.reaches)}"] if self.reaches else []
+        parts += [f"tools: {_some(self.tools)}"] if self.tools and not parts else []
+        return f" ({'; '.join(parts)})" if parts else ""
+
+    @property
+    def money(self) -> str:
+        """` (up to N USD per action)` when the doc puts money at risk, else nothing."""
+        return f" (up to {self.max_usd} USD per action)" if self.max_usd else ""
+
     def __str__(self) -> str:
-        return _blast_text(self)
+        if not self.agents:
+            return "none declared: the doc authorizes no agents"
+        return f"{self.who} {self.touches}" if self.touches else f"{self.who}{self.scope}"
 
     def text(self) -> str:
+        """The doc's whole blast radius, as the report prints it once per doc."""
+        return _blast_text(self)
+
+    def _text(self) -> str:
         if not self.agents:
             return "none declared: the doc authorizes no agents"
         if not self.declared:
@@ -82,9 +117,14 @@ class BlastRadius:
         return text + (f" ({'; '.join(extra)})" if extra else "")
 
 
-@lru_cache(maxsize=4096)  # a blast radius is printed in most of its agent's findings
+def _some(names: Sequence[str]) -> str:
+    shown = list(names[:NAMED]) + ([f"{len(names) - NAMED} more"] if len(names) > NAMED else [])
+    return and_list(shown)
+
+
+@lru_cache(maxsize=4096)  # a doc's blast radius is printed once, but worked out per doc
 def _blast_text(blast: BlastRadius) -> str:
-    return blast.text()
+    return blast._text()
 
 
 def blast_radius(agents: Sequence[Agent]) -> BlastRadius:
@@ -104,7 +144,7 @@ def blast_radius(agents: Sequence[Agent]) -> BlastRadius:
         agents=_unique(agent.id for agent in agents),
         writes=tuple(written.values()),
         reaches=tuple(text for key, text in reached.items() if key not in written),
-        max_usd=_number(max(money)) if money else None,
+        max_usd=_number(max(money)) if money and max(money) > 0 else None,
         side_effects=_unique(effects),
         tools=_unique(tools),
         users=and_list(_unique(users)) or None,

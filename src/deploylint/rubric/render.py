@@ -124,9 +124,16 @@ def _render(rule: Rule, column: str, text: str, context: Mapping[str, Any]) -> s
     except OverBudget:  # the custom rubric's fault, not this doc's: the run stops (exit 2)
         raise
     except Exception as error:
-        return (
-            f"{rule.title}: the {column.replace('_', ' ')} {NOT_RENDERED} ({type(error).__name__})"
-        )
+        return f"{rule.title}: the {column.replace('_', ' ')} {NOT_RENDERED} ({_why(error)})"
+
+
+def _why(error: Exception) -> str:
+    """What went wrong, for the rubric's author: a name the template misspells is named
+    (`'agentt' is undefined`); other failures (this doc's data) by their kind alone."""
+    from jinja2 import UndefinedError
+
+    said = f": {str(error)[:200]}" if isinstance(error, UndefinedError) else ""
+    return type(error).__name__ + said
 
 
 MAX_COLUMN: Final = 2_000  # characters of one column: a 1 MB doc value is quoted in part

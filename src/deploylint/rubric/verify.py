@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Final
 
 from deploylint.examples import example_text
+from deploylint.findings import Finding
 from deploylint.grade import grade_file, with_fleet
 from deploylint.rubric.model import Example, Rubric, Rule
+from deploylint.rubric.render import NOT_RENDERED
+
+COLUMNS: Final = ("gap", "blast radius", "rollback unit")
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,21 +22,35 @@ class Verdict:
     problem: str = ""
 
 
-def _fires(rubric: Rubric, rule: Rule, example: Example, today: date) -> bool:
+def _fired(rubric: Rubric, rule: Rule, example: Example, today: date) -> list[Finding]:
     from deploylint.catalog import example_settings
 
     settings = example_settings(rubric, example, today)
     raw = example_text(rubric, example).encode("utf-8")
     result = with_fleet([grade_file(raw, file="example.yaml", settings=settings)], settings)[0]
-    return any(f.rule == rule.id for f in result.findings)
+    return [f for f in result.findings if f.rule == rule.id]
 
 
 def _problems(rubric: Rubric, rule: Rule, today: date) -> list[str]:
     problems = []
-    if not _fires(rubric, rule, rule.bad, today):
+    bad = _fired(rubric, rule, rule.bad, today)
+    if not bad:
         problems.append("its bad example doesn't fire it")
-    if _fires(rubric, rule, rule.good, today):
+    if _fired(rubric, rule, rule.good, today):
         problems.append("its good example fires it")
+    return problems + _unrendered(bad[:1])
+
+
+def _unrendered(findings: list[Finding]) -> list[str]:
+    """The column templates that don't render on the bad example, and why (what `check`
+    would otherwise print in the column)."""
+    problems = []
+    for found in findings:
+        columns = zip(COLUMNS, (found.gap, found.blast_radius, found.rollback_unit), strict=True)
+        for column, text in columns:
+            if NOT_RENDERED in text:
+                why = text[text.index(NOT_RENDERED) + len(NOT_RENDERED) :]
+                problems.append(f"its {column} template doesn't render on its bad example{why}")
     return problems
 
 
