@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ from tests.conftest import EXAMPLES, FAILING, PASSING, TODAY
 
 
 def _corpus(folder: Path) -> Path:
+    folder.mkdir(exist_ok=True)
     for n in range(24):
         text = (FAILING if n % 3 == 0 else PASSING).read_text()
         text = text.replace("support-reply-agent", f"support-agent-{n}").replace(
@@ -41,6 +43,28 @@ def _run(folder: Path, fmt: str, jobs: str) -> subprocess.CompletedProcess[bytes
     )
 
 
+def test_the_hooks_context_read_in_workers_is_the_one_read_here(tmp_path) -> None:
+    """A first run after a clone reads every context doc's facts, in workers when there are
+    many: the findings, and the index it leaves for the next run, are the same."""
+    folder = _corpus(tmp_path / "repo")
+    staged = folder / "db-perf.yaml"  # collides with two committed docs
+    runs = []
+    for jobs in ("1", "2", "2"):  # the third reads the index the second wrote
+        cache = tmp_path / f"cache-{jobs}"
+        command = [sys.executable, "-m", "deploylint", "check", "--only-docs", "--no-config"]
+        command += ["--fleet-context", str(folder), "--today", TODAY, "--jobs", jobs]
+        runs.append(
+            subprocess.run(
+                [*command, "--format", "json", "--", str(staged)],
+                capture_output=True,
+                check=False,
+                env={**os.environ, "DEPLOYLINT_CACHE_DIR": str(cache), "DEPLOYLINT_CACHE": "1"},
+            )
+        )
+    assert runs[0].returncode == 1 and b"FL001" in runs[0].stdout
+    assert all(run.stdout == runs[0].stdout and run.stderr == runs[0].stderr for run in runs)
+
+
 @pytest.mark.parametrize("fmt", ["json", "text", "sarif", "markdown", "junit"])
 def test_parallel_and_serial_runs_print_the_same_bytes(tmp_path, fmt: str) -> None:
     folder = _corpus(tmp_path)
@@ -52,7 +76,7 @@ def test_parallel_and_serial_runs_print_the_same_bytes(tmp_path, fmt: str) -> No
 
 
 def test_workers_default_by_size() -> None:
-    from deploylint.collect import POOL_FROM, workers_for
+    from deploylint.pool import POOL_FROM, workers_for
 
     assert workers_for(10, None) == 1
     assert workers_for(POOL_FROM, None) >= 1
@@ -71,22 +95,22 @@ def test_workers_default_by_size() -> None:
     ],
 )
 def test_workers_default_to_the_free_cores(monkeypatch, files, cores, others, expected) -> None:
-    from deploylint import collect
+    from deploylint import pool
 
     cpus = set(range(cores))
-    monkeypatch.setattr(collect.os, "sched_getaffinity", lambda _pid: cpus, raising=False)
-    monkeypatch.setattr(collect, "_others_running", lambda: others)
-    assert collect.workers_for(files, None) == expected
-    assert collect.workers_for(files, 3) == 3  # --jobs decides alone
+    monkeypatch.setattr(pool.os, "sched_getaffinity", lambda _pid: cpus, raising=False)
+    monkeypatch.setattr(pool, "_others_running", lambda: others)
+    assert pool.workers_for(files, None) == expected
+    assert pool.workers_for(files, 3) == 3  # --jobs decides alone
 
 
 @pytest.mark.parametrize(("load", "others"), [("0.52 0.40 0.31 3/120 999\n", 2), (None, 2)])
 def test_other_processes_are_read_from_the_system(tmp_path, monkeypatch, load, others) -> None:
     """Linux's /proc/loadavg counts this process too; elsewhere, the load average."""
-    from deploylint import collect
+    from deploylint import pool
 
     if load is not None:
         (tmp_path / "loadavg").write_text(load)
-    monkeypatch.setattr(collect, "LOAD", str(tmp_path / "loadavg"))
-    monkeypatch.setattr(collect.os, "getloadavg", lambda: (1.6, 0.9, 0.5))
-    assert collect._others_running() == others
+    monkeypatch.setattr(pool, "LOAD", str(tmp_path / "loadavg"))
+    monkeypatch.setattr(pool.os, "getloadavg", lambda: (1.6, 0.9, 0.5))
+    assert pool._others_running() == others

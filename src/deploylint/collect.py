@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -17,14 +16,11 @@ from deploylint.fleet.facts import DocFacts
 from deploylint.grade import ContextFleet, FileResult, Settings, grade_file, with_fleet
 from deploylint.loader import Limits
 from deploylint.messages import say
+from deploylint.pool import ordered, workers_for
 from deploylint.results import grade_cached
 from deploylint.sources import Filter, Source, Unreadable, discover, read
 
 PROGRESS_FROM = 50  # files; a progress bar for fewer only flickers
-POOL_FROM = 200  # files; below this, starting worker processes costs more than it saves
-MAX_WORKERS = 8
-PER_WORKER = 100  # files; fewer and starting the worker costs more than it grades
-LOAD = "/proc/loadavg"  # Linux: its fourth field is running/all processes
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +102,7 @@ def _with_progress(
     sources: list[Source], settings: Settings, err: TextIO, jobs: int | None
 ) -> list[FileResult | str]:
     """Grade every source, in order; a progress bar on stderr for long runs on a terminal."""
-    graded = _shared(_graded(sources, settings, jobs))
+    graded = _shared(ordered(grade_source, sources, settings, workers_for(len(sources), jobs)))
     if len(sources) < PROGRESS_FROM or not err.isatty() or err is not sys.stderr:
         return list(graded)
     from rich.console import Console
@@ -134,90 +130,6 @@ def _shared(results: Iterator[FileResult | str]) -> Iterator[FileResult | str]:
             )
             result = replace(result, documents=documents)
         yield result
-
-
-def workers_for(files: int, jobs: int | None) -> int:
-    """How many processes grade ``files`` files: --jobs, else as many as pay for themselves.
-
-    A worker pays when it gets at least PER_WORKER files and a core nobody else is using:
-    measured on 2 cores, 1,000 docs ran 1.5x faster with 2 workers on a quiet machine and
-    no faster with the other core busy, so busy cores don't count.
-    """
-    if jobs is not None:
-        return max(1, jobs)
-    if files < POOL_FROM:
-        return 1
-    return max(1, min(free_cores(), files // PER_WORKER, MAX_WORKERS))
-
-
-def free_cores() -> int:
-    """Cores this process may run on, less the other processes running (anywhere on the
-    machine) right now: pinned to a few cores of a busy host, it undercounts."""
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return max(1, (usable or 1) - _others_running())
-
-
-def _others_running() -> int:
-    """Other processes running or ready to run right now: Linux says so in /proc/loadavg
-    (its fourth field counts this one too); elsewhere the 1-minute load average, which lags."""
-    try:
-        with open(LOAD, encoding="ascii") as numbers:  # noqa: PTH123
-            return max(0, int(numbers.read().split()[3].partition("/")[0]) - 1)
-    except (OSError, ValueError, IndexError):
-        pass
-    try:
-        return round(os.getloadavg()[0])
-    except (AttributeError, OSError):
-        return 0
-
-
-_SETTINGS: list[Settings] = []  # a worker process's settings, set once by its initializer
-
-
-def _start_worker(settings: Settings, parent: int) -> None:
-    from deploylint.orphans import die_with  # in workers only: start-up stays lean
-
-    _SETTINGS.append(settings)
-    die_with(parent)  # a CI cancellation or the OOM killer hits the parent only
-
-
-def _grade_in_worker(source: Source) -> FileResult | str:
-    return grade_source(source, _SETTINGS[0])
-
-
-def _graded(
-    sources: list[Source], settings: Settings, jobs: int | None
-) -> Iterator[FileResult | str]:
-    """Results in the sources' order, whatever the number of workers: output is identical.
-
-    With workers, every file is submitted (and every worker forked) before this returns, so
-    no thread (the progress bar's) exists yet when the process forks.
-    """
-    workers = workers_for(len(sources), jobs)
-    if workers == 1:
-        return (grade_source(source, settings) for source in sources)
-    from concurrent.futures import ProcessPoolExecutor
-    from multiprocessing import get_context
-
-    # fork where the platform has it: workers inherit the loaded rubric instead of unpickling it
-    method = "fork" if "fork" in _start_methods() else None
-    chunk = max(1, min(64, len(sources) // (workers * 8)))
-    pool = ProcessPoolExecutor(workers, get_context(method), _start_worker, (settings, os.getpid()))
-    results = pool.map(_grade_in_worker, sources, chunksize=chunk)
-
-    def drained() -> Iterator[FileResult | str]:
-        try:
-            yield from results
-        finally:
-            pool.shutdown()
-
-    return drained()
-
-
-def _start_methods() -> list[str]:
-    from multiprocessing import get_all_start_methods
-
-    return get_all_start_methods()
 
 
 def grade_source(source: Source, settings: Settings) -> FileResult | str:

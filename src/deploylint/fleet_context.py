@@ -22,6 +22,7 @@ from deploylint.fleet.facts import (
 )
 from deploylint.loader import Limits, LoadedDoc, load_bytes, oversized
 from deploylint.messages import say
+from deploylint.pool import ordered, workers_for
 from deploylint.sources import Filter, Source, Unreadable, discover, read
 
 _MARKERS: Final = (b"deploylint/", b"AgentDeployment")  # a doc says one: read nothing else
@@ -88,6 +89,7 @@ def context_facts(
     limits: Limits,
     only: Filter | None = None,
     err: TextIO,
+    jobs: int | None = None,
 ) -> tuple[Context, list[str]]:
     """The fleet facts of every deploylint doc under ``context`` that isn't being graded
     (decoded lazily: ``Context.relevant``), and the errors (a context path that doesn't
@@ -103,7 +105,7 @@ def context_facts(
         for source, real in zip(found.sources, found.keys, strict=True)
         if source.path is not None and real not in skip
     ]
-    docs = _indexed(sources, limits)
+    docs = _indexed(sources, limits, jobs)
     for doc in docs:
         if doc.error is not None:
             say(err, f"--fleet-context: {doc.error}", "warning")
@@ -150,57 +152,68 @@ def fleet_facts(
     return FleetFacts(facts, unread, errors)
 
 
-def _indexed(sources: list[Source], limits: Limits) -> list[ContextDoc]:
-    """Each source's ContextDoc, in the order given, read folder by folder."""
-    by_folder: dict[Path | None, list[Source]] = {}
+@dataclass(slots=True)
+class _Folder:
+    """One folder's context files and its index entry, while they are being read."""
+
+    key: bytes | None  # None: standard input, not cached
+    index: dict[str, Any]  # as stored: each file's [stat, names]
+    files: list[tuple[Source, tuple[int, ...] | None, Any]]  # source, stat, its index row
+
+
+def _indexed(sources: list[Source], limits: Limits, jobs: int | None = None) -> list[ContextDoc]:
+    """Each source's ContextDoc, in the order given. Each folder has an index entry (each
+    file's stat and the names it shares): a file whose stat hasn't changed (size, times,
+    inode) isn't read; the others are read in one pool of workers for the whole run (a
+    first run after a clone reads every doc). The folder's two entries (its index, and its
+    docs' facts) are each written once, when something changed: a warm hook in a 2,000-doc
+    repository reads one small entry per folder. A file that doesn't load, or can't be
+    read, is left out of both, so it is read (and said) again next run."""
+    folders: dict[Path | None, _Folder] = {}
+    changed: list[Source] = []
     for source in sources:
-        by_folder.setdefault(source.path.parent if source.path else None, []).append(source)
+        folder = source.path.parent if source.path else None
+        if folder not in folders:
+            key = _folder_key(folder, limits) if folder is not None else None
+            stored = cache.load(_INDEX, key) if key is not None else None
+            folders[folder] = _Folder(key, stored if isinstance(stored, dict) else {}, [])
+        entry = folders[folder]
+        stamp, kept = _stamp(source), entry.index.get(source.name)
+        fresh = kept and stamp and _well_formed(kept) and tuple(kept[0]) == stamp
+        entry.files.append((source, stamp, kept if fresh else None))
+        if not fresh:
+            changed.append(source)
+    workers = workers_for(len(changed), jobs)
+    read_now = dict(zip(changed, ordered(_read, changed, limits, workers), strict=True))
     docs: dict[Source, ContextDoc] = {}
-    for folder, group in by_folder.items():
-        for doc in _folder_docs(folder, group, limits):
+    for entry in folders.values():
+        for doc in _folder_docs(entry, read_now):
             docs[doc.source] = doc
     return [docs[source] for source in sources]
 
 
-def _folder_docs(folder: Path | None, sources: list[Source], limits: Limits) -> list[ContextDoc]:
-    """One folder's context docs: from the folder's index entry (each doc's stat and the
-    names it shares) for each file whose stat hasn't changed (size, times, inode), read
-    afresh for the rest. The folder's two entries (its index, and its docs' facts) are each
-    written once, when something changed: a warm hook in a 2,000-doc repository reads one
-    small entry per folder, a first run writes two per folder, not one per doc. A file
-    that doesn't load, or can't be read, is left out of both, so it is read (and said)
-    again next run. Standard input (no folder) is read each run."""
-    key = _folder_key(folder, limits) if folder is not None else None
-    stored = cache.load(_INDEX, key) if key is not None else None
-    index: dict[str, Any] = stored if isinstance(stored, dict) else {}
+def _folder_docs(entry: _Folder, read_now: dict[Source, _Read]) -> list[ContextDoc]:
+    """One folder's ContextDocs, and its entries stored if anything changed."""
     fresh: dict[str, Any] = {}
     new: dict[str, Any] = {}  # the facts read afresh, for the folder's facts entry
     docs: list[ContextDoc] = []
-    for source in sources:
-        stamp, kept = _stamp(source), index.get(source.name)
-        if kept and stamp and _well_formed(kept) and tuple(kept[0]) == stamp:
+    for source, stamp, kept in entry.files:
+        if kept is not None:
             docs.append(ContextDoc(source, frozenset(kept[1]), stamp))
             fresh[source.name] = kept
             continue
-        read_ = _extracted(source, limits)
-        docs.append(
-            ContextDoc(
-                source,
-                frozenset(read_.names),
-                stamp,
-                tuple(read_.records),
-                read_.unread,
-                read_.error,
-            )
-        )
+        read_ = read_now[source]
+        records = tuple(read_.records)
+        names = frozenset(read_.names)
+        docs.append(ContextDoc(source, names, stamp, records, read_.unread, read_.error))
         if stamp and not read_.unread and read_.error is None:
             fresh[source.name] = [list(stamp), read_.names]
             new[source.name] = [list(stamp), read_.records]
-    if key is not None:
+    if entry.key is not None:
         if new:
-            _remember(key, new, fresh)
-        if fresh != index:
-            cache.store(_INDEX, key, fresh)
+            _remember(entry.key, new, fresh)
+        if fresh != entry.index:
+            cache.store(_INDEX, entry.key, fresh)
     return docs
 
 
@@ -217,6 +230,19 @@ class _Read:
     records: list[Any]
     unread: tuple[LoadedDoc, ...] = ()
     error: str | None = None
+
+
+def _read(source: Source, limits: Limits) -> _Read:
+    """``_extracted``, where one file's internal error is that file's, not the run's."""
+    try:
+        return _extracted(source, limits)
+    except Exception as error:  # said as this file's error: the others are still read
+        return _Read(
+            [],
+            [],
+            error=f"{source.name}: internal error while reading its fleet "
+            f"facts: {type(error).__name__}: {error}",
+        )
 
 
 def _extracted(source: Source, limits: Limits) -> _Read:

@@ -79,7 +79,12 @@ def _prepare(options: Options, err: TextIO) -> Prepared:
     only = Filter(config.root, config.include, config.exclude)
     context, unread = (
         context_facts(
-            options.fleet_context, graded=options.paths, limits=settings.limits, only=only, err=err
+            options.fleet_context,
+            graded=options.paths,
+            limits=settings.limits,
+            only=only,
+            err=err,
+            jobs=options.jobs,
         )
         if options.fleet_context
         else (Context(), [])
