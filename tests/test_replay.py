@@ -3,6 +3,7 @@ prints, without importing the command line; anything that changed is graded agai
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -57,6 +58,18 @@ def test_an_unchanged_run_is_replayed_byte_for_byte_without_the_command_line(rep
     assert again == first
 
 
+def test_a_run_whose_docs_were_read_by_workers_is_replayed_too(repo):
+    """Whether a run used workers depends on the machine's load at that moment; whether it
+    is replayed must not: each worker hands back what it read."""
+    first = run(repo, "docs", "--format", "json", "--jobs", "2")
+    [entry] = entries(repo)
+    depends = json.loads(entry.read_bytes().partition(b"\n")[2])["depends"]
+    read = {Path(path).name for kind, path, _ in depends if kind == "file"}
+    assert {"passing.yaml", "failing.yaml"} <= read  # the workers' reads, heard
+    again = run(repo, "docs", "--format", "json", "--jobs", "2", env=broken_cli(repo))
+    assert again == first
+
+
 def test_the_broken_command_line_does_fail_a_run_that_is_not_replayed(repo):
     failed = run(repo, "docs", env=broken_cli(repo))
     assert failed.code != 0 and "the command line was started" in failed.stderr
@@ -84,11 +97,12 @@ def fresh(repo: Path, *args: str) -> Run:
         "link a doc elsewhere",
     ],
 )
-def test_a_change_the_run_depends_on_is_graded_again(repo, change):
+@pytest.mark.parametrize("jobs", ["1", "2"])  # 2: the docs are read in worker processes
+def test_a_change_the_run_depends_on_is_graded_again(repo, change, jobs):
     config = repo / ".deploylint.yaml"
     if change == "edit the config":
         config.write_text("fail_on: critical\n")
-    first = run(repo, "docs", "--format", "json")
+    first = run(repo, "docs", "--format", "json", "--jobs", jobs)
     doc = repo / "docs" / "failing.yaml"
     if change == "edit a doc":
         doc.write_text(PASSING.read_text())
@@ -104,8 +118,8 @@ def test_a_change_the_run_depends_on_is_graded_again(repo, change):
         (repo / "elsewhere.yaml").write_text(PASSING.read_text())
         doc.unlink()
         doc.symlink_to(repo / "elsewhere.yaml")
-    again = run(repo, "docs", "--format", "json")
-    assert again == fresh(repo, "docs", "--format", "json")
+    again = run(repo, "docs", "--format", "json", "--jobs", jobs)
+    assert again == fresh(repo, "docs", "--format", "json", "--jobs", jobs)
     assert again != first
 
 
@@ -278,10 +292,11 @@ def test_a_refused_run_keeps_nothing_and_stops_hearing(repo):
 
 def test_an_entry_too_large_to_read_back_is_not_written(tmp_path, monkeypatch):
     monkeypatch.setenv("DEPLOYLINT_CACHE_DIR", str(tmp_path))
-    monkeypatch.setattr(cache, "MAX_ENTRY", 100)  # the MAC line (65) and 35 characters of JSON
-    cache.store(replay.KIND, b"fits", {"output": "x" * 21})  # {"output": "x..."}: 35
-    cache.store(replay.KIND, b"over", {"output": "x" * 22})
-    assert cache.load(replay.KIND, b"fits") == {"output": "x" * 21}
+    limit = 100  # the MAC line (65) and 35 characters of JSON
+    cache.store(replay.KIND, b"fits", {"output": "x" * 21}, limit=limit)  # {"output": "x..."}
+    cache.store(replay.KIND, b"over", {"output": "x" * 22}, limit=limit)
+    assert cache.load(replay.KIND, b"fits", limit=limit) == {"output": "x" * 21}
+    assert cache.load(replay.KIND, b"fits", limit=limit - 1) is None
     assert len(list((tmp_path / replay.KIND).glob("*.json"))) == 1
 
 
@@ -368,7 +383,6 @@ def test_an_edited_custom_rubric_is_read_again(repo):
         ("docs", "-o", "report.txt"),
         ("docs", "--write-baseline", "baseline.json"),
         ("docs", "--no-cache"),
-        ("docs", "--jobs", "2"),  # workers: the files were read in other processes
         ("missing.yaml",),  # exit 2
         ("-",),
     ],

@@ -99,17 +99,27 @@ def _where(kind: str, raw: bytes, on_code: bool) -> tuple[Path, bytes, str] | No
     return root / kind / f"{digest}.json", key, digest
 
 
-def _mac(key: bytes, kind: str, digest: str, payload: bytes) -> str:
-    return hmac.new(key, f"{kind}\0{digest}\0".encode() + payload, hashlib.sha256).hexdigest()
+CHUNK: Final = 2**20  # characters; a large entry is signed and written a piece at a time
 
 
-def load(kind: str, raw: bytes, *, on_code: bool = True) -> Any | None:
-    """The data stored for these bytes, or None (no entry, or one that doesn't verify)."""
+def _mac(key: bytes, kind: str, digest: str, payload: bytes | str) -> str:
+    signed = hmac.new(key, f"{kind}\0{digest}\0".encode(), hashlib.sha256)
+    if isinstance(payload, bytes):
+        signed.update(payload)
+    else:  # an ASCII text (json.dumps): encoded a piece at a time, never copied whole
+        for start in range(0, len(payload), CHUNK):
+            signed.update(payload[start : start + CHUNK].encode("ascii"))
+    return signed.hexdigest()
+
+
+def load(kind: str, raw: bytes, *, on_code: bool = True, limit: int = MAX_ENTRY) -> Any | None:
+    """The data stored for these bytes, or None (no entry, or one that doesn't verify, or
+    one over ``limit`` bytes)."""
     where = _where(kind, raw, on_code)
     if where is None:
         return None
     entry, key, digest = where
-    stored = cachekey.read_owned(entry, MAX_ENTRY)
+    stored = cachekey.read_owned(entry, limit)
     if stored is None:
         return None
     mac, _, payload = stored.partition(b"\n")
@@ -121,9 +131,12 @@ def load(kind: str, raw: bytes, *, on_code: bool = True) -> Any | None:
         return None
 
 
-def store(kind: str, raw: bytes, data: Any, *, on_code: bool = True) -> None:
-    """Remember ``data`` for these bytes; any failure to write just means no cache."""
-    from deploylint.safewrite import write_text
+def store(
+    kind: str, raw: bytes, data: Any, *, on_code: bool = True, limit: int = MAX_ENTRY
+) -> None:
+    """Remember ``data`` for these bytes (not when its entry would pass ``limit`` bytes,
+    which ``load`` would refuse); any failure to write just means no cache."""
+    from deploylint.safewrite import atomic_stream
 
     _tidy_once()
     where = _where(kind, raw, on_code)
@@ -132,9 +145,12 @@ def store(kind: str, raw: bytes, data: Any, *, on_code: bool = True) -> None:
     entry, key, digest = where
     try:
         payload = json.dumps(data, ensure_ascii=True)
-        if len(payload) + MAC_LINE <= MAX_ENTRY:  # a larger entry would never be read back
-            mac = _mac(key, kind, digest, payload.encode())
-            write_text(entry, mac + "\n" + payload, durable=False)  # verified when read
+        if len(payload) + MAC_LINE <= limit:  # a larger entry would never be read back
+            mac = _mac(key, kind, digest, payload)
+            with atomic_stream(entry, durable=False) as stream:  # verified when read
+                stream.write(mac + "\n")
+                for start in range(0, len(payload), CHUNK):  # a recorded run's output
+                    stream.write(payload[start : start + CHUNK])  # isn't copied whole
     except (OSError, ValueError, TypeError):
         return
 

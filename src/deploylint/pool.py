@@ -11,6 +11,8 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Final, TypeVar
 
+from deploylint import replay
+
 POOL_FROM: Final = 200  # files; below this, starting worker processes costs more than it saves
 MAX_WORKERS: Final = 8
 PER_WORKER: Final = 100  # files; fewer and starting the worker costs more than it does
@@ -74,12 +76,20 @@ def ordered(
     # fork where the platform has it: workers inherit what is loaded instead of unpickling it
     method = "fork" if "fork" in get_all_start_methods() else None
     chunk = max(1, min(64, len(items) // (workers * 8)))
-    pool = ProcessPoolExecutor(workers, get_context(method), _start, (function, given, os.getpid()))
-    results = pool.map(_work, items, chunksize=chunk)
+    replay.pooling(True)  # the forks are this pool's: a recorded run hears its workers
+    try:
+        pool = ProcessPoolExecutor(
+            workers, get_context(method), _start, (function, given, os.getpid())
+        )
+        results = pool.map(_work, items, chunksize=chunk)  # forks every worker
+    finally:
+        replay.pooling(False)
 
     def drained() -> Iterator[Result]:
         try:
-            yield from results
+            for result, heard in results:
+                replay.gather(heard)
+                yield result
         finally:
             pool.shutdown()
 
@@ -90,9 +100,11 @@ def _start(function: Callable[[Any, Any], Any], given: Any, parent: int) -> None
     from deploylint.orphans import die_with  # in workers only: start-up stays lean
 
     _WORK[:] = [function, given]
+    replay.start_worker()
     die_with(parent)  # a CI cancellation or the OOM killer hits the parent only
 
 
-def _work(item: Any) -> Any:
+def _work(item: Any) -> tuple[Any, replay.Heard | None]:
     function, given = _WORK
-    return function(item, given)
+    result = function(item, given)
+    return result, replay.heard()

@@ -16,8 +16,11 @@ What a run reads is heard, not declared: an audit hook hears every open and fold
 and while recording, ``os.stat`` and ``os.lstat`` (which pathlib's is_file/exists/resolve
 and os.path.realpath use) note each path they are asked about. Only what is safe to replay
 is recorded: `check` off a terminal (see deploylint.terminal), not --help, that read no
-standard input, wrote no file (-o, --write-baseline), started no process (git, workers,
-the template sandbox), exited 0 or 1, and whose files didn't change while it ran. Entries
+standard input, wrote no file (-o, --write-baseline), started no process but its own pool's
+workers (no git, no template sandbox), exited 0 or 1, and whose files didn't change while it
+ran. A worker (forked, so hearing as the parent does) hands back what it read with each
+result: whether a run used workers, which depends on the machine's load at that moment,
+never decides whether it is replayed. Entries
 go through deploylint.cache: JSON with an HMAC, written atomically, never trusted to run
 anything, pruned after a day. `--no-cache` or DEPLOYLINT_NO_CACHE=1 turns replay off, and in
 CI it is off unless DEPLOYLINT_CACHE=1 (deploylint.cache.enabled).
@@ -53,6 +56,9 @@ ENVIRONMENT: Final = frozenset(
 PREFIXES: Final = ("DEPLOYLINT", "_DEPLOYLINT", "TYPER", "_TYPER")
 HASHED_UP_TO: Final = 64 * 2**20  # bytes; a larger file is known by its stat
 KEPT_FOR: Final = 86_400  # seconds; the key holds the day, so older entries are dead
+# bytes; a run's whole output (10,000 docs' JSON report: ~21 MB), more than other entries:
+# a run that prints more is run again, whatever the machine's load
+MAX_OUTPUT: Final = 256 * 2**20
 _ORDER: Final = {"kind": 0, "folder": 1, "file": 2}
 _CODE: Final = (".py", ".pyc", ".so", ".pyd")
 _OWN_STATE: Final = frozenset({"/proc/loadavg"})  # read to size the pool: not an input
@@ -67,7 +73,7 @@ def replayed(argv: Sequence[str]) -> int | None:
     """Write the recorded output of this very run and return its exit code; None: run it."""
     try:
         key = _key(argv)
-        entry = cache.load(KIND, key) if key is not None else None
+        entry = cache.load(KIND, key, limit=MAX_OUTPUT) if key is not None else None
         if entry is None or not _holds(entry):
             return None
     except Exception:  # a replay is only ever a shortcut: on any surprise, run the command
@@ -230,6 +236,59 @@ def refuse(reason: str) -> None:
         _RECORDING[0].refuse(reason)
 
 
+def pooling(forking: bool) -> None:
+    """The forks until ``pooling(False)`` are deploylint's own pool's workers: they hear
+    what they read, and hand it back (``heard``), so the run may still be recorded."""
+    if _RECORDING:
+        _RECORDING[0].pooling = forking
+
+
+def start_worker() -> None:
+    """In a worker just forked: what it hears from now on is its own, to hand back."""
+    if _RECORDING:
+        _RECORDING[0].forget()
+
+
+# What a worker heard while it took one item: why it can't be recorded (None: it can),
+# the paths it stat'ed and folders it listed, the files it opened, the bytes it graded.
+Heard = tuple[str | None, dict[tuple[str, str], str], dict[str, Any], dict[str, str]]
+
+
+def heard() -> Heard | None:
+    """In a worker, after one item: what it heard since the last time (None: it doesn't
+    hear, a spawned worker; its parent then can't record the run)."""
+    if not _RECORDING:
+        return None
+    recording = _RECORDING[0]
+    found: Heard = (
+        recording.refused or ("a worker printed" if recording.output else None),
+        recording.depends,
+        recording.stamps,
+        recording.digests,
+    )
+    recording.forget()
+    return found
+
+
+def gather(found: Heard | None) -> None:
+    """In the parent: what a worker heard is what this run read."""
+    if not _RECORDING or _RECORDING[0].refused:
+        return
+    recording = _RECORDING[0]
+    if found is None:
+        recording.refuse("a worker that can't tell what it read")
+        return
+    refused, depends, stamps, digests = found
+    if refused is not None:
+        recording.refuse(refused)
+        return
+    for dependency, was in depends.items():
+        recording.depends.setdefault(dependency, was)
+    for path, stamp in stamps.items():
+        recording.stamps.setdefault(path, stamp)
+    recording.digests.update(digests)
+
+
 class Recording:
     """What one run read and printed, kept to be stored when it ends."""
 
@@ -241,6 +300,7 @@ class Recording:
         self.digests: dict[str, str] = {}  # files whose graded bytes were noted
         self.output: list[tuple[int, str]] = []
         self._printed = 0
+        self.pooling = False  # forking the pool's workers, which hand back what they hear
         folder = cache.folder()
         self._cache = os.path.join(os.path.abspath(folder), "") if folder else "\0"
         cwd = os.getcwd()
@@ -264,6 +324,11 @@ class Recording:
         self.refused = self.refused or reason
         self.output, self.depends, self.stamps, self.digests = [], {}, {}, {}
         os.stat, os.lstat = self._os_stat, self._os_lstat
+
+    def forget(self) -> None:
+        """Start afresh (a worker: what the parent heard before the fork is the parent's)."""
+        self.output, self.depends, self.stamps, self.digests = [], {}, {}, {}
+        self._printed = 0
 
     def _heard(self, real: Callable[..., os.stat_result]) -> Callable[..., os.stat_result]:
         def stat_heard(path: Any, *args: Any, **kwargs: Any) -> os.stat_result:
@@ -299,7 +364,7 @@ class Recording:
             return
         self.output.append((which, text))
         self._printed += len(text)
-        if self._printed >= cache.MAX_ENTRY:  # an entry that large is never read back
+        if self._printed >= MAX_OUTPUT:  # an entry that large is never read back
             self.refuse("prints more than a cache entry holds")
 
     def read_bytes(self, path: str, content: bytes) -> None:
@@ -314,7 +379,8 @@ class Recording:
         if self._busy or self.refused:
             return
         if event in _STARTS_PROCESS:
-            self.refuse(event)
+            if not (self.pooling and event == "os.fork"):
+                self.refuse(event)
         elif event == "os.scandir" and not isinstance(args[0], int):
             self.depend("folder", os.fsdecode(args[0] if args[0] is not None else "."))
         elif event == "open" and not isinstance(args[0], int) and not args[2] & _WRITES:
@@ -336,7 +402,7 @@ class Recording:
             depends = self._settled() if storable else None
             if depends is not None:
                 entry = {"code": code, "output": self.output, "depends": depends}
-                cache.store(KIND, self.key, entry)
+                cache.store(KIND, self.key, entry, limit=MAX_OUTPUT)
                 cache.prune(KIND, older_than=KEPT_FOR)
         except Exception:  # a recording that can't be stored just isn't: the run is done
             return
