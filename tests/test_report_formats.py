@@ -8,6 +8,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from deploylint.reporters import REPORTERS
 from tests.conftest import FAILING, PASSING, REPO, TODAY, deploylint
@@ -118,3 +120,31 @@ def test_json_with_no_findings_is_exactly_what_json_dumps_writes() -> None:
     report = json.loads(run.stdout)
     assert run.code == 0 and report["findings"] == []
     assert run.stdout == json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+
+
+_SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False)
+    | st.text()  # any code point, lone surrogates included
+)
+_JSON = st.recursive(
+    _SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(value=_JSON)
+def test_the_c_encoded_indent_is_jsons_own(value) -> None:
+    """Reports are indented here with each scalar encoded in C: the same text as json's."""
+    from deploylint.reporters.json_report import indented
+
+    assert indented(value) == json.dumps(value, indent=2, ensure_ascii=False)
+    assert indented([value, {"k": value}]) == json.dumps(
+        [value, {"k": value}], indent=2, ensure_ascii=False
+    )

@@ -83,13 +83,30 @@ def _folder_ready(root: Path, kind: str) -> bool:
     return True
 
 
+# What decides the cache's folder and key; a run asks for both once per entry (thousands).
+_DECIDES: Final = ("DEPLOYLINT_NO_CACHE", "DEPLOYLINT_CACHE", "CI", "DEPLOYLINT_CACHE_DIR")
+_DECIDES_TOO: Final = ("XDG_CACHE_HOME", "XDG_STATE_HOME", "HOME")
+_PLACES: dict[tuple[str | None, ...], list[Any]] = {}  # -> [folder, and once asked, key]
+
+
+def _place() -> list[Any]:
+    """``[folder()]``, then its key: worked out once for each environment they read."""
+    now = tuple(map(os.environ.get, _DECIDES + _DECIDES_TOO))
+    if now not in _PLACES:
+        _PLACES[now] = [folder()]
+    return _PLACES[now]
+
+
 def _where(kind: str, raw: bytes, on_code: bool) -> tuple[Path, bytes, str] | None:
     """The entry's path, the signing key and the content's hash (with the code's digest,
     unless ``on_code`` is off: the entry that remembers that digest); None: no cache."""
-    root = folder()
+    place = _place()
+    root = place[0]
     if root is None or not _folder_ready(root, kind):
         return None
-    key = cachekey.secret(root)
+    if len(place) == 1:
+        place.append(cachekey.secret(root))
+    key = place[1]
     if key is None:
         return None
     from deploylint.codedigest import digest as code

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -230,7 +229,9 @@ def run_fleet(options: Options, *, out: TextIO, err: TextIO) -> int:
     for message in unread:
         say(err, message)
     if options.format == "json":
-        out.write(json.dumps([row.record() for row in rows], indent=2, ensure_ascii=False) + "\n")
+        from deploylint.reporters.json_report import indented
+
+        out.write(indented([row.record() for row in rows]) + "\n")
     elif options.format == "markdown":
         out.write(as_markdown(rows))
     elif options.render.terminal:

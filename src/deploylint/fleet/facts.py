@@ -248,10 +248,9 @@ def decode_facts(record: list[Any], file: str) -> DocFacts:
         at = _SITE_AT[kind]
         found = []
         for item in items:
-            values = [_held(value) for value in item]
             path, line, column = item[at]
-            values[at] = Site(file, document, tuple(_held(step) for step in path), line, column)
-            found.append(kind(*values))
+            site = Site(file, document, tuple(map(_held, path)), line, column)
+            found.append(kind(*map(_held, item[:at]), site, *map(_held, item[at + 1 :])))
         return tuple(found)
 
     return DocFacts(
@@ -269,8 +268,9 @@ def decode_facts(record: list[Any], file: str) -> DocFacts:
 
 
 def _held(value: Any) -> Any:
-    if isinstance(value, str):
+    kind = type(value)  # exactly: decoded JSON has no subclasses
+    if kind is str:
         return sys.intern(value)
-    if isinstance(value, list):
-        return tuple(_held(item) for item in value)
+    if kind is list:
+        return tuple(map(_held, value))
     return value

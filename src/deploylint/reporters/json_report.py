@@ -101,6 +101,27 @@ def _scalar(value: Any) -> str:
     return json.dumps(value)
 
 
+def indented(value: Any, pad: str = "") -> str:
+    """``json.dumps(value, indent=2, ensure_ascii=False)``, with each scalar encoded in C:
+    the same text (a property test holds them equal), without json's Python encoder (a
+    1,000-doc report's files and fleet map: 0.17 s of a 0.8 s cached run)."""
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        inner = pad + "  "
+        fields = (
+            inner + _key(k if isinstance(k, str) else _scalar(k)) + indented(v, inner)
+            for k, v in value.items()
+        )
+        return "{\n" + ",\n".join(fields) + "\n" + pad + "}"
+    if isinstance(value, list | tuple):
+        if not value:
+            return "[]"
+        inner = pad + "  "
+        return "[\n" + ",\n".join(inner + indented(v, inner) for v in value) + "\n" + pad + "]"
+    return _scalar(value)
+
+
 def indented_record(finding: Finding) -> str:
     """One finding as an element of the top-level findings array (indent 2, nested once)."""
     record = finding_record(finding)
@@ -119,7 +140,7 @@ class JsonReporter:
         finding at a time: with an indent, json encodes in Python, as millions of small
         strings held at once (10,000 docs: ~100 MB for a 21 MB report)."""
         record = report_record(report, with_findings=False)
-        head, _, tail = json.dumps(record, indent=2, ensure_ascii=False).partition(_FINDINGS)
+        head, _, tail = indented(record).partition(_FINDINGS)
         if not report.findings:
             out.write(f"{head}{_FINDINGS}{tail}\n")
             return

@@ -7,7 +7,6 @@ doc), so code scanning shows them as dismissed rather than dropping them.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import PurePath, PurePosixPath, PureWindowsPath
@@ -18,6 +17,7 @@ from deploylint.escape import json_text, printable
 from deploylint.findings import Finding, Severity
 from deploylint.report import Report
 from deploylint.reporters import RenderOptions
+from deploylint.reporters.json_report import indented
 from deploylint.rubric.model import Rule
 
 SCHEMA: Final = (
@@ -170,4 +170,4 @@ def sarif_log(report: Report) -> dict[str, Any]:
 
 class SarifReporter:
     def render(self, report: Report, options: RenderOptions) -> str:
-        return json_text(json.dumps(sarif_log(report), indent=2, ensure_ascii=False)) + "\n"
+        return json_text(indented(sarif_log(report))) + "\n"
