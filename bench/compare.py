@@ -1,9 +1,11 @@
-"""Benchmark deploylint against yamllint and check-jsonschema on the same generated docs.
+"""Benchmark deploylint against yamllint and check-jsonschema on the same docs.
 
     pip install '.[bench]' && python bench/compare.py --sizes 1 100 1000 10000
 
-For each size it writes a corpus of docs shaped like the brief's example (a mix of clean and
-gappy ones, scopes written as `[orders:read]` as the brief does), then times, side by side
+For each size it writes a corpus: by default realistic copies of tests/corpus/realistic/
+(bench/realistic.py: what users write, ~6.8 KB and a few findings each); with `--corpus
+generated`, docs shaped like the brief's example (a mix of clean and gappy ones, scopes
+written as `[orders:read]` as the brief does). Then it times, side by side
 and in alternation (A B C A B C ...), each tool over the same files as a whole process:
 deploylint doing parse, schema, full rubric and fleet; yamllint (relaxed); check-jsonschema
 with deploylint's schema. It prints medians, the ratios the issue sets targets for, each
@@ -141,10 +143,16 @@ def same_as_one_process(command: list[str]) -> bool:
     return (pooled.stdout, pooled.returncode) == (serial.stdout, serial.returncode)
 
 
-def measure(size: int, rounds: int) -> tuple[list[Tool], float, bool]:
+def measure(size: int, rounds: int, kind: str) -> tuple[list[Tool], float, bool]:
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
-        files = corpus(folder / "docs", size)
+        if kind == "realistic":
+            sys.path.insert(0, str(REPO / "bench"))
+            from realistic import copies
+
+            files = copies(folder / "docs", size)
+        else:
+            files = corpus(folder / "docs", size)
         measured = tools(folder / "docs", files)
         os.environ["DEPLOYLINT_CACHE_DIR"] = str(folder / "cache")  # this run's own cache
         timed(next(t for t in measured if t.name == "deploylint cached").command)  # warm it
@@ -162,14 +170,20 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1, 100, 1000])
     parser.add_argument("--rounds", type=int, default=0, help="runs per tool (default: by size)")
+    parser.add_argument(
+        "--corpus",
+        choices=["realistic", "generated"],
+        default="realistic",
+        help="copies of tests/corpus/realistic/ (bench/realistic.py), or the brief's example",
+    )
     args = parser.parse_args()
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores")
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, {args.corpus} docs")
     rows = []
     for size in args.sizes:
         rounds = args.rounds or (
             15 if size == 1 else 5 if size <= 100 else 3 if size <= 1000 else 1
         )
-        measured, compose, identical = measure(size, rounds)
+        measured, compose, identical = measure(size, rounds, args.corpus)
         medians = {t.name: statistics.median(t.seconds) for t in measured}
         print(f"\n{size:,} doc(s), {rounds} round(s), medians:")
         for tool in measured:
