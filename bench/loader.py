@@ -5,7 +5,7 @@
 Writes realistic copies (bench/realistic.py), then times in one process, in alternation,
 per doc (CPU time, medians of --rounds): libyaml's events alone (the loader's floor: it
 builds from them), PyYAML's C compose (a tree of nodes, no plain data, no positions), and
-deploylint.loader.load_bytes (plain data, key and item positions, every load problem).
+deploylint.load.loader.load_bytes (plain data, key and item positions, every load problem).
 A benchmark, not a test: nothing here asserts a time.
 """
 
@@ -23,7 +23,7 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from deploylint.loader import load_bytes
+from deploylint.load.loader import load_bytes
 from realistic import copies
 
 

@@ -27,8 +27,8 @@ def sources() -> list[Path]:
 
 def names(text: str) -> list[str]:
     """The names one doc declares that another copy must not share (longest first)."""
-    from deploylint.loader import load_text
-    from deploylint.rubric.doc_model import build
+    from deploylint.load.loader import load_text
+    from deploylint.model.doc_model import build
 
     found: set[str] = set()
     for doc in load_text(text):

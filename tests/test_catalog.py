@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from deploylint.loader import load_bytes
+from deploylint.load.loader import load_bytes
 from deploylint.rubric.load import load_default
 from tests.conftest import EXAMPLES, TODAY, check_json, deploylint
 

@@ -12,8 +12,8 @@ from xml.etree import ElementTree
 
 import pytest
 
-from deploylint.loader import load_text
-from deploylint.reporters import REPORTERS
+from deploylint.load.loader import load_text
+from deploylint.report import REPORTERS
 from tests.conftest import FAILING, REPO
 from tests.test_security_gate import _git
 

@@ -18,10 +18,10 @@ from jsonschema import Draft202012Validator
 
 from deploylint import compiled
 from deploylint.compiled.targets import PREDICATES, Target, doc_target, predicate_schema, targets
-from deploylint.examples import example_text
-from deploylint.keypath import lookup, select
-from deploylint.loader import load_bytes, load_text
+from deploylint.load.keypath import lookup, select
+from deploylint.load.loader import load_bytes, load_text
 from deploylint.rubric import engine
+from deploylint.rubric.examples import example_text
 from deploylint.rubric.load import load_default
 from tests.conftest import EXAMPLES, FIXTURES, REPO, TODAY, deploylint_process
 

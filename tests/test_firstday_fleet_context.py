@@ -113,7 +113,7 @@ def test_real_pre_commit_blocks_a_staged_doc_colliding_with_a_committed_one(tmp_
 def test_a_warm_run_reads_no_unchanged_context_doc(tmp_path: Path, monkeypatch) -> None:
     """Each folder's context docs are indexed by stat: a second run opens none of the docs
     it indexed, yet a doc edited since is read again (and its new collision seen)."""
-    import deploylint.fleet_context as fleet_context
+    import deploylint.fleet.context as fleet_context
 
     deploy = _repo(tmp_path)
     shutil.copy(PASSING, deploy / "support.yaml")

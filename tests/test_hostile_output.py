@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from deploylint.rubric.identity import ref
+from deploylint.model.identity import ref
 from tests.conftest import PASSING, TODAY, deploylint_process
 
 # Terminal control (CSI, OSC 8 link, OSC 52 clipboard, C1 CSI, BEL, BS, CR, NUL, DEL),

@@ -22,9 +22,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from deploylint.grade import Settings, grade_file
-from deploylint.keypath import KeyPath, format_path
-from deploylint.loader import load_bytes
+from deploylint.load.keypath import KeyPath, format_path
+from deploylint.load.loader import load_bytes
+from deploylint.rubric.grade import Settings, grade_file
 from deploylint.rubric.load import load_default
 from tests.conftest import PASSING, TODAY, Run, deploylint
 

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 import yaml
 
-from deploylint.keypath import format_path
-from deploylint.loader import load_text
+from deploylint.load.keypath import format_path
+from deploylint.load.loader import load_text
 from tests.conftest import check_json, deploylint
 
 # A commented example, as init writes one: `# key: value` or `# - {...}` (prose comments are

@@ -7,11 +7,11 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from deploylint.docschema import doc_schema
-from deploylint.examples import example_text
-from deploylint.inline import inline_refs
-from deploylint.keypath import select
-from deploylint.loader import load_bytes
+from deploylint.load.docschema import doc_schema
+from deploylint.load.inline import inline_refs
+from deploylint.load.keypath import select
+from deploylint.load.loader import load_bytes
+from deploylint.rubric.examples import example_text
 from deploylint.rubric.load import load_default
 from tests.conftest import REPO
 

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from deploylint.keypath import format_path
-from deploylint.loader import Limits, LoadedDoc, load_bytes, load_text
+from deploylint.load.keypath import format_path
+from deploylint.load.loader import Limits, LoadedDoc, load_bytes, load_text
 from tests.conftest import EXAMPLES, PASSING, TODAY, check_json, deploylint_process
 
 

@@ -22,11 +22,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from deploylint import loader
 from deploylint.compiled import generate_resolvers
 from deploylint.compiled.yaml_resolvers import TABLES
-from deploylint.readings import WORDS, unquoted
-from deploylint.scalars import (
+from deploylint.load import loader
+from deploylint.load.readings import WORDS, unquoted
+from deploylint.load.scalars import (
     CORE_WORDS,
     MISSING,
     SLOW_FIRST,
@@ -159,7 +159,7 @@ def test_loading_a_doc_imports_no_ruamel_yaml() -> None:
     """ruamel.yaml is the parser of record where libyaml rejects input, and builds the values
     the fast paths don't; a realistic doc needs neither (its import cost 12 ms a run)."""
     code = (
-        "import sys; from deploylint.loader import load_bytes; "
+        "import sys; from deploylint.load.loader import load_bytes; "
         f"[d] = load_bytes(open({str(FILES[0])!r}, 'rb').read()); assert d.gradable; "
         "print(sorted(m for m in sys.modules if m.startswith('ruamel')))"
     )

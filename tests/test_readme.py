@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from deploylint.report import ExitCode
+from deploylint.report.outcome import ExitCode
 from tests.conftest import FAILING, REPO, TODAY, check_json, deploylint
 
 README = (REPO / "README.md").read_text()
@@ -130,7 +130,7 @@ def test_the_check_options_table_lists_every_option_and_format() -> None:
     from typer.main import get_command
 
     from deploylint.cli import app
-    from deploylint.reporters import REPORTERS
+    from deploylint.report import REPORTERS
 
     table = README.split("`check` options:", 1)[1].split("\n\n", 2)[1]
     check = get_command(app).commands["check"]  # type: ignore[attr-defined]

@@ -1,4 +1,4 @@
-"""Replaying an unchanged `check` (deploylint.replay): a hit prints exactly what a run
+"""Replaying an unchanged `check` (deploylint.cache.replay): a hit prints exactly what a run
 prints, without importing the command line; anything that changed is graded again."""
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from deploylint import cache, replay
+from deploylint import cache
+from deploylint.cache import replay
 
 from .conftest import FAILING, PASSING, REPO, Run, deploylint_process
 from .test_integrations import CUSTOM_AREA
@@ -247,7 +248,8 @@ def test_a_deleted_working_folder_is_one_line_and_never_recorded(repo):
 RECORD = r"""
 import sys
 from pathlib import Path
-from deploylint import cache, replay
+from deploylint import cache
+from deploylint.cache import replay
 recording = replay.record(["check", "doc.yaml"])
 doc = Path("doc.yaml")
 replay.note_read(doc, doc.read_bytes())
@@ -268,7 +270,7 @@ def test_a_file_changed_while_the_run_ran_is_not_recorded(repo, during):
 
 REFUSED = r"""
 import os, sys
-from deploylint import replay
+from deploylint.cache import replay
 real = os.stat
 recording = replay.record(["check", "."])
 assert os.stat is not real  # hearing

@@ -7,7 +7,14 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from deploylint.escape import json_text, markdown, printable, workflow_data, workflow_property, xml
+from deploylint.report.escape import (
+    json_text,
+    markdown,
+    printable,
+    workflow_data,
+    workflow_property,
+    xml,
+)
 
 
 def test_printable_shows_lone_surrogates_as_escapes_so_utf8_output_can_be_written() -> None:

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from deploylint.reporters import REPORTERS
+from deploylint.report import REPORTERS
 from tests.conftest import FAILING, PASSING, REPO, TODAY, deploylint
 from tests.test_golden import assert_golden
 
@@ -142,7 +142,7 @@ _JSON = st.recursive(
 @given(value=_JSON)
 def test_the_c_encoded_indent_is_jsons_own(value) -> None:
     """Reports are indented here with each scalar encoded in C: the same text as json's."""
-    from deploylint.reporters.json_report import indented
+    from deploylint.report.json_report import indented
 
     assert indented(value) == json.dumps(value, indent=2, ensure_ascii=False)
     assert indented([value, {"k": value}]) == json.dumps(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from xml.etree import ElementTree as ET
 
-from deploylint.reporters.junit import COUNTS
+from deploylint.report.junit import COUNTS
 from tests.conftest import EXAMPLES, FAILING, PASSING, TODAY, check_json, deploylint
 
 

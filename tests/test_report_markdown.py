@@ -7,11 +7,11 @@ import re
 from datetime import date
 from pathlib import Path
 
-from deploylint.findings import Severity
-from deploylint.grade import FileResult, Settings, grade_file
-from deploylint.report import Report
-from deploylint.reporters.gap import GapReport
-from deploylint.reporters.markdown import CUT_NOTE, LIMIT, fit, size
+from deploylint.report.findings import Severity
+from deploylint.report.gap import GapReport
+from deploylint.report.markdown import CUT_NOTE, LIMIT, fit, size
+from deploylint.report.outcome import Report
+from deploylint.rubric.grade import FileResult, Settings, grade_file
 from deploylint.rubric.load import load_default
 from tests.conftest import FAILING, REPO, TODAY, check_json, deploylint
 

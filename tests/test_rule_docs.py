@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from deploylint.catalog import rules_markdown
+from deploylint.rubric.catalog import rules_markdown
 from deploylint.rubric.load import load_default
 from tests.conftest import REPO, SHARED, deploylint
 

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from deploylint.examples import example_text
+from deploylint.rubric.examples import example_text
 from deploylint.rubric.load import load_default
 from tests.conftest import check_json, deploylint, rules_fired
 
@@ -67,7 +67,7 @@ def test_every_finding_of_a_bad_example_is_fully_filled(write) -> None:
 
 def test_rubric_files_take_the_fast_parser() -> None:
     """Rubric YAML must not fall back to the slow parser (avoid `[a:b]` in flow lists)."""
-    from deploylint import loader
+    from deploylint.load import loader
     from deploylint.resources import data_dir
 
     if loader.FAST_PARSER is None:
@@ -80,7 +80,7 @@ def test_rubric_files_take_the_fast_parser() -> None:
 
 def test_python_placeholder_pattern_matches_the_rubric_definition() -> None:
     """checks.base.PLACEHOLDER and _defs.yaml's declared_text must reject the same text."""
-    from deploylint.loader import load_text
+    from deploylint.load.loader import load_text
     from deploylint.resources import data_dir
     from deploylint.rubric.checks.base import PLACEHOLDER
 
@@ -93,7 +93,7 @@ def test_python_placeholder_pattern_matches_the_rubric_definition() -> None:
 
 
 def test_every_shipped_area_file_fits_the_rubric_schema() -> None:
-    from deploylint.loader import load_bytes
+    from deploylint.load.loader import load_bytes
     from deploylint.resources import data_dir
     from deploylint.rubric.load import _validate
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from deploylint.compiled.schema_notes import ABSENT, MARK, collect, locate, schema_text
-from deploylint.loader import load_text
+from deploylint.load.loader import load_text
 from deploylint.rubric.load import load_default
 from tests.conftest import REPO
 

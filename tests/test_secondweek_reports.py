@@ -159,7 +159,7 @@ def test_the_template_context_is_documented() -> None:
     templates/README.md."""
     from dataclasses import fields
 
-    from deploylint.reporters.gap import DocSection, GapReport
+    from deploylint.report.gap import DocSection, GapReport
 
     documented = _template_readme()
     for name in ("gap", "report", "Grade", "Verdict", "fleet_markdown", "SIGN", "md", "text"):

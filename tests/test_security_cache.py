@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 import deploylint as package_root
-from deploylint import cachetidy
+from deploylint.cache import tidy as cachetidy
 from deploylint.resources import data_dir
 from tests.conftest import FAILING, REPO, TODAY, Run, deploylint, deploylint_process
 

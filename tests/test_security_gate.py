@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from deploylint.loader import load_text
+from deploylint.load.loader import load_text
 from tests.conftest import FAILING, PASSING, REPO, TODAY, deploylint_process
 from tests.test_security_refs import rule
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from deploylint.reporters import REPORTERS
+from deploylint.report import REPORTERS
 from tests.conftest import FAILING, TODAY, deploylint
 
 HOSTILE = "##[add-mask]x ##[stop-commands]tok"

@@ -20,7 +20,7 @@ import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from deploylint.loader import load_text
+from deploylint.load.loader import load_text
 from tests.conftest import PASSING, TODAY, check_json, deploylint, rules_fired
 
 KILL_SWITCH = "  revokes_credentials: true\n"

@@ -22,8 +22,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from deploylint.escape import InertLines, workflow_inert
-from deploylint.reporters import REPORTERS
+from deploylint.report import REPORTERS
+from deploylint.report.escape import InertLines, workflow_inert
 from tests.conftest import FAILING, TODAY, deploylint
 from tests.test_hostile_output import hostile_doc
 from tests.test_security_refs import rule

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from deploylint.findings import Severity
-from deploylint.grade import Settings, grade_file
+from deploylint.gate.verdict import Grade, Verdict, area_grades, verdict
+from deploylint.report.findings import Severity
+from deploylint.rubric.grade import Settings, grade_file
 from deploylint.rubric.load import load_default
-from deploylint.verdict import Grade, Verdict, area_grades, verdict
 from tests.conftest import FAILING, PASSING
 
 RUBRIC = load_default()

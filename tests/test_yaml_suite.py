@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from deploylint import loader
-from deploylint.loader import load_bytes
+from deploylint.load import loader
+from deploylint.load.loader import load_bytes
 from tests.conftest import SHARED
 
 SUITE = SHARED / "yaml-test-suite"

@@ -1,6 +1,6 @@
 """The `deploylint` command and ``python -m deploylint``.
 
-An unchanged `check` is answered from its recording (deploylint.replay) before anything
+An unchanged `check` is answered from its recording (deploylint.cache.replay) before anything
 heavy is imported; everything else goes to the command line in deploylint.cli.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from deploylint import replay
+from deploylint.cache import replay
 
 
 def main() -> None:

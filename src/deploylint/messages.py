@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from deploylint.escape import printable, workflow_inert
+from deploylint.report.escape import printable, workflow_inert
 
 
 def say(stream: TextIO, text: str, kind: str | None = "error") -> None:

@@ -2,7 +2,12 @@
 
 Results come back in the items' order whatever the number of workers, so output is the
 same with one or eight. Workers are forked where the platform can (they inherit what the
-parent loaded: the rubric, the limits) and never outlive the run (deploylint.orphans).
+parent loaded: the rubric, the limits).
+
+Workers never outlive the run that started them. A CI cancellation or the OOM killer hits
+the parent only (kill -9, kill -TERM); its workers, re-parented and blocked on a pipe that
+their siblings hold open, would wait forever, tens of MB each. So a worker asks to be killed
+when its parent dies (``die_with``).
 """
 
 from __future__ import annotations
@@ -11,12 +16,14 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Final, TypeVar
 
-from deploylint import replay
+from deploylint.cache import replay
 
 POOL_FROM: Final = 200  # files; below this, starting worker processes costs more than it saves
 MAX_WORKERS: Final = 8
 PER_WORKER: Final = 100  # files; fewer and starting the worker costs more than it does
 LOAD = "/proc/loadavg"  # Linux: its fourth field is running/all processes
+_PR_SET_PDEATHSIG: Final = 1  # <linux/prctl.h>
+POLL: Final = 0.5  # seconds between looks at the parent, where the kernel can't be asked
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -97,8 +104,6 @@ def ordered(
 
 
 def _start(function: Callable[[Any, Any], Any], given: Any, parent: int) -> None:
-    from deploylint.orphans import die_with  # in workers only: start-up stays lean
-
     _WORK[:] = [function, given]
     replay.start_worker()
     die_with(parent)  # a CI cancellation or the OOM killer hits the parent only
@@ -108,3 +113,29 @@ def _work(item: Any) -> tuple[Any, replay.Heard | None]:
     function, given = _WORK
     result = function(item, given)
     return result, replay.heard()
+
+
+def die_with(parent: int) -> None:
+    """Make this process exit when ``parent`` does. Linux: the kernel sends SIGKILL when the
+    thread that forked it ends (the parent's main thread: a pool forks all its workers from
+    the thread that submits). Elsewhere a thread watches for re-parenting."""
+    import signal  # in workers only: start-up stays lean
+    import sys
+    import threading
+
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    else:
+        threading.Thread(target=_watch, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:  # it died before this worker could ask
+        os._exit(1)
+
+
+def _watch(parent: int) -> None:
+    import time
+
+    while os.getppid() == parent:
+        time.sleep(POLL)
+    os._exit(1)

@@ -24,8 +24,8 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.resolver import VersionedResolver
 
-from deploylint.findings import Position
-from deploylint.keypath import KeyPath
+from deploylint.load.keypath import KeyPath
+from deploylint.report.findings import Position
 from tests.reference.readings import NUMERIC_START, WORDS, duplicate, merged_keys, unquoted
 
 # The fast path is a C (libyaml) event parser; ruamel.yaml's pure YAML 1.2 parser is the

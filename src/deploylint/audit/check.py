@@ -9,9 +9,9 @@ from functools import lru_cache
 from typing import Any, Final
 
 from deploylint.audit.rows import Row
-from deploylint.rubric import names, routes
-from deploylint.rubric.identity import key
-from deploylint.rubric.names import Guess
+from deploylint.model import names, routes
+from deploylint.model.identity import key
+from deploylint.model.names import Guess
 
 # The brief's minimum; rollback_key_holder and human_override_queue apply where the row
 # allows rollback.

@@ -13,15 +13,15 @@ from typing import IO, Any, TextIO
 from deploylint.audit.check import DEFAULT_COLUMNS, AuditSpec, RowHit, check_row
 from deploylint.audit.rows import Row, read_rows
 from deploylint.audit.streams import stream_for
-from deploylint.findings import Finding, Position, Severity
-from deploylint.loader import Limits, load_bytes
+from deploylint.input.sources import Source, Unreadable, read
+from deploylint.load.loader import Limits, load_bytes
 from deploylint.messages import say
-from deploylint.report import ExitCode
-from deploylint.reporters import RenderOptions
-from deploylint.rubric.doc_model import build
+from deploylint.model.doc_model import build
+from deploylint.report import RenderOptions
+from deploylint.report.findings import Finding, Position, Severity
+from deploylint.report.outcome import ExitCode
 from deploylint.rubric.model import Rubric
 from deploylint.rubric.render import build_finding
-from deploylint.sources import Source, Unreadable, read
 
 
 @dataclass(frozen=True, slots=True)

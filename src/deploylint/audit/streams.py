@@ -9,10 +9,10 @@ from datetime import date
 from typing import Any, Protocol, TextIO
 
 from deploylint import __version__
-from deploylint.escape import json_text
-from deploylint.findings import Finding
-from deploylint.reporters import RenderOptions, console
-from deploylint.reporters.json_report import FORMAT_VERSION, indented_record
+from deploylint.report import RenderOptions, console
+from deploylint.report.escape import json_text
+from deploylint.report.findings import Finding
+from deploylint.report.json_report import FORMAT_VERSION, indented_record
 from deploylint.rubric.model import Rubric
 
 
@@ -66,11 +66,11 @@ class _TextStream:
 
     def write(self, found: Finding) -> None:
         if self.console is not None:
-            from deploylint.reporters.text_rich import stacked
+            from deploylint.report.text_rich import stacked
 
             self.console.print(stacked((found,)))
             return
-        from deploylint.reporters.text import PLAIN_WIDTH, plain_block
+        from deploylint.report.text import PLAIN_WIDTH, plain_block
 
         width = self.render.width or PLAIN_WIDTH
         self.out.write("".join(line + "\n" for line in plain_block(found, width)))
@@ -96,7 +96,7 @@ class _GithubStream:
         self.out = out
 
     def write(self, found: Finding) -> None:
-        from deploylint.reporters.github import annotation
+        from deploylint.report.github import annotation
 
         self.out.write(annotation(found) + "\n")
 
@@ -118,9 +118,9 @@ class _SarifStream:
     def close(self, summary: dict[str, Any]) -> None:
         from dataclasses import replace
 
-        from deploylint.grade import DocResult, FileResult
-        from deploylint.report import Report
-        from deploylint.reporters.sarif import SarifReporter
+        from deploylint.report.outcome import Report
+        from deploylint.report.sarif import SarifReporter
+        from deploylint.rubric.grade import DocResult, FileResult
 
         rules = {key: r for key, r in self.rubric.rules.items() if r.area == "audit_rows"}
         rows = FileResult(self.file, (DocResult(1, None, True, tuple(self.found)),))

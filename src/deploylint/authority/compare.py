@@ -19,11 +19,11 @@ from deploylint.authority.entries import (
 )
 from deploylint.authority.kinds import KINDS, Kind
 from deploylint.authority.rules import NEUTRAL, Direction, classify
-from deploylint.keypath import KeyPath, format_path
-from deploylint.loader import LoadedDoc
-from deploylint.rubric.doc_agents import Agent
-from deploylint.rubric.doc_model import DocModel, build
-from deploylint.rubric.identity import key
+from deploylint.load.keypath import KeyPath, format_path
+from deploylint.load.loader import LoadedDoc
+from deploylint.model.doc_agents import Agent
+from deploylint.model.doc_model import DocModel, build
+from deploylint.model.identity import key
 
 
 @dataclass(frozen=True, slots=True)

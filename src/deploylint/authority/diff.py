@@ -16,13 +16,13 @@ from typing import TextIO
 from deploylint.authority.compare import Change
 from deploylint.authority.files import Refused, compare_file, sides
 from deploylint.authority.rules import Direction
-from deploylint.gitbase import GitError
-from deploylint.gitdiff import Base, changed, open_base
-from deploylint.loader import Limits
+from deploylint.input.gitbase import GitError
+from deploylint.input.gitdiff import Base, changed, open_base
+from deploylint.input.sources import display_name
+from deploylint.input.walk import is_yaml_name
+from deploylint.load.loader import Limits
 from deploylint.messages import say
-from deploylint.reporters import RenderOptions
-from deploylint.sources import display_name
-from deploylint.walk import is_yaml_name
+from deploylint.report import RenderOptions
 
 
 @dataclass(frozen=True, slots=True)

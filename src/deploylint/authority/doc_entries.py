@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from deploylint.authority.entries import Entries, Scope
-from deploylint.rubric.doc_controls import PEER_AUTH
+from deploylint.model.doc_controls import PEER_AUTH
 
 
 def doc_entries(found: Entries, label: str, agents: str, waivers: Mapping[int, str]) -> None:

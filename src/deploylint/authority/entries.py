@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from deploylint.keypath import KeyPath
-from deploylint.rubric.doc_agents import SCOPES, Action, Agent, Tool
-from deploylint.rubric.doc_model import DocModel
-from deploylint.rubric.identity import Ref, normalized
+from deploylint.load.keypath import KeyPath
+from deploylint.model.doc_agents import SCOPES, Action, Agent, Tool
+from deploylint.model.doc_model import DocModel
+from deploylint.model.identity import Ref, normalized
 
 EntryKey = tuple[str, str, tuple[str, ...]]  # kind, owner (an agent's slot, "" the doc), item
 Scalar = str | int | float | bool | None

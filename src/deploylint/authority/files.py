@@ -1,6 +1,6 @@
 """Read a changed file at the base and in the work tree, and compare its docs.
 
-At the base, a file is read through :class:`~deploylint.gitbase.GitRef` (one ``cat-file``
+At the base, a file is read through :class:`~deploylint.input.gitbase.GitRef` (one ``cat-file``
 process, by its spelling below the repository root, never through a link in the work
 tree). In the work tree, it is read as a folder walk reads a doc: a link is followed only
 to a regular file inside the repository and outside ``.git``; anything else is an error
@@ -20,13 +20,13 @@ from typing import Final
 from deploylint.authority.compare import Change, Doc, compare_docs, pair, read_doc, renamed
 from deploylint.authority.kinds import KINDS
 from deploylint.authority.rules import WIDENED
-from deploylint.docschema import is_deploylint_doc
-from deploylint.gitbase import GitRef
-from deploylint.gitdiff import Changed
-from deploylint.loader import Limits, load_bytes
-from deploylint.rubric.identity import key
-from deploylint.sources import Source, Unreadable, read
-from deploylint.walk import INTO_GIT, NOT_REGULAR
+from deploylint.input.gitbase import GitRef
+from deploylint.input.gitdiff import Changed
+from deploylint.input.sources import Source, Unreadable, read
+from deploylint.input.walk import INTO_GIT, NOT_REGULAR
+from deploylint.load.docschema import is_deploylint_doc
+from deploylint.load.loader import Limits, load_bytes
+from deploylint.model.identity import key
 
 _MARKERS: Final = (b"deploylint/", b"AgentDeployment")  # a doc says one: read nothing else
 OUT_OF_REPOSITORY: Final = "a link leading out of the repository: not read"

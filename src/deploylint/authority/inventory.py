@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from deploylint.authority.entries import scalar
-from deploylint.docschema import is_deploylint_doc
-from deploylint.escape import json_text, markdown, printable
-from deploylint.loader import Limits, load_bytes
-from deploylint.rubric.doc_agents import SCOPES, Action, Agent
-from deploylint.rubric.doc_model import DocModel, build
-from deploylint.sources import Filter, Unreadable, discover, read
+from deploylint.input.sources import Filter, Unreadable, discover, read
+from deploylint.load.docschema import is_deploylint_doc
+from deploylint.load.loader import Limits, load_bytes
+from deploylint.model.doc_agents import SCOPES, Action, Agent
+from deploylint.model.doc_model import DocModel, build
+from deploylint.report.escape import json_text, markdown, printable
 
 _MARKERS = (b"deploylint/", b"AgentDeployment")
 _SCOPE = {"per_action": "action", "per_hour": "hour", "per_day": "day"}

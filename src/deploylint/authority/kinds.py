@@ -54,8 +54,8 @@ _HOLDER_SAYS = ("{item}: {after}", "{item} removed (was {before})", "{item}: {be
 def _route(path: Any) -> Any:
     """A rollback path's route as RB008 reads it (a note after it is no change); the rubric
     is loaded only when two paths differ as written."""
+    from deploylint.model.routes import classify
     from deploylint.rubric.load import load_default
-    from deploylint.rubric.routes import classify
 
     verdict = classify(str(path), load_default().rule("RB008").params)
     return verdict.route if verdict.route is not None else path

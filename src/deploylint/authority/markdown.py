@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Final
 
 from deploylint.authority.compare import Change
 from deploylint.authority.rules import NARROWED, NEUTRAL, WIDENED, Direction
-from deploylint.escape import markdown
-from deploylint.keypath import format_path
-from deploylint.reporters import RenderOptions
+from deploylint.load.keypath import format_path
+from deploylint.report import RenderOptions
+from deploylint.report.escape import markdown
 
 if TYPE_CHECKING:
     from deploylint.authority.diff import DiffReport

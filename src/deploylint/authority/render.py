@@ -12,9 +12,9 @@ from typing import Final
 from deploylint.authority.diff import DiffReport
 from deploylint.authority.markdown import as_markdown
 from deploylint.authority.rules import NARROWED, NEUTRAL, WIDENED, Direction
-from deploylint.escape import json_text, printable, workflow_command, workflow_data
-from deploylint.keypath import format_path
-from deploylint.reporters import RenderOptions
+from deploylint.load.keypath import format_path
+from deploylint.report import RenderOptions
+from deploylint.report.escape import json_text, printable, workflow_command, workflow_data
 
 _COLOUR: Final = {WIDENED: "\x1b[1;31m", NARROWED: "\x1b[32m", NEUTRAL: "\x1b[2m"}
 _ANNOTATION: Final = {WIDENED: "warning", NARROWED: "notice", NEUTRAL: "notice"}

@@ -19,13 +19,13 @@ import typer
 from deploylint import __version__
 from deploylint.cli import completion
 from deploylint.cli.usage import OneLineErrors
-from deploylint.findings import Severity
 from deploylint.messages import say
-from deploylint.reporters import REPORTERS, ColorSystem, RenderOptions
-from deploylint.terminal import plainly_not_a_terminal
+from deploylint.report import REPORTERS, ColorSystem, RenderOptions
+from deploylint.report.findings import Severity
+from deploylint.report.terminal import plainly_not_a_terminal
 
 if TYPE_CHECKING:
-    from deploylint.config import Config
+    from deploylint.gate.config import Config
     from deploylint.rubric.model import Rubric
 
 EXIT_CODES: Final = (  # \b: help keeps these lines as written (one code a line)
@@ -218,8 +218,8 @@ def command_rubric(
     only: bool = False,
 ) -> Rubric:
     """The rubric a command uses: the default, the config's and --rubric's rules, customized."""
-    from deploylint.config import ConfigError
-    from deploylint.configure import rubric_for
+    from deploylint.gate.config import ConfigError
+    from deploylint.gate.configure import rubric_for
     from deploylint.rubric.load import RubricError
 
     try:
@@ -252,7 +252,7 @@ def comma_list(text: str | None) -> tuple[str, ...]:
 
 
 def command_config(path: Path | None, disabled: bool) -> Config:
-    from deploylint.config import ConfigError, resolve_config
+    from deploylint.gate.config import ConfigError, resolve_config
 
     try:
         return resolve_config(path, disabled=disabled)
@@ -263,8 +263,8 @@ def command_config(path: Path | None, disabled: bool) -> Config:
 
 def inert(stream: TextIO, chosen: str) -> TextIO:
     """``stream``, writing no GitHub workflow command (``##[add-mask]``) in format ``chosen``."""
-    from deploylint.escape import InertLines
-    from deploylint.reporters import INERT_KIND
+    from deploylint.report import INERT_KIND
+    from deploylint.report.escape import InertLines
 
     return cast("TextIO", InertLines(stream, INERT_KIND.get(chosen, "text")))
 
@@ -279,7 +279,7 @@ def write_output(
     """Run ``write`` on stdout, or on the --output file, which appears whole or not at all
     and is never written through a link (a file that can't be written: exit 2). With a
     format (``chosen``), workflow commands in the output are made inert."""
-    from deploylint.safewrite import atomic_stream
+    from deploylint.input.safewrite import atomic_stream
 
     def written(stream: TextIO) -> int:
         if chosen is None:

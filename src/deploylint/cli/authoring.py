@@ -58,7 +58,7 @@ def init(
     ] = None,
 ) -> None:
     """Write a commented starter doc; `check` on it lists what remains to fill in."""
-    from deploylint.starter import DEFAULT_SCHEMA, one_line_problem, shared_schema, starter_doc
+    from deploylint.cli.starter import DEFAULT_SCHEMA, one_line_problem, shared_schema, starter_doc
 
     problem = one_line_problem(schema_ref) if schema_ref is not None else None
     if problem is not None:
@@ -80,7 +80,7 @@ def init(
 def _schema_for(doc: Path, schema_ref: str) -> int:
     """Write the JSON Schema the doc's first line names, when it isn't there yet, so editors
     validate the new doc at once."""
-    from deploylint.starter import doc_schema, schema_to_write
+    from deploylint.cli.starter import doc_schema, schema_to_write
 
     target = schema_to_write(doc, schema_ref)
     if target is None:
@@ -125,7 +125,7 @@ def test_rubric(
 def _rubric_to_test(paths: list[Path]) -> Rubric:
     """The shipped rubric with ``paths`` added; or ``paths`` alone when they redefine the
     shipped rules (a copy of `rubrics/default`, tested from a checkout beside an install)."""
-    from deploylint.configure import rubric_for
+    from deploylint.gate.configure import rubric_for
     from deploylint.rubric.load import RubricError
 
     try:

@@ -115,8 +115,8 @@ def inventory(
 ) -> None:
     """One row per agent across the fleet: the register of agents in production."""
     from deploylint.authority.inventory import FORMATS, inventory
-    from deploylint.loader import Limits
-    from deploylint.sources import Filter
+    from deploylint.input.sources import Filter
+    from deploylint.load.loader import Limits
 
     chosen = choice_value(output_format)
     found = command_config(config, no_config)

@@ -34,10 +34,10 @@ from deploylint.cli import (
     write_output,
 )
 from deploylint.messages import say
-from deploylint.reporters import REPORTERS, ReportError
+from deploylint.report import REPORTERS, ReportError
 
 if TYPE_CHECKING:
-    from deploylint.run import Options
+    from deploylint.pipeline import Options
 
 
 @app.command(epilog=EXIT_CODES)
@@ -174,9 +174,9 @@ def check(
     ] = None,
 ) -> None:
     """Grade deployment docs against the rubric and report every gap."""
-    from deploylint import replay
-    from deploylint.collect import Selection
-    from deploylint.run import Options, run
+    from deploylint.cache import replay
+    from deploylint.pipeline import Options, run
+    from deploylint.rubric.collect import Selection
 
     writes = output is not None or write_baseline is not None
     if writes or diff_base is not None or gate_from is not None or template is not None:
@@ -238,9 +238,9 @@ def gated(
     options: Options, ref: str, into: Path, *, config: Path | None, no_config: bool
 ) -> Options:
     """The options with the gate read from ``ref`` (--gate-from); exit 2 when it can't be."""
-    from deploylint.config import ConfigError
-    from deploylint.gate import open_gate
-    from deploylint.gitbase import GitError
+    from deploylint.gate.config import ConfigError
+    from deploylint.gate.gate_from import open_gate
+    from deploylint.input.gitbase import GitError
 
     try:
         gate = open_gate(

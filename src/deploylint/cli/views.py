@@ -49,7 +49,7 @@ def fleet(
 
     `check` on the same paths reports the collisions as findings; this is the picture.
     """
-    from deploylint.run import Options, run_fleet
+    from deploylint.pipeline import Options, run_fleet
 
     chosen = choice_value(output_format)
     options = Options(
@@ -78,8 +78,8 @@ def rules(
     rubric_only: RubricOnlyOption = False,
 ) -> None:
     """List every rule: id, severity, area and title (markdown: the full rule docs)."""
-    from deploylint.catalog import rules_json, rules_markdown, rules_table
-    from deploylint.reporters import render_rich
+    from deploylint.report import render_rich
+    from deploylint.rubric.catalog import rules_json, rules_markdown, rules_table
 
     chosen = choice_value(output_format)
     rules_ = command_rubric(config, no_config, rubric, rubric_only)
@@ -99,7 +99,7 @@ def explain(
     rubric_paths: RubricOption = None,
 ) -> None:
     """Explain one rule: why it matters, what triggers it, the three columns, how to fix it."""
-    from deploylint.catalog import UnknownRule, explain, find_rule
+    from deploylint.rubric.catalog import UnknownRule, explain, find_rule
 
     rubric = command_rubric(config, no_config, rubric_paths)
     try:

@@ -228,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
 def _schema_notes(*, check: bool) -> int:
     """Write the rubric's notes into the doc schema's descriptions (see schema_notes)."""
     from deploylint.compiled.schema_notes import schema_text
-    from deploylint.docschema import SCHEMA_FILE, doc_schema
+    from deploylint.load.docschema import SCHEMA_FILE, doc_schema
     from deploylint.resources import data_dir
 
     current, text = schema_text()

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final
 
-from deploylint.findings import Severity
-from deploylint.keypath import WILDCARD, KeyPath, Selector, format_path
+from deploylint.load.keypath import WILDCARD, KeyPath, Selector, format_path
+from deploylint.report.findings import Severity
 from deploylint.rubric.model import Rubric, Rule
 
 MARK: Final = " Rubric: "  # where the generated part of a description starts
@@ -163,7 +163,7 @@ def variants(schema: Mapping[str, Any], base: Any) -> Iterator[tuple[KeyPath, st
 
 def _findings(rubric: Rubric, doc: Any) -> set[tuple[str, str]]:
     """(rule, key path) of every finding the rubric reports on ``doc``, fleet excluded."""
-    from deploylint.grade import Settings, grade_file
+    from deploylint.rubric.grade import Settings, grade_file
 
     text = json.dumps(doc).encode("utf-8")
     result = grade_file(text, file="variant.yaml", settings=Settings(rubric, TODAY))
@@ -240,8 +240,8 @@ def annotated(schema: dict[str, Any], flags: Mapping[Pointer, set[Flag]], rubric
 
 def schema_text() -> tuple[str, str]:
     """(the committed doc schema's text, the text it should have)."""
-    from deploylint.docschema import SCHEMA_FILE
-    from deploylint.loader import load_text
+    from deploylint.load.docschema import SCHEMA_FILE
+    from deploylint.load.loader import load_text
     from deploylint.resources import data_dir
     from deploylint.rubric.load import load_default
 

@@ -6,8 +6,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
 from deploylint.compiled import schema_digest
-from deploylint.docschema import doc_schema
-from deploylint.inline import inline_refs
+from deploylint.load.docschema import doc_schema
+from deploylint.load.inline import inline_refs
 from deploylint.rubric.engine import rule_schema
 from deploylint.rubric.load import load_default
 from deploylint.rubric.model import Rule

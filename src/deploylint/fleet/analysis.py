@@ -13,7 +13,7 @@ from functools import cached_property
 from typing import Any
 
 from deploylint.fleet.facts import DocFacts, LockFact, Site, WriteFact
-from deploylint.rubric.names import Guess
+from deploylint.model.names import Guess
 
 
 @dataclass(frozen=True, slots=True)

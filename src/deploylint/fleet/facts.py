@@ -11,11 +11,11 @@ import sys
 from dataclasses import dataclass, fields
 from typing import Any, Final
 
-from deploylint.keypath import KeyPath, format_path
-from deploylint.loader import LoadedDoc
-from deploylint.rubric.doc_model import Agent, DocModel, Lock, build
+from deploylint.load.keypath import KeyPath, format_path
+from deploylint.load.loader import LoadedDoc
+from deploylint.model.doc_model import Agent, DocModel, Lock, build
+from deploylint.model.identity import key
 from deploylint.rubric.facts import blast_radius, rollback_unit
-from deploylint.rubric.identity import key
 
 
 @dataclass(frozen=True, slots=True)

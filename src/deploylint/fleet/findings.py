@@ -7,9 +7,9 @@ from collections.abc import Collection, Sequence
 from dataclasses import replace
 from typing import Final
 
-from deploylint.findings import Finding, Position
 from deploylint.fleet.analysis import FleetHit, fleet_hits
 from deploylint.fleet.facts import DocFacts
+from deploylint.report.findings import Finding, Position
 from deploylint.rubric.model import Rubric
 from deploylint.rubric.render import MAX_COLUMN, build_finding
 

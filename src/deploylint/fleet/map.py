@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from deploylint.escape import markdown, mermaid
 from deploylint.fleet.analysis import Fleet, disputed, shared_lock
 from deploylint.fleet.facts import DocFacts, Site
+from deploylint.report.escape import markdown, mermaid
 from deploylint.rubric.facts import and_list
 
 SERIALIZED, SINGLE_WRITER, COLLISION, CONFLICT = (
@@ -120,8 +120,8 @@ def _holder(holder: str) -> str:
 
 def as_blocks(rows: Sequence[ResourceRow], width: int) -> str:
     """Off a terminal: a block per resource, wrapped only at spaces (no path is split)."""
-    from deploylint.escape import printable
-    from deploylint.reporters.text import wrapped
+    from deploylint.report.escape import printable
+    from deploylint.report.text import wrapped
 
     lines: list[str] = []
     for row in rows:
@@ -164,7 +164,7 @@ def as_table(rows: Sequence[ResourceRow]) -> Any:
     from rich.table import Table
     from rich.text import Text
 
-    from deploylint.escape import printable
+    from deploylint.report.escape import printable
 
     table = Table(show_lines=True, expand=True)
     for title in ("Resource", "Writers", "Locks (holder)", "Status"):

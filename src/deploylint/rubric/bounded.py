@@ -4,9 +4,9 @@ A custom rubric comes from the pull request, and JSON Schema has exponential cor
 `$defs` entry that refers twice (through `allOf`) to one that refers twice to the next
 doubles the work at each step, and `uniqueItems` on a long list of mappings is quadratic.
 So each evaluation runs within the file's budget of user-supplied evaluation
-(deploylint.budget: CPU time), and running past it stops the run with exit 2 naming the
+(deploylint.rubric.budget: CPU time), and running past it stops the run with exit 2 naming the
 rule and its file. Its `pattern` and `patternProperties` regexes run on RE2 (linear time,
-deploylint.regexguard) over at most MAX_TEXT characters of a value or key. The shipped
+deploylint.rubric.regexguard) over at most MAX_TEXT characters of a value or key. The shipped
 predicates run through the generated code (deploylint.compiled) and meet this only if that
 code is stale.
 """
@@ -17,8 +17,8 @@ from collections.abc import Iterator, Mapping
 from functools import cache
 from typing import Any, Final
 
-from deploylint import budget
-from deploylint.regexguard import compiled
+from deploylint.rubric import budget
+from deploylint.rubric.regexguard import compiled
 
 MAX_TEXT: Final = 1_000  # characters of a value or key a rule's regex is run on
 

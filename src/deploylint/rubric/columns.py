@@ -5,7 +5,7 @@ always did, at no extra cost. Any other template (a custom rubric's, from the pu
 is compiled in its own sandbox, whose `replace` refuses to build a string over MAX_BUILT
 characters (a chain of them asked for ~10 GB; the --template sandbox uses it too), and
 renders within the file's budget of CPU time and MEGABYTES of new memory
-(deploylint.budget): a macro that calls itself in its loop, or a string doubled by `~`
+(deploylint.rubric.budget): a macro that calls itself in its loop, or a string doubled by `~`
 until it fills the machine, stops the run with exit 2 naming the rule, the column and the
 rubric file.
 """
@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any, Final
 
-from deploylint import budget
+from deploylint.rubric import budget
 from deploylint.rubric.model import Rule
 
 MAX_BUILT: Final = 1_000_000  # characters one `replace` may build

@@ -9,14 +9,14 @@ from functools import cache
 from typing import Any
 
 from deploylint import compiled
-from deploylint.findings import Position
-from deploylint.inline import closed_registry, inline_refs
-from deploylint.keypath import KeyPath, Selector, lookup, select
+from deploylint.load.inline import closed_registry, inline_refs
+from deploylint.load.keypath import KeyPath, Selector, lookup, select
+from deploylint.model.doc_model import DocModel, build, exempt
+from deploylint.model.names import Guess
+from deploylint.report.findings import Position
 from deploylint.rubric.bounded import Budgeted, validator_class
 from deploylint.rubric.checks import CHECKS, CheckInput
-from deploylint.rubric.doc_model import DocModel, build, exempt
 from deploylint.rubric.model import Rule
-from deploylint.rubric.names import Guess
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Final
 
-from deploylint.rubric.doc_model import Agent, DocModel
-from deploylint.rubric.identity import declared
+from deploylint.model.doc_model import Agent, DocModel
+from deploylint.model.identity import declared
 
 
 def and_list(items: Iterable[Any]) -> str:

@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any, Final
 
 from deploylint import cache as parsed_cache
-from deploylint.findings import Severity
-from deploylint.keypath import WILDCARD, KeyPath, format_path, parse_selector
-from deploylint.loader import LoadedDoc, load_bytes
+from deploylint.load.keypath import WILDCARD, KeyPath, format_path, parse_selector
+from deploylint.load.loader import LoadedDoc, load_bytes
+from deploylint.report.findings import Severity
 from deploylint.resources import data_dir
 from deploylint.rubric.model import (
     Area,
@@ -117,7 +117,7 @@ def check_refs(rule: Rule) -> None:
     from referencing.exceptions import Unresolvable
     from referencing.jsonschema import DRAFT202012
 
-    from deploylint.inline import closed_registry, outside_refs
+    from deploylint.load.inline import closed_registry, outside_refs
     from deploylint.rubric.engine import rule_schema
 
     where = f"{rule.source}: rule {rule.id}"
@@ -147,7 +147,7 @@ def check_refs(rule: Rule) -> None:
 
 def _check_regexes(rule: Rule, where: str) -> None:
     """A custom rule's regexes (schema patterns, and parameters) can't take exponential time."""
-    from deploylint.regexguard import risky, schema_patterns, strings
+    from deploylint.rubric.regexguard import risky, schema_patterns, strings
 
     schemas = [rule.when, rule.require, dict(rule.defs)]
     judged = [(p, True) for s in schemas for p in schema_patterns(s)]
@@ -198,7 +198,7 @@ def _costly(node: Any, nodes: Any, *, loops: int) -> Iterator[str]:
 
 
 def _refs(schema: Any) -> Iterator[str]:
-    from deploylint.inline import keyword_values
+    from deploylint.load.inline import keyword_values
 
     return (ref for ref in keyword_values(schema, "$ref") if isinstance(ref, str))
 

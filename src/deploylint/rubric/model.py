@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from deploylint.findings import Severity
-from deploylint.keypath import KeyPath, Selector
+from deploylint.load.keypath import KeyPath, Selector
+from deploylint.report.findings import Severity
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,12 +13,13 @@ from functools import cache
 from typing import Any, Final
 
 from deploylint import compiled
-from deploylint.budget import OverBudget
-from deploylint.findings import Finding, Position, Severity
-from deploylint.keypath import KeyPath, format_path
-from deploylint.loader import LoadedDoc
+from deploylint.load.keypath import KeyPath, format_path
+from deploylint.load.loader import LoadedDoc
+from deploylint.model.doc_model import DocModel, build
+from deploylint.model.names import Guess
+from deploylint.report.findings import Finding, Position, Severity
 from deploylint.rubric import columns
-from deploylint.rubric.doc_model import DocModel, build
+from deploylint.rubric.budget import OverBudget
 from deploylint.rubric.engine import Hit
 from deploylint.rubric.facts import (
     BlastRadius,
@@ -28,7 +29,6 @@ from deploylint.rubric.facts import (
     rollback_unit,
 )
 from deploylint.rubric.model import Rule
-from deploylint.rubric.names import Guess
 
 
 class TemplateError(Exception):

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Final
 
-from deploylint.examples import example_text
-from deploylint.findings import Finding
-from deploylint.grade import grade_file, with_fleet
+from deploylint.report.findings import Finding
+from deploylint.rubric.examples import example_text
+from deploylint.rubric.grade import grade_file, with_fleet
 from deploylint.rubric.model import Example, Rubric, Rule
 from deploylint.rubric.render import NOT_RENDERED
 
@@ -23,7 +23,7 @@ class Verdict:
 
 
 def _fired(rubric: Rubric, rule: Rule, example: Example, today: date) -> list[Finding]:
-    from deploylint.catalog import example_settings
+    from deploylint.rubric.catalog import example_settings
 
     settings = example_settings(rubric, example, today)
     raw = example_text(rubric, example).encode("utf-8")

@@ -13,11 +13,11 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from deploylint.keypath import KeyPath
-from deploylint.rubric import names
+from deploylint.load.keypath import KeyPath
+from deploylint.model import names
+from deploylint.model.doc_model import SCOPES, Action, Agent, number
+from deploylint.model.names import Guess
 from deploylint.rubric.checks.base import Check, CheckInput, Fact, mapping
-from deploylint.rubric.doc_model import SCOPES, Action, Agent, number
-from deploylint.rubric.names import Guess
 
 COUNT_KINDS: Final = ("deletion", "bulk_messaging")
 BULK: Final = ("bulk_messaging",)

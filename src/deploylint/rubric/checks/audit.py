@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from deploylint.model.identity import part_of, ref
 from deploylint.rubric.checks.base import Check, CheckInput, Fact, declared, listed, mapping
-from deploylint.rubric.identity import part_of, ref
 
 
 def _absent_columns(declared: list[Any], required: Sequence[str]) -> list[str]:

@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Final
 
-from deploylint.keypath import KeyPath
-from deploylint.rubric.doc_model import DocModel, build
-from deploylint.rubric.identity import PLACEHOLDER as PLACEHOLDER
-from deploylint.rubric.identity import declared as declared
-from deploylint.rubric.names import Guess
+from deploylint.load.keypath import KeyPath
+from deploylint.model.doc_model import DocModel, build
+from deploylint.model.identity import PLACEHOLDER as PLACEHOLDER
+from deploylint.model.identity import declared as declared
+from deploylint.model.names import Guess
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 

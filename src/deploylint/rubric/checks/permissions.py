@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from deploylint.keypath import KeyPath
-from deploylint.regexguard import compiled
-from deploylint.rubric import names
+from deploylint.load.keypath import KeyPath
+from deploylint.model import names
+from deploylint.model.identity import key
 from deploylint.rubric.checks.base import Check, CheckInput, Fact, listed, mapping
-from deploylint.rubric.identity import key
+from deploylint.rubric.regexguard import compiled
 
 _COUNT_KINDS = ("deletion", "bulk_messaging")
 

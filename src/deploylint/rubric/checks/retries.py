@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from deploylint.model.doc_model import DocModel, number
 from deploylint.rubric.checks.base import Check, CheckInput, Fact, mapping
-from deploylint.rubric.doc_model import DocModel, number
 
 
 def _count(value: Any) -> int | None:

@@ -6,7 +6,8 @@ import re
 from collections.abc import Iterator
 from typing import Any, Final
 
-from deploylint.keypath import KeyPath
+from deploylint.load.keypath import KeyPath
+from deploylint.model.identity import part_of, ref
 from deploylint.rubric.checks.base import (
     Check,
     CheckInput,
@@ -17,7 +18,6 @@ from deploylint.rubric.checks.base import (
     mapping,
     parse_date,
 )
-from deploylint.rubric.identity import part_of, ref
 
 
 def _norm(value: Any) -> str:

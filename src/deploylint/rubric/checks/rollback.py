@@ -7,7 +7,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from typing import Any, Final
 
-from deploylint.rubric import names, routes
+from deploylint.model import names, routes
+from deploylint.model.doc_model import DocModel
+from deploylint.model.identity import Ref
+from deploylint.model.names import Guess
 from deploylint.rubric.checks.base import (
     Check,
     CheckInput,
@@ -17,9 +20,6 @@ from deploylint.rubric.checks.base import (
     mapping,
     parse_date,
 )
-from deploylint.rubric.doc_model import DocModel
-from deploylint.rubric.identity import Ref
-from deploylint.rubric.names import Guess
 
 # What a rollback key holder (or override queue) is, when it isn't a human queue with a rotation.
 AGENT = "agent"

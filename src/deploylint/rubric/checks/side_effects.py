@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from itertools import pairwise
 from typing import Any
 
+from deploylint.model.doc_model import SCOPES, Coverage, Tool
+from deploylint.model.names import Guess
 from deploylint.rubric.checks.base import Check, CheckInput, Fact, mapping
-from deploylint.rubric.doc_model import SCOPES, Coverage, Tool
-from deploylint.rubric.names import Guess
 
 WINDOWS = SCOPES[1:]
 

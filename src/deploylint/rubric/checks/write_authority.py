@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from deploylint.keypath import KeyPath
+from deploylint.load.keypath import KeyPath
+from deploylint.model.doc_model import Agent, DocModel, Lock
+from deploylint.model.identity import key, normalized, ref
+from deploylint.model.names import Guess
 from deploylint.rubric.checks.base import Check, CheckInput, Fact, declared, mapping
-from deploylint.rubric.doc_model import Agent, DocModel, Lock
 from deploylint.rubric.facts import and_list
-from deploylint.rubric.identity import key, normalized, ref
-from deploylint.rubric.names import Guess
 
 SERIALIZING = frozenset({"lease", "mutex"})  # mechanisms that let several writers take turns
 
