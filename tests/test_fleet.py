@@ -251,3 +251,13 @@ def test_the_fleet_command_says_each_doc_it_cannot_map_on_every_run(write) -> No
         assert [row["resource"] for row in run.json()] == ["orders-db/cluster"]
         [message] = run.stderr.splitlines()
         assert re.search(r"b\.yaml:4:1: DL001 .*not in the map", message), message
+
+
+def test_a_file_a_walk_skipped_is_read_when_named(write) -> None:
+    """A walk skips a YAML file that doesn't say it is a deploylint doc; named, it is read.
+    The per-folder index must not answer for one with what it learnt from the other."""
+    broken = write("notes.yaml", "a: [1, 2\n")  # no marker: a walk skips it
+    assert deploylint("fleet", str(broken.parent), "--format", "json").code == 2  # no docs
+    named = deploylint("fleet", str(broken), "--format", "json")
+    assert named.code == 2
+    assert re.search(r"notes\.yaml:\d+:\d+: DL001 .*not in the map", named.stderr), named.stderr

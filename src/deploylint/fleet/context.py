@@ -28,8 +28,8 @@ from deploylint.pool import ordered, workers_for
 _MARKERS: Final = (b"deploylint/", b"AgentDeployment")  # a doc says one: read nothing else
 # One cache entry per folder of context docs (and deploylint's code), as JSON: each doc's
 # stat stamp and facts. The name changes with the records' shape.
-_INDEX: Final = "fleet-index-4"  # per folder: each doc's stat and the names it shares
-_RECORDS: Final = "fleet-records-3"  # per folder: each doc's stat and facts
+_INDEX: Final = "fleet-index-5"  # per folder: each doc's stat and the names it shares
+_RECORDS: Final = "fleet-records-4"  # per folder: each doc's stat and facts
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +178,7 @@ def _indexed(sources: list[Source], limits: Limits, jobs: int | None = None) -> 
             stored = cache.load(_INDEX, key) if key is not None else None
             folders[folder] = _Folder(key, stored if isinstance(stored, dict) else {}, [])
         entry = folders[folder]
-        stamp, kept = _stamp(source), entry.index.get(source.name)
+        stamp, kept = _stamp(source), entry.index.get(_row(source))
         fresh = kept and stamp and _well_formed(kept) and tuple(kept[0]) == stamp
         entry.files.append((source, stamp, kept if fresh else None))
         if not fresh:
@@ -200,15 +200,15 @@ def _folder_docs(entry: _Folder, read_now: dict[Source, _Read]) -> list[ContextD
     for source, stamp, kept in entry.files:
         if kept is not None:
             docs.append(ContextDoc(source, frozenset(kept[1]), stamp))
-            fresh[source.name] = kept
+            fresh[_row(source)] = kept
             continue
         read_ = read_now[source]
         records = tuple(read_.records)
         names = frozenset(read_.names)
         docs.append(ContextDoc(source, names, stamp, records, read_.unread, read_.error))
         if stamp and not read_.unread and read_.error is None:
-            fresh[source.name] = [list(stamp), read_.names]
-            new[source.name] = [list(stamp), read_.records]
+            fresh[_row(source)] = [list(stamp), read_.names]
+            new[_row(source)] = [list(stamp), read_.records]
     if entry.key is not None:
         if new:
             _remember(entry.key, new, fresh)
@@ -218,7 +218,14 @@ def _folder_docs(entry: _Folder, read_now: dict[Source, _Read]) -> list[ContextD
 
 
 def _folder_key(folder: Path, limits: Limits) -> bytes:
-    return json.dumps([os.path.realpath(folder), limits.max_bytes]).encode()
+    return json.dumps([os.path.realpath(folder), repr(limits)]).encode()
+
+
+def _row(source: Source) -> str:
+    """A file's row in its folder's entries: by its name, and whether it was named or met
+    walking a folder (a walk skips a file that doesn't say it is a deploylint doc; named,
+    the same file is read)."""
+    return f"{'found' if source.found else 'named'}:{source.name}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,7 +294,7 @@ def _facts_of(
         if folder not in stored:
             entry = cache.load(_RECORDS, _folder_key(folder, limits))
             stored[folder] = entry if isinstance(entry, dict) else {}
-        kept = stored[folder].get(doc.source.name)
+        kept = stored[folder].get(_row(doc.source))
         if isinstance(kept, list) and len(kept) == 2 and tuple(kept[0]) == doc.stamp:
             records = kept[1]
     decoded = _decoded(records, doc.source.name) if records is not None else None
