@@ -16,6 +16,7 @@ from deploylint.audit.streams import stream_for
 from deploylint.input.sources import Source, Unreadable, read
 from deploylint.load.loader import Limits, load_bytes
 from deploylint.messages import say
+from deploylint.model import written
 from deploylint.model.doc_model import build
 from deploylint.report import RenderOptions
 from deploylint.report.findings import Finding, Position, Severity
@@ -53,11 +54,7 @@ def spec_from_doc(path: str | None, rubric: Rubric) -> AuditSpec:
     docs = [d for d in load_bytes(raw) if d.gradable]
     if not docs:
         raise AuditError(f"{path}: no deployment doc could be read (run deploylint check on it)")
-    columns = (
-        docs[0].data.get("audit", {}).get("columns")
-        if isinstance(docs[0].data.get("audit"), dict)
-        else None
-    )
+    columns = written.audit_columns(docs[0].data)
     agents = {agent.key for d in docs for agent in build(d.data).agents if agent.key}
     chosen = (
         tuple(str(c) for c in columns) if isinstance(columns, list) and columns else DEFAULT_COLUMNS

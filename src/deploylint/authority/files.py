@@ -24,9 +24,9 @@ from deploylint.input.gitbase import GitRef
 from deploylint.input.gitdiff import Changed
 from deploylint.input.sources import Source, Unreadable, read
 from deploylint.input.walk import INTO_GIT, NOT_REGULAR
-from deploylint.load.docschema import is_deploylint_doc
 from deploylint.load.loader import Limits, load_bytes
 from deploylint.model.identity import key
+from deploylint.model.written import is_deploylint_doc
 
 _MARKERS: Final = (b"deploylint/", b"AgentDeployment")  # a doc says one: read nothing else
 OUT_OF_REPOSITORY: Final = "a link leading out of the repository: not read"

@@ -12,10 +12,10 @@ from typing import Any, Final
 
 from deploylint.authority.entries import scalar
 from deploylint.input.sources import Filter, Unreadable, discover, read
-from deploylint.load.docschema import is_deploylint_doc
 from deploylint.load.loader import Limits, load_bytes
 from deploylint.model.doc_agents import SCOPES, Action, Agent
 from deploylint.model.doc_model import DocModel, build
+from deploylint.model.written import is_deploylint_doc
 from deploylint.report.escape import json_text, markdown, printable
 
 _MARKERS = (b"deploylint/", b"AgentDeployment")

@@ -80,7 +80,7 @@ def _encoded(result: FileResult) -> dict[str, Any]:
                 "findings": [{**plain(f), "severity": int(f.severity)} for f in doc.findings],
                 "applied": sorted(doc.applied),
                 "facts": encode_facts(doc.facts) if doc.facts is not None else None,
-                "waivers": [plain(w) for w in doc.waivers],
+                "active_waivers": [plain(w) for w in doc.waivers],
                 "blast_radius": doc.blast_radius,
             }
             for doc in result.documents
@@ -97,7 +97,9 @@ def _decoded(entry: dict[str, Any], file: str) -> FileResult:
             findings=tuple(_finding(f) for f in doc["findings"]),
             applied=frozenset(str(rule) for rule in doc["applied"]),
             facts=decode_facts(doc["facts"], file) if doc["facts"] is not None else None,
-            waivers=tuple(ActiveWaiver(**{**w, "path": tuple(w["path"])}) for w in doc["waivers"]),
+            waivers=tuple(
+                ActiveWaiver(**{**w, "path": tuple(w["path"])}) for w in doc["active_waivers"]
+            ),
             blast_radius=_text_or_none(doc["blast_radius"]),
         )
         for doc in entry["documents"]

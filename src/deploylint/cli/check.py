@@ -37,7 +37,7 @@ from deploylint.messages import say
 from deploylint.report import REPORTERS, ReportError
 
 if TYPE_CHECKING:
-    from deploylint.pipeline import Options
+    from deploylint.cli.runs import Options
 
 
 @app.command(epilog=EXIT_CODES)
@@ -175,7 +175,7 @@ def check(
 ) -> None:
     """Grade deployment docs against the rubric and report every gap."""
     from deploylint.cache import replay
-    from deploylint.pipeline import Options, run
+    from deploylint.cli.runs import Options, run_check
     from deploylint.rubric.collect import Selection
 
     writes = output is not None or write_baseline is not None
@@ -219,7 +219,7 @@ def check(
             options = gated(options, gate_from, folder, config=config, no_config=no_config)
         try:
             code = write_output(
-                output, lambda out: run(options, out=out, err=sys.stderr), chosen=chosen
+                output, lambda out: run_check(options, out=out, err=sys.stderr), chosen=chosen
             )
         except KeyboardInterrupt:
             say(sys.stderr, "interrupted", None)

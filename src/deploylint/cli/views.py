@@ -49,7 +49,7 @@ def fleet(
 
     `check` on the same paths reports the collisions as findings; this is the picture.
     """
-    from deploylint.pipeline import Options, run_fleet
+    from deploylint.cli.runs import Options, run_fleet
 
     chosen = choice_value(output_format)
     options = Options(

@@ -20,9 +20,10 @@ from deploylint.fleet.facts import (
     encode_facts,
 )
 from deploylint.input.sources import Filter, Source, Unreadable, discover, read
-from deploylint.load.docschema import is_deploylint_doc
 from deploylint.load.loader import Limits, LoadedDoc, load_bytes, oversized
 from deploylint.messages import say
+from deploylint.model import written
+from deploylint.model.written import is_deploylint_doc
 from deploylint.pool import ordered, workers_for
 
 _MARKERS: Final = (b"deploylint/", b"AgentDeployment")  # a doc says one: read nothing else
@@ -268,9 +269,7 @@ def _extracted(source: Source, limits: Limits) -> _Read:
         if not doc.gradable:
             unread.append(doc)
         elif is_deploylint_doc(doc.data):
-            metadata = doc.data.get("metadata")
-            name = metadata.get("name") if isinstance(metadata, dict) else None
-            facts.append(doc_facts(doc, file=source.name, name=_text(name)))
+            facts.append(doc_facts(doc, file=source.name, name=written.doc_name(doc.data)))
     names = sorted(set().union(*(shares(fact) for fact in facts)) if facts else set())
     return _Read(names, [encode_facts(fact) for fact in facts], tuple(unread))
 
@@ -323,7 +322,3 @@ def _decoded(records: Any, file: str) -> list[DocFacts] | None:
         return [decode_facts(record, file) for record in records]
     except (IndexError, KeyError, TypeError, ValueError):
         return None  # an entry from another shape of the records: read the doc again
-
-
-def _text(value: object) -> str | None:
-    return value if isinstance(value, str) else None

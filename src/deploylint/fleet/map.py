@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from deploylint.fleet.analysis import Fleet, disputed, shared_lock
 from deploylint.fleet.facts import DocFacts, Site
 from deploylint.report.escape import markdown, mermaid
 from deploylint.rubric.facts import and_list
+
+if TYPE_CHECKING:  # annotations only
+    from deploylint.rubric.grade import ContextFleet, FileResult
 
 SERIALIZED, SINGLE_WRITER, COLLISION, CONFLICT = (
     "serialized",
@@ -68,6 +71,14 @@ def _status(writers: set[str], shared: Sequence[Any]) -> str:
     if not shared:
         return COLLISION
     return CONFLICT if disputed(shared) else SERIALIZED
+
+
+def run_map(results: Sequence[FileResult], context: ContextFleet) -> tuple[ResourceRow, ...]:
+    """A run's fleet map: its docs, and the docs of the rest of the fleet that meet them
+    (--fleet-context); none for a run of one doc and no such neighbour."""
+    facts = [d.facts for r in results for d in r.documents if d.facts is not None]
+    facts += context.relevant(facts) if facts else []
+    return tuple(fleet_map(facts)) if len(facts) > 1 else ()
 
 
 def fleet_map(docs: Sequence[DocFacts]) -> list[ResourceRow]:

@@ -8,13 +8,14 @@ needed is a finding itself.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from deploylint.load.keypath import KeyPath
 from deploylint.load.loader import LoadedDoc
+from deploylint.model import written
 from deploylint.report.findings import UNSILENCEABLE, Finding
 from deploylint.rubric.checks.base import agent_ids, parse_date
 from deploylint.rubric.engine import Hit
@@ -51,13 +52,6 @@ class ActiveWaiver:
             return True
         scope = str(self.scope)
         return found.path == scope or found.path.startswith((scope + ".", scope + "["))
-
-
-def _waivers(data: Mapping[str, Any]) -> Iterator[tuple[KeyPath, Mapping[str, Any]]]:
-    listed = data.get("waivers")
-    for index, waiver in enumerate(listed if isinstance(listed, list) else []):
-        if isinstance(waiver, dict) and isinstance(waiver.get("rule"), str):
-            yield ("waivers", index), waiver
 
 
 def spelled(name: str) -> str:
@@ -103,7 +97,7 @@ def review_waivers(
     """Split a doc's waivers into those to honour and findings about the rest."""
     active: list[ActiveWaiver] = []
     hits: list[Hit] = []
-    waivers = list(_waivers(data))
+    waivers = written.waiver_entries(data)
     if not waivers:
         return active, hits  # most docs: no need to read their agents at all
     agents = {spelled(agent): agent for agent in agent_ids(data)}

@@ -13,6 +13,8 @@ from deploylint import compiled
 from deploylint.load.inline import inline_refs
 from deploylint.load.keypath import KeyPath
 from deploylint.load.loader import LoadedDoc, ShapeProblem
+from deploylint.model import written
+from deploylint.model.written import is_deploylint_doc
 from deploylint.report.findings import Position
 from deploylint.resources import data_dir
 
@@ -46,19 +48,9 @@ def doc_validator() -> Any:
     return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
-def is_deploylint_doc(data: Any) -> bool:
-    """Whether a loaded document claims to be a deploylint doc (by apiVersion or kind)."""
-    if not isinstance(data, dict):
-        return False
-    api_version = data.get("apiVersion")
-    return (isinstance(api_version, str) and api_version.startswith("deploylint/")) or (
-        data.get("kind") == "AgentDeployment"
-    )
-
-
 def api_version_problem(doc: LoadedDoc) -> ShapeProblem | None:
     """A problem when the doc's apiVersion is one this release doesn't understand."""
-    api_version = doc.data.get("apiVersion")
+    api_version = written.api_version(doc.data)
     if api_version is None and not is_deploylint_doc(doc.data):
         message = (
             "not a deploylint doc: it has no `apiVersion: deploylint/v1` and no "

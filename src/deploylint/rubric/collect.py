@@ -146,3 +146,28 @@ def grade_source(source: Source, settings: Settings) -> FileResult | str:
         return f"{source.name}: {error}"
     except Exception as error:  # one file's internal error must not stop the others
         return f"{source.name}: internal error while grading: {type(error).__name__}: {error}"
+
+
+def graded_at(
+    ref_name: str,
+    paths: Sequence[str],
+    settings: Settings,
+    *,
+    only: Filter,
+    context: Sequence[DocFacts] | ContextFleet = (),
+) -> list[FileResult]:
+    """The same docs graded as they are at the git ref (--diff-base), a renamed doc by its
+    name there, with their fleet: what that ref already reported is known."""
+    from deploylint.input.gitbase import GitRef
+    from deploylint.input.renames import BaseRenames
+
+    ref = GitRef(ref_name, Path.cwd(), max_bytes=settings.limits.max_bytes)
+    at_base = BaseRenames(ref)
+    results: list[FileResult] = []
+    for source in discover(paths, only).sources:
+        content = at_base.content(source)
+        if content is not None:
+            results.append(
+                grade_file(content, file=source.name, settings=settings, sniff=source.found)
+            )
+    return with_fleet(results, settings, context)

@@ -14,9 +14,11 @@ from typing import Any, Final, Protocol
 
 from deploylint.fleet.facts import DocFacts, doc_facts
 from deploylint.gate.waivers import ActiveWaiver, apply_waivers, mark_waived
-from deploylint.load.docschema import api_version_problem, is_deploylint_doc, shape_problems
+from deploylint.load.docschema import api_version_problem, shape_problems
 from deploylint.load.loader import Limits, LoadedDoc, ShapeProblem, load_bytes, oversized
+from deploylint.model import written
 from deploylint.model.doc_model import build
+from deploylint.model.written import is_deploylint_doc
 from deploylint.report.findings import Finding, Position
 from deploylint.rubric import budget
 from deploylint.rubric.engine import Hit, evaluate
@@ -115,7 +117,7 @@ def grade_doc(doc: LoadedDoc, *, file: str, settings: Settings) -> DocResult:
             evaluation = evaluate(doc.data, rules, today=settings.today, model=model)
             hits, graded = evaluation.hits, True
             applied |= evaluation.applied
-        if doc.data.get("waivers"):
+        if written.declares_waivers(doc.data):
             applied |= {rule.id for rule in rules if rule.area == "waivers"}
     hits = one_each(hits, problems, doc.locate)
     hits = [_problem_hit(p, settings.rubric) for p in problems] + hits
@@ -130,9 +132,7 @@ def grade_doc(doc: LoadedDoc, *, file: str, settings: Settings) -> DocResult:
     if doc.gradable:
         findings, active = apply_waivers(doc, findings, file=file, settings=settings)
     findings = [f for f in findings if f.rule not in settings.ignored]
-    metadata = doc.data.get("metadata") if doc.gradable else None
-    name = metadata.get("name") if isinstance(metadata, dict) else None
-    name = name if isinstance(name, str) else None
+    name = written.doc_name(doc.data) if doc.gradable else None
     return DocResult(
         index=doc.index,
         name=name,
@@ -160,12 +160,7 @@ def _capped(hits: list[Hit], doc: LoadedDoc, settings: Settings) -> list[Hit]:
 
 
 def _waived_rules(doc: LoadedDoc) -> set[Any]:
-    waivers = doc.data.get("waivers") if doc.gradable else None
-    return (
-        {w.get("rule") for w in waivers if isinstance(w, dict)}
-        if isinstance(waivers, list)
-        else set()
-    )
+    return written.waived_rules(doc.data) if doc.gradable else set()
 
 
 def _over_limit(count: int, kind: str) -> str:

@@ -15,6 +15,7 @@ from typing import Any, Final
 from deploylint import compiled
 from deploylint.load.keypath import KeyPath, format_path
 from deploylint.load.loader import LoadedDoc
+from deploylint.model import written
 from deploylint.model.doc_model import DocModel, build
 from deploylint.model.names import Guess
 from deploylint.report.findings import Finding, Position, Severity
@@ -165,7 +166,7 @@ class DocView:
     def __init__(self, doc: LoadedDoc, today: date, model: DocModel | None = None) -> None:
         self.data: Mapping[str, Any] = doc.data if isinstance(doc.data, dict) else {}
         self.model = model if model is not None else build(self.data)
-        self.agents: Any = self.data.get("agents")  # templates read the agent as written
+        self.agents: Any = written.agents(self.data)  # templates read the agent as written
         self.blast = blast_radius(self.model.agents)
         self.shared = {
             "blast": self.blast,

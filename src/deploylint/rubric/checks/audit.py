@@ -30,7 +30,7 @@ def audit_core_columns(given: CheckInput) -> Iterator[Fact]:
 
 def audit_rollback_columns(given: CheckInput) -> Iterator[Fact]:
     """Rollback is allowed, but audit rows don't say who held its key or which queue overrode."""
-    if mapping(given.doc.get("rollback")).get("rollback_allowed") is not True:
+    if given.doc_model.rollback.allowed is not True:
         return
     columns = mapping(given.node).get("columns")
     if not isinstance(columns, list):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from deploylint.model import written
 from deploylint.rubric.checks.base import Check, CheckInput, Fact, mapping
 
 
@@ -50,7 +51,7 @@ def checkpoint_non_idempotent_retried(given: CheckInput) -> Iterator[Fact]:
         return
     if component.get("mechanism") == "idempotency_key" and component.get("dedup") == "native":
         return  # a retry re-sends the same key and the data layer drops the duplicate
-    attempts = mapping(given.doc.get("retries")).get("max_attempts")
+    attempts = written.max_attempts(given.doc)
     if not isinstance(attempts, int) or isinstance(attempts, bool) or attempts <= 1:
         return  # no retries, or an undeclared limit (a retries-area finding)
     values = {"component": component.get("component"), "attempts": attempts}

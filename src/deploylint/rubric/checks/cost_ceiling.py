@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from deploylint.model import written
 from deploylint.rubric.checks.base import Check, CheckInput, Fact, declared, listed, mapping
 
 
@@ -63,7 +64,7 @@ def cost_ceiling_escalation_target(given: CheckInput) -> Iterator[Fact]:
 def cost_ceiling_budget_share(given: CheckInput) -> Iterator[Fact]:
     """One action's USD ceiling is a large share of the whole monthly budget."""
     per_action = _count(mapping(mapping(given.node).get("cost_ceiling")).get("per_action_usd"))
-    monthly = _count(mapping(given.doc.get("budget")).get("monthly_usd"))
+    monthly = _count(written.monthly_budget(given.doc))
     if per_action is None or not monthly:
         return
     share = per_action / monthly

@@ -10,7 +10,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from deploylint.load.keypath import KeyPath
-from deploylint.model import names
+from deploylint.model import names, written
 from deploylint.model.identity import key
 from deploylint.rubric.checks.base import Check, CheckInput, Fact, listed, mapping
 from deploylint.rubric.regexguard import compiled
@@ -26,7 +26,7 @@ def _agent_at(given: CheckInput) -> dict[str, Any]:
     """The agent a path under ``$.agents[i]`` belongs to (empty if none)."""
     path: KeyPath = given.path
     if len(path) >= 2 and path[0] == "agents" and isinstance(path[1], int):
-        agents = listed(given.doc.get("agents"))
+        agents = written.agents(given.doc)
         if path[1] < len(agents):
             return mapping(agents[path[1]])
     return {}
