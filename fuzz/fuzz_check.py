@@ -35,10 +35,10 @@ with atheris.instrument_imports():
     import ruamel.yaml  # noqa: F401
 
     from deploylint.audit.run import AuditOptions, run_audit
-    from deploylint.grade import Settings, grade_file
-    from deploylint.reporters import RenderOptions
+    from deploylint.cli.runs import Options, run_check
+    from deploylint.report import RenderOptions
+    from deploylint.rubric.grade import Settings, grade_file
     from deploylint.rubric.load import load_default
-    from deploylint.run import Options, run
 
 KEEP_GOING = os.environ.get("DEPLOYLINT_FUZZ_KEEP_GOING") == "1"
 FAILURES = Path(os.environ.get("DEPLOYLINT_FUZZ_FAILURES", "fuzz-failures"))
@@ -85,7 +85,7 @@ def one_input(data: bytes) -> None:
     DOC.write_bytes(data)
     for chosen in ("json", "text"):
         out, err = StringIO(), StringIO()
-        code = run(Options((str(DOC),), TODAY, format=chosen), out=out, err=err)
+        code = run_check(Options((str(DOC),), TODAY, format=chosen), out=out, err=err)
         _check(out, err, code, as_json=chosen == "json")
     out, err = StringIO(), StringIO()
     options = AuditOptions(str(DOC), None, "json", None, RenderOptions())
