@@ -114,3 +114,59 @@ def test_other_processes_are_read_from_the_system(tmp_path, monkeypatch, load, o
     monkeypatch.setattr(pool, "LOAD", str(tmp_path / "loadavg"))
     monkeypatch.setattr(pool.os, "getloadavg", lambda: (1.6, 0.9, 0.5))
     assert pool._others_running() == others
+
+
+@pytest.mark.parametrize("command", ["check", "fleet"])
+def test_a_doc_piped_in_is_read_once_here_not_in_a_worker(tmp_path, command) -> None:
+    """A worker's standard input is /dev/null: a doc piped in beside a folder graded in
+    workers was graded as an empty file (check passed a doc with critical findings)."""
+    folder = _corpus(tmp_path / "repo")
+    (folder / "broken.yaml").unlink()  # fleet stops at a doc that doesn't load
+    outputs = []
+    for jobs in ("1", "2"):
+        args = [command, "-", str(folder), "--no-config", "--format", "json", "--jobs", jobs]
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "deploylint",
+                *args,
+                *(["--today", TODAY] * (command == "check")),
+            ],
+            input=FAILING.read_bytes(),
+            capture_output=True,
+            check=False,
+        )
+        assert b"the file is empty" not in done.stdout + done.stderr
+        outputs.append((done.returncode, done.stdout))
+    assert outputs[0] == outputs[1]
+    if command == "check":
+        assert outputs[1][0] == 1 and b'"file": "<stdin>"' in outputs[1][1]
+    else:  # the piped doc's agent is on the map
+        assert outputs[1][0] == 0 and b"reporting-db-scaler" in outputs[1][1]
+
+
+@pytest.mark.parametrize("command", ["check", "fleet"])
+def test_no_cache_reads_and_writes_no_fleet_index(tmp_path, command) -> None:
+    """--no-cache is the way to force a fresh run: the fleet context's per-folder index is
+    a cache too, neither read nor written."""
+    folder = _corpus(tmp_path / "repo")
+    (folder / "broken.yaml").unlink()
+    cache = tmp_path / "cache"
+    env = {**os.environ, "DEPLOYLINT_CACHE_DIR": str(cache)}
+    env.pop("DEPLOYLINT_NO_CACHE", None)
+    if command == "check":
+        args = ["check", "--only-docs", "--fleet-context", str(folder), "--today", TODAY]
+        named = ["--", str(folder / "db-perf.yaml")]
+    else:
+        args, named = ["fleet"], [str(folder)]
+
+    def indexed() -> list[Path]:
+        return [p for p in cache.rglob("*") if p.is_file() and "fleet-" in str(p)]
+
+    base = [sys.executable, "-m", "deploylint", *args, "--no-config"]
+    done = subprocess.run([*base, "--no-cache", *named], capture_output=True, env=env)
+    assert done.returncode in (0, 1), done.stderr
+    assert not indexed()
+    subprocess.run([*base, *named], capture_output=True, env=env, check=False)  # cache on
+    assert indexed()

@@ -90,7 +90,7 @@ def _context(docs: Docs, settings: Settings, err: TextIO) -> tuple[Context, list
         return Context(), []
     context, unread = context_facts(
         docs.context, graded=docs.paths, limits=settings.limits, only=docs.only, err=err,
-        jobs=docs.jobs,
+        jobs=docs.jobs, use_cache=settings.use_cache,
     )  # fmt: skip
     for message in unread:
         say(err, message)

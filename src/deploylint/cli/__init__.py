@@ -114,6 +114,26 @@ OutputOption = Annotated[
     ),
 ]
 NoConfigOption = Annotated[bool, typer.Option("--no-config", help="Ignore config files.")]
+JobsOption = Annotated[
+    int | None,
+    typer.Option(
+        "--jobs",
+        "-j",
+        min=1,
+        metavar="N",
+        help="Worker processes. Default: from 200 files, one per free core (at most one "
+        "per 100 files, and 8).",
+        show_default=False,
+    ),
+]
+NoCacheOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-cache",
+        help="Read every file again: don't read or write cached results "
+        "(also DEPLOYLINT_NO_CACHE=1; in CI the cache is off unless DEPLOYLINT_CACHE=1).",
+    ),
+]
 RubricOption = Annotated[
     list[Path] | None,
     typer.Option(

@@ -17,6 +17,8 @@ from deploylint.cli import (
     ConfigOption,
     FailOn,
     Format,
+    JobsOption,
+    NoCacheOption,
     NoConfigOption,
     Paths,
     RubricOnlyOption,
@@ -126,18 +128,7 @@ def check(
             show_default=False,
         ),
     ] = None,
-    jobs: Annotated[
-        int | None,
-        typer.Option(
-            "--jobs",
-            "-j",
-            min=1,
-            metavar="N",
-            help="Worker processes. Default: from 200 files, one per free core (at most one "
-            "per 100 files, and 8).",
-            show_default=False,
-        ),
-    ] = None,
+    jobs: JobsOption = None,
     only_docs: Annotated[
         bool,
         typer.Option(
@@ -154,14 +145,7 @@ def check(
             show_default=False,
         ),
     ] = None,
-    no_cache: Annotated[
-        bool,
-        typer.Option(
-            "--no-cache",
-            help="Grade every file again: don't read or write cached results "
-            "(also DEPLOYLINT_NO_CACHE=1; in CI the cache is off unless DEPLOYLINT_CACHE=1).",
-        ),
-    ] = False,
+    no_cache: NoCacheOption = False,
     gate_from: Annotated[
         str | None,
         typer.Option(

@@ -95,6 +95,7 @@ def run_fleet(options: Options, *, out: TextIO, err: TextIO) -> int:
         render=options.render,
         out=out,
         err=err,
+        jobs=options.jobs,
     )
 
 

@@ -11,6 +11,8 @@ import typer
 
 from deploylint.cli import (
     ConfigOption,
+    JobsOption,
+    NoCacheOption,
     NoConfigOption,
     OutputOption,
     Paths,
@@ -44,6 +46,8 @@ def fleet(
     ] = ViewFormat.text,
     config: ConfigOption = None,
     no_config: NoConfigOption = False,
+    jobs: JobsOption = None,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Show the fleet map: each resource, who writes it (from which doc), locks and holders.
 
@@ -58,6 +62,8 @@ def fleet(
         format=chosen,
         render=render_options(chosen),
         config=command_config(config, no_config),
+        jobs=jobs,
+        use_cache=not no_cache,
     )
     raise typer.Exit(
         write_output(None, lambda out: run_fleet(options, out=out, err=sys.stderr), chosen=chosen)

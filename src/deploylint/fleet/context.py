@@ -19,7 +19,14 @@ from deploylint.fleet.facts import (
     doc_facts,
     encode_facts,
 )
-from deploylint.input.sources import Filter, Source, Unreadable, discover, read
+from deploylint.input.sources import (
+    Filter,
+    Source,
+    Unreadable,
+    discover,
+    read,
+    with_stdin_read,
+)
 from deploylint.load.loader import Limits, LoadedDoc, load_bytes, oversized
 from deploylint.messages import say
 from deploylint.model import written
@@ -91,6 +98,7 @@ def context_facts(
     only: Filter | None = None,
     err: TextIO,
     jobs: int | None = None,
+    use_cache: bool = True,
 ) -> tuple[Context, list[str]]:
     """The fleet facts of every deploylint doc under ``context`` that isn't being graded
     (decoded lazily: ``Context.relevant``), and the errors (a context path that doesn't
@@ -106,7 +114,7 @@ def context_facts(
         for source, real in zip(found.sources, found.keys, strict=True)
         if source.path is not None and real not in skip
     ]
-    docs = _indexed(sources, limits, jobs)
+    docs = _indexed(sources, limits, jobs, use_cache=use_cache)
     for doc in docs:
         if doc.error is not None:
             say(err, f"--fleet-context: {doc.error}", "warning")
@@ -124,7 +132,13 @@ class FleetFacts:
 
 
 def fleet_facts(
-    paths: Sequence[str], *, limits: Limits, only: Filter | None, err: TextIO
+    paths: Sequence[str],
+    *,
+    limits: Limits,
+    only: Filter | None,
+    err: TextIO,
+    jobs: int | None = None,
+    use_cache: bool = True,
 ) -> FleetFacts:
     """The facts of every deploylint doc under ``paths``, from the same per-folder index as
     the hook's context: nothing is graded, and a file unchanged since the last run isn't
@@ -134,7 +148,8 @@ def fleet_facts(
         say(err, warning, "warning")
     for note in found.notes:
         say(err, note, "note")
-    docs = _indexed(list(found.sources), limits)
+    sources = with_stdin_read(found.sources, limits.max_bytes)
+    docs = _indexed(sources, limits, jobs, use_cache=use_cache)
     facts: list[DocFacts] = []
     unread: list[tuple[str, LoadedDoc]] = []
     errors = list(found.errors)
@@ -162,20 +177,23 @@ class _Folder:
     files: list[tuple[Source, tuple[int, ...] | None, Any]]  # source, stat, its index row
 
 
-def _indexed(sources: list[Source], limits: Limits, jobs: int | None = None) -> list[ContextDoc]:
+def _indexed(
+    sources: list[Source], limits: Limits, jobs: int | None, *, use_cache: bool
+) -> list[ContextDoc]:
     """Each source's ContextDoc, in the order given. Each folder has an index entry (each
     file's stat and the names it shares): a file whose stat hasn't changed (size, times,
     inode) isn't read; the others are read in one pool of workers for the whole run (a
     first run after a clone reads every doc). The folder's two entries (its index, and its
     docs' facts) are each written once, when something changed: a warm hook in a 2,000-doc
     repository reads one small entry per folder. A file that doesn't load, or can't be
-    read, is left out of both, so it is read (and said) again next run."""
+    read, is left out of both, so it is read (and said) again next run. Without
+    ``use_cache`` (--no-cache) every file is read and no entry is read or written."""
     folders: dict[Path | None, _Folder] = {}
     changed: list[Source] = []
     for source in sources:
         folder = source.path.parent if source.path else None
         if folder not in folders:
-            key = _folder_key(folder, limits) if folder is not None else None
+            key = _folder_key(folder, limits) if folder is not None and use_cache else None
             stored = cache.load(_INDEX, key) if key is not None else None
             folders[folder] = _Folder(key, stored if isinstance(stored, dict) else {}, [])
         entry = folders[folder]

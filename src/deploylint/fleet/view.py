@@ -27,12 +27,15 @@ def fleet_view(
     render: RenderOptions,
     out: TextIO,
     err: TextIO,
+    jobs: int | None = None,
 ) -> int:
     """Write the map in the ``chosen`` format; 0 unless an error (a doc that couldn't be read
     is named, so the map isn't trusted as whole)."""
     from deploylint.report.text import MIN_WIDTH, PLAIN_WIDTH
 
-    found = fleet_facts(paths, limits=settings.limits, only=only, err=err)
+    found = fleet_facts(
+        paths, limits=settings.limits, only=only, err=err, jobs=jobs, use_cache=settings.use_cache
+    )
     errors = found.errors
     if not errors and not found.facts and not found.unread:
         errors.append(f"no deploylint docs found in {' '.join(paths)}")

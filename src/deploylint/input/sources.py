@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from fnmatch import fnmatch
 from pathlib import Path
 from typing import Final
@@ -14,6 +14,10 @@ from deploylint.cache import replay
 from deploylint.input.walk import NOT_REGULAR, Level, Met, walk
 
 STDIN: Final = "-"
+
+
+class Unreadable(Exception):
+    """A file that exists but can't be read (permissions, a device, an I/O error)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +30,9 @@ class Source:
     # Every path, as named or walked, that leads to this file: a link and its target are
     # graded once, and --diff-base compares the file with what the base had at each.
     at: tuple[Path, ...] = ()
+    # Standard input as read, once, by the process that found it (``with_stdin_read``):
+    # a worker's standard input is /dev/null. Not part of the source's identity.
+    read_already: bytes | int | Unreadable | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,14 +136,30 @@ def display_name(path: Path) -> str:
     return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
-class Unreadable(Exception):
-    """A file that exists but can't be read (permissions, a device, an I/O error)."""
+def with_stdin_read(sources: Sequence[Source], max_bytes: int) -> list[Source]:
+    """The sources, standard input read here: before they go to worker processes, whose
+    standard input is /dev/null (a doc piped in would be graded as an empty file)."""
+    return [
+        replace(source, read_already=_once(source, max_bytes)) if source.path is None else source
+        for source in sources
+    ]
+
+
+def _once(source: Source, max_bytes: int) -> bytes | int | Unreadable:
+    try:
+        return read(source, max_bytes)
+    except Unreadable as error:  # said where the source is graded, as any file's
+        return error
 
 
 def read(source: Source, max_bytes: int) -> bytes | int:
     """The file's bytes, or its size when that is over ``max_bytes`` (then nothing is read
     when the size is known up front; a pipe, a device or a growing file stops one byte past
     the limit)."""
+    if isinstance(source.read_already, Unreadable):
+        raise source.read_already
+    if source.read_already is not None:
+        return source.read_already
     try:
         if source.path is None:
             raw = sys.stdin.buffer.read(max_bytes + 1)

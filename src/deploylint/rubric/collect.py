@@ -13,7 +13,14 @@ from deploylint.cache.results import grade_cached
 from deploylint.fleet.facts import DocFacts
 from deploylint.gate.config import Config
 from deploylint.gate.configure import ignored_rules, rubric_for, unwaivable_rules
-from deploylint.input.sources import Filter, Source, Unreadable, discover, read
+from deploylint.input.sources import (
+    Filter,
+    Source,
+    Unreadable,
+    discover,
+    read,
+    with_stdin_read,
+)
 from deploylint.load.loader import Limits
 from deploylint.messages import say
 from deploylint.pool import ordered, workers_for
@@ -82,6 +89,7 @@ def grade_paths(
         say(err, note, "note")
     errors = list(discovery.errors)
     sources = [replace(s, found=True) if only_docs else s for s in discovery.sources]
+    sources = with_stdin_read(sources, settings.limits.max_bytes)
     results: list[FileResult] = []
     for result in _with_progress(sources, settings, err, jobs):
         if isinstance(result, str):
