@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,6 +92,16 @@ def check_json(*paths: str | Path, extra: tuple[str, ...] = ()) -> tuple[int, di
     """``deploylint check --format json`` on real files; the exit code and the parsed report."""
     run = deploylint("check", *map(str, paths), "--format", "json", "--today", TODAY, *extra)
     return run.code, run.json()
+
+
+def settled(folder: Path, seconds: int = 60) -> None:
+    """Every file under ``folder`` as if last written ``seconds`` ago. The fleet index
+    doesn't trust a file written within two seconds of a run (it could be written again in
+    the same tick of a coarse clock, unseen), and a test's files were just written."""
+    when = time.time_ns() - seconds * 1_000_000_000
+    for path in folder.rglob("*"):
+        if path.is_file() and not path.is_symlink():
+            os.utime(path, ns=(when, when))
 
 
 def rules_fired(report: Mapping[str, Any]) -> set[str]:

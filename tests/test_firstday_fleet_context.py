@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLES, FAILING, PASSING, TODAY, check_json, deploylint
+from tests.conftest import EXAMPLES, FAILING, PASSING, TODAY, check_json, deploylint, settled
 
 FLEET = EXAMPLES / "fleet-0217"
 # The hook entry this needs (.pre-commit-hooks.yaml): the repository is the fleet context.
@@ -117,6 +117,7 @@ def test_a_warm_run_reads_no_unchanged_context_doc(tmp_path: Path, monkeypatch) 
 
     deploy = _repo(tmp_path)
     shutil.copy(PASSING, deploy / "support.yaml")
+    settled(deploy)
     args = (deploy / "db-perf.yaml",)
     extra = ("--no-config", "--fleet-context", str(deploy))
     first = check_json(*args, extra=extra)
@@ -136,6 +137,34 @@ def test_a_warm_run_reads_no_unchanged_context_doc(tmp_path: Path, monkeypatch) 
     assert opened == [str(deploy / "support.yaml")]
     collisions = [f["gap"] for f in report["findings"] if f["rule"] == "FL001"]
     assert any("support-reply-agent" in gap for gap in collisions)
+
+
+def test_a_doc_written_as_the_run_starts_is_read_again_next_run(tmp_path: Path, monkeypatch):
+    """A file written within two seconds of a run may be written again in the same tick of
+    a coarse clock (1 s on HFS+ and some ext4 mounts) with the same size: its stat can't
+    vouch for what was read, so the index doesn't keep it (git's racily clean entries)."""
+    import deploylint.fleet.context as fleet_context
+
+    deploy = _repo(tmp_path)
+    settled(deploy)
+    (deploy / "support.yaml").write_text(PASSING.read_text())  # just now
+    args, extra = (deploy / "db-perf.yaml",), ("--no-config", "--fleet-context", str(deploy))
+    opened: list[str] = []
+    real_read = fleet_context.read
+
+    def counting(source, limit):  # type: ignore[no-untyped-def]
+        opened.append(Path(source.name).name)
+        return real_read(source, limit)
+
+    monkeypatch.setattr(fleet_context, "read", counting)
+    for _ in range(2):
+        check_json(*args, extra=extra)
+    assert opened.count("support.yaml") == 2 and opened.count("db-cost.yaml") == 1
+    settled(deploy)  # two seconds on: now its stat says it is the file that was read
+    check_json(*args, extra=extra)
+    opened.clear()
+    check_json(*args, extra=extra)
+    assert opened == []
 
 
 def test_only_context_docs_that_meet_the_graded_ones_reach_the_map(tmp_path: Path) -> None:

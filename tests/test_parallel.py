@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLES, FAILING, PASSING, TODAY
+from tests.conftest import EXAMPLES, FAILING, PASSING, TODAY, settled
 
 
 def _corpus(folder: Path) -> Path:
@@ -152,6 +152,7 @@ def test_no_cache_reads_and_writes_no_fleet_index(tmp_path, command) -> None:
     a cache too, neither read nor written."""
     folder = _corpus(tmp_path / "repo")
     (folder / "broken.yaml").unlink()
+    settled(folder)
     cache = tmp_path / "cache"
     env = {**os.environ, "DEPLOYLINT_CACHE_DIR": str(cache)}
     env.pop("DEPLOYLINT_NO_CACHE", None)

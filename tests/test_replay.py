@@ -17,7 +17,7 @@ import pytest
 from deploylint import cache
 from deploylint.cache import replay
 
-from .conftest import FAILING, PASSING, REPO, Run, deploylint_process
+from .conftest import FAILING, PASSING, REPO, Run, deploylint_process, settled
 from .test_integrations import CUSTOM_AREA
 
 SRC = REPO / "src" / "deploylint"
@@ -69,6 +69,18 @@ def test_a_run_whose_docs_were_read_by_workers_is_replayed_too(repo):
     assert {"passing.yaml", "failing.yaml"} <= read  # the workers' reads, heard
     again = run(repo, "docs", "--format", "json", "--jobs", "2", env=broken_cli(repo))
     assert again == first
+
+
+def test_a_run_with_a_custom_rubric_is_replayed_though_its_budget_reads_the_process_size(repo):
+    """A custom rule's memory budget reads /proc/self/statm: the process's own state, not
+    an input (as a dependency it differed at every run, and nothing was ever replayed)."""
+    area = repo / "ours" / "data_residency.yaml"
+    area.parent.mkdir()
+    area.write_text(CUSTOM_AREA)
+    settled(repo)
+    first = run(repo, "docs", "--rubric", str(area))
+    assert first.code == 1 and len(entries(repo)) == 1
+    assert run(repo, "docs", "--rubric", str(area), env=broken_cli(repo)) == first
 
 
 def test_the_broken_command_line_does_fail_a_run_that_is_not_replayed(repo):
@@ -193,12 +205,24 @@ def _named_doc_with_a_code_suffix(repo: Path) -> tuple[list[str], Callable[[], N
 )
 def test_what_a_stat_or_a_link_decided_is_checked_again(repo, case):
     args, change = case(repo)
+    settled(repo)  # as if written a while ago: see the next test
     first = run(repo, *args)
     assert len(entries(repo)) == 1, first.stderr
     change()
     again = run(repo, *args)
     assert again == fresh(repo, *args)
     assert (again.code, again.stdout, again.stderr) != (first.code, first.stdout, first.stderr)
+
+
+def test_a_config_written_as_the_run_starts_is_not_vouched_for_by_its_stat(repo):
+    """A file the run reads but doesn't grade (a config, a rubric, a baseline) is hashed
+    when the run ends; written within two seconds of its start, it may have been written
+    again since it was read, in the same tick of a coarse clock and at the same size, and
+    the hash would vouch for bytes the run never saw. Such a run isn't recorded."""
+    (repo / ".deploylint.yaml").write_text("fail_on: none\n")  # just now
+    assert run(repo, "docs").code == 0 and entries(repo) == []
+    settled(repo)
+    assert run(repo, "docs").code == 0 and len(entries(repo)) == 1
 
 
 def test_stdout_and_stderr_replay_in_the_order_they_were_written(repo):

@@ -37,6 +37,11 @@ TIDY_EVERY: Final = 86_400  # seconds
 MAX_ENTRY: Final = 16 * 2**20  # bytes; the shipped rubric's largest entry is ~60 KB
 MAC_LINE: Final = 65  # an entry's first line: the HMAC's 64 hex digits and a newline
 _NOFOLLOW: Final = getattr(os, "O_NOFOLLOW", 0)
+# A file last written this close to a run's start may be written again within the same tick
+# of a coarse clock (1 s on HFS+ and some ext4 mounts, 2 s on FAT) with the same size: its
+# stat can't vouch for the bytes the run read (git's "racily clean" entries). Whatever is
+# kept on a file's stat (the fleet index, a replay) isn't kept for such a file.
+RACY_NS: Final = 2_000_000_000
 
 
 def said(name: str) -> bool:

@@ -61,7 +61,8 @@ KEPT_FOR: Final = 86_400  # seconds; the key holds the day, so older entries are
 MAX_OUTPUT: Final = 256 * 2**20
 _ORDER: Final = {"kind": 0, "folder": 1, "file": 2}
 _CODE: Final = (".py", ".pyc", ".so", ".pyd")
-_OWN_STATE: Final = frozenset({"/proc/loadavg"})  # read to size the pool: not an input
+# The system as deploylint looks at it (the pool's size, a budget's memory cap): not inputs.
+_OWN_STATE: Final = frozenset({"/proc/loadavg", "/proc/self/statm"})
 _STARTS_PROCESS: Final = frozenset(
     {"os.fork", "os.forkpty", "os.system", "os.posix_spawn", "os.spawn", "os.exec"}
     | {"subprocess.Popen", "pty.spawn"}
@@ -309,6 +310,7 @@ class Recording:
         self._code = tuple(os.path.join(root, "") for root in code)
         self._busy = False
         self._day = time.strftime("%Y-%m-%d")  # the key's: a run past midnight isn't stored
+        self._settled_before = time.time_ns() - cache.RACY_NS  # see RACY_NS
         self._streams = (sys.stdout, sys.stderr)
         sys.stdout = cast("TextIO", _Copy(sys.stdout, 0, self))
         sys.stderr = cast("TextIO", _Copy(sys.stderr, 1, self))
@@ -419,6 +421,8 @@ class Recording:
                 return None
             small = stamp is not None and stamp[2] <= HASHED_UP_TO
             digest = self.digests.get(path) if small else None
+            if digest is None and stamp is not None and stamp[0] >= self._settled_before:
+                return None  # hashed now, but read as it was then: only its stat says when
             depends.append(["file", path, digest or signature("file", path)])
         return sorted(depends, key=lambda depend: _ORDER[depend[0]])
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -190,6 +191,7 @@ def _indexed(
     ``use_cache`` (--no-cache) every file is read and no entry is read or written."""
     folders: dict[Path | None, _Folder] = {}
     changed: list[Source] = []
+    settled_before = time.time_ns() - cache.RACY_NS  # before any stat: see RACY_NS
     for source in sources:
         folder = source.path.parent if source.path else None
         if folder not in folders:
@@ -206,13 +208,16 @@ def _indexed(
     read_now = dict(zip(changed, ordered(_read, changed, limits, workers), strict=True))
     docs: dict[Source, ContextDoc] = {}
     for entry in folders.values():
-        for doc in _folder_docs(entry, read_now):
+        for doc in _folder_docs(entry, read_now, settled_before):
             docs[doc.source] = doc
     return [docs[source] for source in sources]
 
 
-def _folder_docs(entry: _Folder, read_now: dict[Source, _Read]) -> list[ContextDoc]:
-    """One folder's ContextDocs, and its entries stored if anything changed."""
+def _folder_docs(
+    entry: _Folder, read_now: dict[Source, _Read], settled_before: int
+) -> list[ContextDoc]:
+    """One folder's ContextDocs, and its entries stored if anything changed (a file last
+    written after ``settled_before`` isn't: it is read again next run)."""
     fresh: dict[str, Any] = {}
     new: dict[str, Any] = {}  # the facts read afresh, for the folder's facts entry
     docs: list[ContextDoc] = []
@@ -225,7 +230,8 @@ def _folder_docs(entry: _Folder, read_now: dict[Source, _Read]) -> list[ContextD
         records = tuple(read_.records)
         names = frozenset(read_.names)
         docs.append(ContextDoc(source, names, stamp, records, read_.unread, read_.error))
-        if stamp and not read_.unread and read_.error is None:
+        settled = stamp is not None and stamp[1] < settled_before  # its mtime
+        if settled and stamp and not read_.unread and read_.error is None:
             fresh[_row(source)] = [list(stamp), read_.names]
             new[_row(source)] = [list(stamp), read_.records]
     if entry.key is not None:

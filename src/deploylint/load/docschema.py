@@ -15,7 +15,6 @@ from deploylint.load.keypath import KeyPath
 from deploylint.load.loader import LoadedDoc, ShapeProblem
 from deploylint.model import written
 from deploylint.model.written import is_deploylint_doc
-from deploylint.report.findings import Position
 from deploylint.resources import data_dir
 
 API_VERSIONS: Final = ("deploylint/v1",)
@@ -185,8 +184,3 @@ def _invalid(error: Any, path: KeyPath) -> str:
     if error.validator == "pattern" and path and path[-1] == "rule":
         return f"{name} must be a rule id such as KS001, {got}"
     return f"{name}: {error.message}"
-
-
-def problem_position(doc: LoadedDoc, path: KeyPath) -> Position:
-    """Where a problem about ``path`` is reported."""
-    return doc.locate(path)
