@@ -126,6 +126,9 @@ ROUTES = [
     ("ui-flags revert (the pricing team's own tool)", False),
     ("POST https://api.vendor.example/v2/agents/refunds/rollback", True),
     ("https://vendor.example/admin/bulk-untag", False),
+    ("https://mlflow.dataplat.internal/#/models/churn-model/versions", False),  # a web app's route
+    ("https://argo.internal/api/v1/workflows#!/rollback", False),
+    ("POST https://api.vendor.example/v2/rollback#section-3", True),  # a fragment, not a page
     ("https://console.vendor.example/agents/refunds/rollback", False),
     ("Adyen Customer Area → Transfers → Return funds", False),
     ("Stripe dashboard → Refund (see runbook R-4)", False),

@@ -148,7 +148,8 @@ def _classified(text: str, params: Mapping[str, Any]) -> Verdict:
     is the team's own words and is never read for screen words. A URL is a screen when it
     names one or a web app's host or page (`https://console.vendor.example/…`,
     `https://vendor.example/admin/bulk-untag`) and shows no sign of an API (`api.`, `/api/`,
-    `/v2/`, a method before it).
+    `/v2/`, a method before it), or when it routes inside a web app (`…/#/models/churn`:
+    what follows `#` never reaches a server).
     """
     found = _first_route(text, params)
     if found is None:
@@ -191,6 +192,9 @@ def _page(url: str, before: str, params: Mapping[str, Any]) -> str | None:
     a web app; None when it shows a sign of an API (or a method is written before it)."""
     if _words(("get", "post", "put", "patch", "delete")).search(before[-12:]):
         return None
+    fragment = url.partition("#")[2]
+    if fragment.startswith(("/", "!/")):  # a route inside a web app, never sent to a server
+        return f"web page (#{fragment.split()[0][:60]})"
     found = _URL_HOST.search(url)
     labels = names.words(found.group(1)) if found else []
     path_words = names.words(url[found.end() :]) if found else names.words(url)
