@@ -261,3 +261,11 @@ def test_a_file_a_walk_skipped_is_read_when_named(write) -> None:
     named = deploylint("fleet", str(broken), "--format", "json")
     assert named.code == 2
     assert re.search(r"notes\.yaml:\d+:\d+: DL001 .*not in the map", named.stderr), named.stderr
+
+
+def test_fleet_on_a_named_yaml_file_that_is_not_a_doc_says_so(write) -> None:
+    """An empty map would read as "no agent writes anything here": it says there is no doc."""
+    workflow = write("ci.yaml", "name: ci\non: push\njobs: {}\n")
+    run = deploylint("fleet", str(workflow), "--no-config")
+    assert run.code == 2 and run.stdout == ""
+    assert f"no deploylint docs found in {workflow}" in run.stderr
