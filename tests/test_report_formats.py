@@ -122,6 +122,14 @@ def test_json_with_no_findings_is_exactly_what_json_dumps_writes() -> None:
     assert run.stdout == json.dumps(report, indent=2, ensure_ascii=False) + "\n"
 
 
+def test_json_with_errors_and_no_fleet_is_exactly_what_json_dumps_writes(write) -> None:
+    broken = write("broken.yaml", "apiVersion: deploylint/v1\nmetadata: {name: x\n")
+    run = deploylint("check", str(PASSING), str(broken), "nope.yaml", "--format", "json")
+    report = json.loads(run.stdout)
+    assert run.code == 2 and report["errors"] and report["fleet"] == []
+    assert run.stdout == json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+
+
 _SCALARS = (
     st.none()
     | st.booleans()

@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.conftest import EXAMPLES, FAILING, PASSING, TODAY, deploylint_process
 
@@ -90,3 +92,16 @@ def test_the_environment_turns_it_off(tmp_path: Path) -> None:
     cache_dir = tmp_path / "cache"
     _check(str(PASSING), cache_dir=cache_dir, env={"DEPLOYLINT_NO_CACHE": "1"})
     assert not cache_dir.exists() or not _entries(cache_dir)
+
+
+@given(data=st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20,
+))  # fmt: skip
+def test_an_entry_is_written_a_piece_at_a_time_as_json_dumps_writes_it(data) -> None:
+    """Entries are signed and written a piece at a time (a replay's can be 60 MB), and the
+    pieces are json.dumps's own text: what load reads back, byte for byte."""
+    from deploylint.cache import _pieces
+
+    assert "".join(_pieces(data)) == json.dumps(data, ensure_ascii=True)

@@ -12,7 +12,7 @@ from deploylint import __version__
 from deploylint.report import RenderOptions, console
 from deploylint.report.escape import json_text
 from deploylint.report.findings import Finding
-from deploylint.report.json_report import FORMAT_VERSION, indented_record
+from deploylint.report.json_report import FORMAT_VERSION, finding_record, indented
 from deploylint.rubric.model import Rubric
 
 
@@ -47,7 +47,7 @@ class _JsonStream:
         )
 
     def write(self, found: Finding) -> None:
-        record = json_text(indented_record(found))
+        record = json_text(indented(finding_record(found), "    "))
         self.out.write(("\n    " if self.first else ",\n    ") + record)
         self.first = False
 

@@ -27,6 +27,7 @@ import hmac
 import json
 import os
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Final
 
@@ -126,16 +127,9 @@ def _where(kind: str, raw: bytes, on_code: bool) -> tuple[Path, bytes, str] | No
     return root / kind / f"{digest}.json", key, digest
 
 
-CHUNK: Final = 2**20  # characters; a large entry is signed and written a piece at a time
-
-
-def _mac(key: bytes, kind: str, digest: str, payload: bytes | str) -> str:
+def _mac(key: bytes, kind: str, digest: str, payload: bytes | memoryview) -> str:
     signed = hmac.new(key, f"{kind}\0{digest}\0".encode(), hashlib.sha256)
-    if isinstance(payload, bytes):
-        signed.update(payload)
-    else:  # an ASCII text (json.dumps): encoded a piece at a time, never copied whole
-        for start in range(0, len(payload), CHUNK):
-            signed.update(payload[start : start + CHUNK].encode("ascii"))
+    signed.update(payload)
     return signed.hexdigest()
 
 
@@ -149,11 +143,19 @@ def load(kind: str, raw: bytes, *, on_code: bool = True, limit: int = MAX_ENTRY)
     stored = cachekey.read_owned(entry, limit)
     if stored is None:
         return None
-    mac, _, payload = stored.partition(b"\n")
-    if not hmac.compare_digest(mac, _mac(key, kind, digest, payload).encode()):
-        return None
+    newline = stored.find(b"\n")
+    payload = memoryview(stored)[newline + 1 :]  # not a copy: a replay's entry can be 60 MB
     try:
-        return json.loads(payload)
+        if not hmac.compare_digest(stored[:newline], _mac(key, kind, digest, payload).encode()):
+            return None
+        text = str(payload, "ascii")  # entries are written ASCII
+    except UnicodeDecodeError:
+        return None
+    finally:
+        payload.release()
+    del stored  # the text alone while it is parsed
+    try:
+        return json.loads(text)
     except ValueError:
         return None
 
@@ -171,15 +173,40 @@ def store(
         return
     entry, key, digest = where
     try:
-        payload = json.dumps(data, ensure_ascii=True)
-        if len(payload) + MAC_LINE <= limit:  # a larger entry would never be read back
-            mac = _mac(key, kind, digest, payload)
-            with atomic_stream(entry, durable=False) as stream:  # verified when read
-                stream.write(mac + "\n")
-                for start in range(0, len(payload), CHUNK):  # a recorded run's output
-                    stream.write(payload[start : start + CHUNK])  # isn't copied whole
+        signed = hmac.new(key, f"{kind}\0{digest}\0".encode(), hashlib.sha256)
+        size = MAC_LINE
+        for piece in _pieces(data):  # signed first, then written: never joined whole
+            signed.update(piece.encode("ascii"))
+            size += len(piece)
+            if size > limit:  # a larger entry would never be read back
+                return
+        with atomic_stream(entry, durable=False) as stream:  # verified when read
+            stream.write(signed.hexdigest() + "\n")
+            for piece in _pieces(data):
+                stream.write(piece)
     except (OSError, ValueError, TypeError):
         return
+
+
+def _pieces(data: Any) -> Iterator[str]:
+    """``json.dumps(data, ensure_ascii=True)``, a piece at a time: a dict a value at a time,
+    a list an element at a time (a recorded run's 60 MB of output, encoded whole, was held
+    twice more while it was stored)."""
+    if isinstance(data, dict) and data and all(isinstance(k, str) for k in data):
+        start = "{"
+        for name, value in data.items():
+            yield start + json.dumps(name, ensure_ascii=True) + ": "
+            yield from _pieces(value)
+            start = ", "
+        yield "}"
+    elif isinstance(data, list | tuple) and data:
+        start = "["
+        for value in data:
+            yield start + json.dumps(value, ensure_ascii=True)
+            start = ", "
+        yield "]"
+    else:
+        yield json.dumps(data, ensure_ascii=True)
 
 
 _TIDIED: list[Path] = []  # the folder this process tidied (or found tidy)

@@ -51,9 +51,10 @@ def fleet_view(
     for message in unread:
         say(err, message)
     if chosen == "json":
-        from deploylint.report.json_report import indented
+        from deploylint.report.json_report import write_indented
 
-        out.write(indented([row.record() for row in rows]) + "\n")
+        write_indented((row.record() for row in rows), out, depth=1)  # a row at a time
+        out.write("\n")
     elif chosen == "markdown":
         out.write(as_markdown(rows))
     elif render.terminal:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
 from functools import cache
 from io import StringIO
 from json.encoder import encode_basestring
@@ -80,9 +81,6 @@ def report_record(report: Report, *, with_findings: bool = True) -> dict[str, An
     }
 
 
-_FINDINGS: Final = '\n  "findings": []'  # the top-level key: no string can hold a bare `"`
-
-
 # A finding's fields are all scalars, which json encodes in C; only an indent makes it
 # encode in Python (0.6 s of a 2.4 s 1,000-doc run). So each value is encoded alone and the
 # indentation written here: the same bytes as json.dumps(record, indent=2) nested once.
@@ -122,11 +120,30 @@ def indented(value: Any, pad: str = "") -> str:
     return _scalar(value)
 
 
-def indented_record(finding: Finding) -> str:
-    """One finding as an element of the top-level findings array (indent 2, nested once)."""
-    record = finding_record(finding)
-    fields = ",\n      ".join(_key(key) + _scalar(value) for key, value in record.items())
-    return "{\n      " + fields + "\n    }"
+def write_indented(
+    value: Any, out: TextIO, pad: str = "", *, depth: int, clean: Callable[[str], str] = str
+) -> None:
+    """``indented(value, pad)`` written a piece at a time: containers down to ``depth``
+    levels a key or an element at a time (an iterator as a list), what is below them
+    rendered whole, each piece through ``clean``: a 10,000-doc report is never held whole
+    (built up level by level, it was most of a large run's peak memory)."""
+    if depth <= 0 or not isinstance(value, dict | list | tuple | Iterator):
+        out.write(clean(indented(value, pad)))
+        return
+    inner = pad + "  "
+    opened = False
+    if isinstance(value, dict):
+        for key, item in value.items():
+            out.write(("{\n" if not opened else ",\n") + inner + _key(key))
+            write_indented(item, out, inner, depth=depth - 1, clean=clean)
+            opened = True
+        out.write("\n" + pad + "}" if opened else "{}")
+        return
+    for item in value:
+        out.write(("[\n" if not opened else ",\n") + inner)
+        write_indented(item, out, inner, depth=depth - 1, clean=clean)
+        opened = True
+    out.write("\n" + pad + "]" if opened else "[]")
 
 
 class JsonReporter:
@@ -137,14 +154,8 @@ class JsonReporter:
 
     def write(self, report: Report, options: RenderOptions, out: TextIO) -> None:
         """The same text as ``json.dumps(report_record(report), indent=2)``, written a
-        finding at a time: with an indent, json encodes in Python, as millions of small
-        strings held at once (10,000 docs: ~100 MB for a 21 MB report)."""
+        finding, a file and a fleet row at a time."""
         record = report_record(report, with_findings=False)
-        head, _, tail = indented(record).partition(_FINDINGS)
-        if not report.findings:
-            out.write(f"{head}{_FINDINGS}{tail}\n")
-            return
-        out.write(f'{head}\n  "findings": [')
-        for number, found in enumerate(report.findings):
-            out.write(("\n    " if number == 0 else ",\n    ") + indented_record(found))
-        out.write(f"\n  ]{tail}\n")
+        record["findings"] = (finding_record(found) for found in report.findings)
+        write_indented(record, out, depth=2)
+        out.write("\n")
