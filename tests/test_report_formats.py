@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from io import StringIO
 
 import pytest
 from hypothesis import given, settings
@@ -156,3 +157,30 @@ def test_the_c_encoded_indent_is_jsons_own(value) -> None:
     assert indented([value, {"k": value}]) == json.dumps(
         [value, {"k": value}], indent=2, ensure_ascii=False
     )
+
+
+_KEYED = st.recursive(
+    _SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.text(max_size=8) | st.integers() | st.none(), inner, max_size=4)
+    ),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(value=_KEYED, depth=st.integers(0, 5), lazy=st.booleans())
+def test_a_report_written_a_piece_at_a_time_is_jsons_own_text(value, depth, lazy) -> None:
+    """JSON, SARIF and the fleet map are written a piece at a time (a list may be an
+    iterator, made as it is written), each piece cleaned as json_text cleans the whole:
+    the same text as json.dumps's, at any depth of streaming."""
+    from deploylint.report.escape import json_text
+    from deploylint.report.json_report import write_indented
+
+    expected = json.dumps([value, {"k": value}], indent=2, ensure_ascii=False)
+    out = StringIO()
+    made = iter([value, {"k": value}]) if lazy else [value, {"k": value}]
+    write_indented(made, out, depth=depth, clean=json_text)
+    assert out.getvalue() == json_text(expected)
+    out.getvalue().encode("utf-8")  # writable: no lone surrogate left, keys included

@@ -129,6 +129,7 @@ ROUTES = [
     ("https://mlflow.dataplat.internal/#/models/churn-model/versions", False),  # a web app's route
     ("https://argo.internal/api/v1/workflows#!/rollback", False),
     ("POST https://api.vendor.example/v2/rollback#section-3", True),  # a fragment, not a page
+    ("POST https://api.vendor.example/v2/agents/rollback#/x", True),  # a method: an API
     ("https://console.vendor.example/agents/refunds/rollback", False),
     ("Adyen Customer Area → Transfers → Return funds", False),
     ("Stripe dashboard → Refund (see runbook R-4)", False),
@@ -396,3 +397,29 @@ def test_a_retry_share_within_the_limit_bounds_the_retries_beside_a_count(write)
     assert _found(_graded(write, doc), "RT007") == []
     doc["retries"]["retry_budget_ratio"] = 0.5
     assert _found(_graded(write, doc, "wide.yaml"), "RT007")
+
+
+# --- "not applicable" written out: an empty approval, an empty blast radius ---------------
+
+
+def test_an_approval_that_asks_for_nothing_owes_no_queue(write) -> None:
+    """`approval: {}` says "none needed here" (PM005 decides whether one is); one with a
+    threshold must still say who approves."""
+    doc = _base()
+    action = _agent(doc)["actions"][0]
+    action["approval"] = {"required_above_usd": 200}
+    assert _found(_graded(write, doc), "PM006")
+    action["approval"] = {}
+    report = _graded(write, doc, "empty.yaml")
+    assert not _found(report, "PM006") and _found(report, "PM005")  # money: one is owed
+
+
+def test_an_agent_that_only_reads_may_say_it_can_damage_nothing(write) -> None:
+    doc = _base()
+    agent = _agent(doc)
+    agent["blast_radius"] = {"resources": [], "max_usd_per_action": 0, "users_affected": 0}
+    assert _found(_graded(write, doc), "RV009")  # it refunds and emails: it can damage
+    agent["tools"] = [{"name": "orders.lookup", "scopes": ["orders:read"], "effect": "read"}]
+    agent["writes"] = []
+    agent["actions"] = [{"name": "look_up", "impact": ["none"], "max_usd_moved": 0}]
+    assert not _found(_graded(write, doc, "reader.yaml"), "RV009")

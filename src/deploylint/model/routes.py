@@ -192,6 +192,8 @@ def _page(url: str, before: str, params: Mapping[str, Any]) -> str | None:
     a web app; None when it shows a sign of an API (or a method is written before it)."""
     if _words(("get", "post", "put", "patch", "delete")).search(before[-12:]):
         return None
+    if _METHOD.match(url):  # the route pattern took the method in
+        return None
     fragment = url.partition("#")[2]
     if fragment.startswith(("/", "!/")):  # a route inside a web app, never sent to a server
         return f"web page (#{fragment.split()[0][:60]})"

@@ -128,13 +128,15 @@ def write_indented(
     rendered whole, each piece through ``clean``: a 10,000-doc report is never held whole
     (built up level by level, it was most of a large run's peak memory)."""
     if depth <= 0 or not isinstance(value, dict | list | tuple | Iterator):
-        out.write(clean(indented(value, pad)))
+        plain = list(value) if isinstance(value, Iterator) else value
+        out.write(clean(indented(plain, pad)))
         return
     inner = pad + "  "
     opened = False
     if isinstance(value, dict):
         for key, item in value.items():
-            out.write(("{\n" if not opened else ",\n") + inner + _key(key))
+            name = _key(key if isinstance(key, str) else _scalar(key))
+            out.write(("{\n" if not opened else ",\n") + inner + clean(name))
             write_indented(item, out, inner, depth=depth - 1, clean=clean)
             opened = True
         out.write("\n" + pad + "}" if opened else "{}")

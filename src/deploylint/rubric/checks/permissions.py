@@ -95,8 +95,14 @@ def read_tool_with_write_scope(given: CheckInput) -> Iterator[Fact]:
 
 
 def approval_routed_to_humans(given: CheckInput) -> Iterator[Fact]:
-    """An approval names no approver queue, an agent, or a queue that isn't a human queue."""
-    queue = mapping(given.node).get("approver_queue")
+    """An approval names no approver queue, an agent, or a queue that isn't a human queue.
+    One with no threshold (`approval: {}`, written to say "not applicable") asks nobody, so
+    it owes no queue: whether the action needs an approval is PM005's."""
+    node = mapping(given.node)
+    thresholds = (node.get("required_above_usd"), node.get("required_above_count"))
+    if not any(isinstance(n, int | float) and not isinstance(n, bool) for n in thresholds):
+        return
+    queue = node.get("approver_queue")
     where = (*given.path, "approver_queue")
     model = given.doc_model
     if queue is None or queue == "":
