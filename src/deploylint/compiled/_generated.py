@@ -8,7 +8,7 @@ import re
 NoneType = type(None)
 
 
-def _d0ffe7ac12175719():
+def _a9e7aacc914a2733():
     # deployment-doc.v1 schema
     REGEX_PATTERNS = {'^x-': re.compile('^x-'), 'date_re_pattern': re.compile('(?a)^(?!0000)(?:\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|02-(?:0[1-9]|1\\d|2[0-8]))|(?:\\d\\d(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)\\Z', re.A), '^[A-Z]{2,3}[0-9]{3}(?=\\n?\\Z)': re.compile('^[A-Z]{2,3}[0-9]{3}(?=\\n?\\Z)')}
 
@@ -3163,7 +3163,7 @@ def _65ac5f6211cda4b7():
 
 
 VALIDATORS = {
-    "d0ffe7ac121757193df53a9dc02921d4aab91824bf9f00a1c66be63e48d13f59": _d0ffe7ac12175719(),
+    "a9e7aacc914a2733e6d7932c11df1c294271c98288b24acca65d86d8c19bf3c3": _a9e7aacc914a2733(),
     "e60cecef2131468c4736ceee9bd98b8391ccbf947d42ae097d92926a65d15896": _e60cecef2131468c(),
     "427672b70672cf4c72a58deefcc9bcb8e50d3e2fbe05e5e7eb37f313efbfe84b": _427672b70672cf4c(),
     "e6564c2ddd9a6863ea9fb6fd0aab6a8410bd03a8d5fbbcfea8b6e909b8684422": _e6564c2ddd9a6863(),
